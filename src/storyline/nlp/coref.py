@@ -7,13 +7,13 @@ from honorifics, given names and possessives bound to a subject ("Kimora defende
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import Counter
 
 from spacy.tokens import Doc, Token
 
 from storyline.nlp import lexicon
 from storyline.nlp.entities import Cluster, EntityIndex
+from storyline.nlp.sentences import Sentences
 
 PRONOUN_GENDER = {
     "he": "m", "him": "m", "his": "m", "himself": "m",
@@ -21,6 +21,7 @@ PRONOUN_GENDER = {
     "they": "p", "them": "p", "their": "p", "themselves": "p",
 }  # fmt: skip
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+_GENDERED_POSSESSIVES = frozenset({"his", "her"})
 _MAX_SENTENCES_BACK = 6
 
 
@@ -36,7 +37,8 @@ def assign_genders(doc: Doc, index: EntityIndex, in_quote: list[int]) -> None:
             before = doc[m.start - 1].text if m.start > 0 else ""
             if titles.get(before):
                 votes[c.id][titles[before]] += 3
-    for token in doc:
+    for i in lexicon.positions(doc, _GENDERED_POSSESSIVES):
+        token = doc[i]
         gender = PRONOUN_GENDER.get(token.lower_)
         if gender not in {"m", "f"} or token.dep_ != "poss" or in_quote[token.i] >= 0:
             continue
@@ -57,18 +59,18 @@ def assign_genders(doc: Doc, index: EntityIndex, in_quote: list[int]) -> None:
 class PronounResolver:
     """Resolves a pronoun to the best earlier person (or, for "they", organisation)."""
 
-    def __init__(self, doc: Doc, index: EntityIndex, in_quote: list[int]):
+    def __init__(self, doc: Doc, index: EntityIndex, in_quote: list[int], sentences: Sentences):
         self.doc = doc
         self.index = index
         self.in_quote = in_quote
-        self._sent_starts = [s.start for s in doc.sents]
+        self.sentences = sentences
         self._mentions = sorted(
             ((m, c) for c in index.clusters for m in c.mentions if in_quote[m.start] < 0),
             key=lambda mc: mc[0].start,
         )
 
     def sentence_of(self, i: int) -> int:
-        return bisect_right(self._sent_starts, i) - 1
+        return self.sentences.index(i)
 
     def resolve(self, pronoun: Token, previous_speaker: Cluster | None = None) -> Cluster | None:
         gender = PRONOUN_GENDER.get(pronoun.lower_)

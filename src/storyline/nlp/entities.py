@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from storyline.nlp import lexicon
+from storyline.nlp.sentences import Sentences
 
 LABELS = {
     "PERSON": "PERSON",
@@ -41,6 +42,7 @@ class Cluster:
     mentions: list[Span] = field(default_factory=list)
     descriptions: list[Span] = field(default_factory=list)
     gender: str | None = None
+    key: list[str] = field(default_factory=list)  # the name's words that short forms are matched on
 
     @property
     def id(self) -> str:
@@ -91,7 +93,7 @@ class EntityIndex:
                 c.mentions.append(span)
                 break
         else:
-            c = Cluster(len(self.clusters) + 1, type_, [span])
+            c = Cluster(len(self.clusters) + 1, type_, [span], key=_tokens(span))
             self.clusters.append(c)
         for t in span:
             self._by_token[t.i] = (c, span)
@@ -212,27 +214,28 @@ def build_entities(doc: Doc) -> EntityIndex:
         toks = _tokens(span)
         people = [c for c in clusters if c.type == "PERSON"]
         if type_ == "PERSON":
-            matches = [c for c in people if _joins(toks, _tokens(c.mentions[0]))]
+            matches = [c for c in people if _joins(toks, c.key)]
         elif (
             len(toks) == 1
             and span.root.dep_ in _ARGUMENT_DEPS
-            and (matches := [c for c in people if _joins(toks, _tokens(c.mentions[0]))])
+            and (matches := [c for c in people if _joins(toks, c.key)])
         ):
             pass  # "Kimora married Simmons", "Kimora" tagged as a place: a person's name as an argument
         else:
             key = " ".join(toks).lower()
             matches = [
-                c for c in clusters if c.type == type_ and " ".join(_tokens(c.mentions[0])).lower() == key
+                c for c in clusters if c.type == type_ and " ".join(c.key).lower() == key
             ]
         if len(matches) == 1:
             matches[0].mentions.append(span)
         elif matches:
             ambiguous.append((span, matches))
         else:
-            clusters.append(Cluster(len(clusters) + 1, type_, [span]))
+            clusters.append(Cluster(len(clusters) + 1, type_, [span], key=toks))
     ambiguous += _missed_name_parts(doc, clusters, spans)
+    sentences = Sentences(doc)
     for span, matches in ambiguous:
-        _choose(span, matches).mentions.append(span)
+        _choose(span, matches, sentences).mentions.append(span)
     for c in clusters:
         c.mentions.sort(key=lambda m: m.start)
     index = EntityIndex(clusters)
@@ -244,7 +247,7 @@ def _missed_name_parts(doc: Doc, clusters: list[Cluster], spans: list[tuple[Span
     """Proper nouns the NER passed over that repeat a known person's given name or surname."""
     parts: dict[str, list[Cluster]] = {}
     for c in clusters:
-        toks = _tokens(c.mentions[0]) if c.type == "PERSON" else []
+        toks = c.key if c.type == "PERSON" else []
         if len(toks) >= 2:
             for part in {toks[0], toks[-1]}:
                 parts.setdefault(part, []).append(c)
@@ -261,11 +264,13 @@ def _missed_name_parts(doc: Doc, clusters: list[Cluster], spans: list[tuple[Span
     return out
 
 
-def _choose(span: Span, candidates: list[Cluster]) -> Cluster:
+def _choose(span: Span, candidates: list[Cluster], sentences: Sentences) -> Cluster:
     """A surname shared by several people: not the one already named in this sentence, else the
     one the article names most."""
-    sent = span.sent
-    others = [c for c in candidates if not any(m.sent == sent and m.start != span.start for m in c.mentions)]
+    here = sentences.index(span.start)
+    others = [
+        c for c in candidates if not any(sentences.index(m.start) == here and m.start != span.start for m in c.mentions)
+    ]
     pool = others or candidates
     return max(pool, key=lambda c: (len(c.mentions), -c.mentions[0].start))
 

@@ -11,6 +11,11 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import numpy as np
+from spacy.attrs import LOWER, ORTH
+from spacy.strings import hash_string
+from spacy.tokens import Doc
+
 _VOWELS = set("aeiou")
 
 
@@ -111,3 +116,26 @@ def channel_patterns() -> tuple[re.Pattern[str], ...]:
         )
         out.append(re.compile(pattern, re.IGNORECASE))
     return tuple(out)
+
+
+@cache
+def hashes(words: frozenset[str]) -> np.ndarray:
+    """spaCy string hashes of `words`, to find them in a Doc without creating a Token per word."""
+    return np.array(sorted(hash_string(w) for w in words), dtype=np.uint64)
+
+
+def positions(doc: Doc, words: frozenset[str], attr: str = "lower") -> list[int]:
+    """Indices of the tokens whose lowercase form (or exact text, attr="orth") is in `words`.
+
+    Our components look at a few dozen tokens of a thousand; a vectorised pass over the Doc's
+    attribute array finds them at a fraction of the cost of iterating Token objects.
+    """
+    if not len(doc) or not words:
+        return []
+    column = doc.to_array(LOWER if attr == "lower" else ORTH)
+    return np.nonzero(np.isin(column, hashes(words)))[0].tolist()
+
+
+@cache
+def cue_forms() -> frozenset[str]:
+    return frozenset(cue_verbs().forms)

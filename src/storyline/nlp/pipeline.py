@@ -11,7 +11,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import cache
 
+import numpy as np
 import spacy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -31,9 +33,9 @@ for _name in ("entity_index", "quotes", "failure"):
 @Language.component("storyline_paragraphs")
 def paragraphs_component(doc: Doc) -> Doc:
     """A line break ends a sentence: scraped news puts one paragraph on a line."""
-    for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+    for i in np.nonzero(doc.to_array(IS_SPACE))[0].tolist():
+        if i + 1 < len(doc) and "\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -22,6 +23,7 @@ from storyline.nlp import lexicon
 from storyline.nlp.coref import PRONOUN_GENDER, PronounResolver
 from storyline.nlp.entities import Cluster, EntityIndex
 from storyline.nlp.marks import QuotedSpan, find_quoted_spans
+from storyline.nlp.sentences import Sentences
 
 _VERBISH_TAGS = {"VB", "VBD", "VBZ", "VBP", "VBN", "VBG"}
 _VERBISH_DEPS = {"ROOT", "ccomp", "conj", "advcl", "parataxis", "relcl", "xcomp"}
@@ -74,12 +76,17 @@ def _is_cue(token: Token, classes: tuple[str, ...] = ("speech",)) -> bool:
     )
 
 
+@cache
+def _INDIRECT_CANDIDATES() -> frozenset[str]:  # noqa: N802 - a constant, built on first use
+    return lexicon.cue_forms() | {"according"}
+
+
 class _Context:
     """Per-Doc lookups shared by every quote: paragraphs, quoted tokens, masked text."""
 
-    def __init__(self, doc: Doc, spans: list[QuotedSpan]):
+    def __init__(self, doc: Doc, text: str, spans: list[QuotedSpan]):
         self.doc = doc
-        text = doc.text
+        self.text = text  # Doc.text joins every token on each call: read it once
         # Paragraphs are the non-blank lines: one per line in scraped text, one per blank-line
         # separated block in corpora; either way "the next paragraph" is the next one with words.
         self.paragraph_starts, self.paragraph_ends = [], []
@@ -102,7 +109,7 @@ class _Context:
 
     def paragraph_bounds(self, char: int) -> tuple[int, int]:
         if not self.paragraph_starts:
-            return 0, len(self.doc.text)
+            return 0, len(self.text)
         p = self.paragraph(char)
         return self.paragraph_starts[p], self.paragraph_ends[p]
 
@@ -297,9 +304,11 @@ class QuoteExtractor:
     def __init__(self, doc: Doc, index: EntityIndex):
         self.doc = doc
         self.index = index
-        self.spans = find_quoted_spans(doc.text)
-        self.ctx = _Context(doc, self.spans)
-        self.resolver = PronounResolver(doc, index, self.ctx.in_quote)
+        self.text = doc.text
+        self.spans = find_quoted_spans(self.text)
+        self.ctx = _Context(doc, self.text, self.spans)
+        self.sentences = Sentences(doc)
+        self.resolver = PronounResolver(doc, index, self.ctx.in_quote, self.sentences)
         self.findings: list[Finding] = []
 
     def run(self) -> list[Finding]:
@@ -315,7 +324,7 @@ class QuoteExtractor:
     # ------------------------------------------------------------ direct and partial quotes
     def _direct(self, qi: int, q: QuotedSpan) -> Finding | None:
         doc, ctx = self.doc, self.ctx
-        text = doc.text
+        text = self.text
         start, end = q.start, q.end
         while end > start and text[end - 1] in " ,\t":
             end -= 1  # the comma before the closing mark belongs to the sentence, not the quote
@@ -384,7 +393,7 @@ class QuoteExtractor:
 
     def _attribute(self, finding: Finding, cue: Token, region: Span) -> None:
         finding.cue = cue
-        speaker = _speaker_token(cue, region if len(region) else cue.sent, self.ctx.in_quote)
+        speaker = _speaker_token(cue, region if len(region) else self.sentences.of(cue), self.ctx.in_quote)
         if speaker is not None and self.ctx.in_quote[speaker.i] >= 0:
             speaker = None
         if speaker is not None:
@@ -438,7 +447,7 @@ class QuoteExtractor:
         return None
 
     def _channel(self, finding: Finding, cue: Token, region: Span) -> None:
-        sent = cue.sent
+        sent = self.sentences.of(cue)
         lo = min(region.start_char if len(region) else sent.start_char, sent.start_char)
         hi = max(region.end_char if len(region) else sent.end_char, sent.end_char)
         frame = self.ctx.masked[lo:hi]
@@ -469,7 +478,7 @@ class QuoteExtractor:
 
     def _carry_over(self, finding: Finding, q: QuotedSpan) -> None:
         """No attribution of its own: a previous paragraph ending in a colon, else the quote before."""
-        text = self.doc.text
+        text = self.text
         p_start, _ = self.ctx.paragraph_bounds(q.start)
         if text[p_start : q.start].strip() in {"", '"', "“"} and p_start > 0:
             prev_para = text[:p_start].rstrip()
@@ -487,7 +496,7 @@ class QuoteExtractor:
             cue = self._cue_of_previous_paragraph(finding.paragraph)
             if cue is not None:
                 # a quote paragraph after "Smith told the crowd that ...": Smith goes on speaking
-                self._attribute(finding, cue, cue.sent)
+                self._attribute(finding, cue, self.sentences.of(cue))
                 finding.confidence = 0.4
                 return
         if prev is not None and prev.kind != "indirect" and finding.paragraph - prev.paragraph <= 1:
@@ -532,7 +541,8 @@ class QuoteExtractor:
     def _indirect(self) -> None:
         doc, ctx = self.doc, self.ctx
         quoted = [(f.start, f.end) for f in self.findings]
-        for token in doc:
+        for i in lexicon.positions(doc, _INDIRECT_CANDIDATES()):
+            token = doc[i]
             if ctx.in_quote[token.i] >= 0:
                 continue
             if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
@@ -558,10 +568,10 @@ class QuoteExtractor:
         source = next((c for c in to.children if c.dep_ == "pobj"), None)
         if source is None:
             return
-        sent = token.sent
+        sent = self.sentences.of(token)
         phrase_start = token.idx
         phrase_end = source.right_edge.idx + len(source.right_edge.text)
-        text = self.doc.text
+        text = self.text
         if phrase_start - sent.start_char < 3:
             lo, hi = phrase_end, sent.end_char
         else:
@@ -582,16 +592,16 @@ class QuoteExtractor:
         if overlap > 0.5 * (end - start):
             return None
         finding = Finding(
-            start, end, self.doc.text[start:end], "indirect", paragraph=self.ctx.paragraph(start)
+            start, end, self.text[start:end], "indirect", paragraph=self.ctx.paragraph(start)
         )
         if speaker is None:
-            self._attribute(finding, cue, cue.sent)
+            self._attribute(finding, cue, self.sentences.of(cue))
         else:
             finding.cue = cue
             hit = self.index.at(speaker)
             finding.speaker_token = speaker
             finding.speaker, finding.speaker_span = hit if hit else (None, _noun_phrase(speaker))
-            self._channel(finding, cue, cue.sent)
+            self._channel(finding, cue, self.sentences.of(cue))
         finding.confidence = 0.7 if finding.speaker_span is not None else 0.4
         self.findings.append(finding)
         return finding

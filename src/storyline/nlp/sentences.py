@@ -1,0 +1,25 @@
+"""Sentence lookup by token, computed once per Doc.
+
+`Token.sent` walks the Doc's sentences on every call; on a long article that costs more than the
+parse itself, so every component looks sentences up here instead.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from spacy.tokens import Doc, Span, Token
+
+
+class Sentences:
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.starts = [s.start for s in doc.sents]
+        self.ends = self.starts[1:] + [len(doc)]
+
+    def index(self, i: int) -> int:
+        return max(0, bisect_right(self.starts, i) - 1)
+
+    def of(self, token: Token | Span) -> Span:
+        k = self.index(token.i if isinstance(token, Token) else token.start)
+        return self.doc[self.starts[k] : self.ends[k]] if self.starts else self.doc[0:0]
