@@ -223,9 +223,7 @@ def build_entities(doc: Doc) -> EntityIndex:
             pass  # "Kimora married Simmons", "Kimora" tagged as a place: a person's name as an argument
         else:
             key = " ".join(toks).lower()
-            matches = [
-                c for c in clusters if c.type == type_ and " ".join(c.key).lower() == key
-            ]
+            matches = [c for c in clusters if c.type == type_ and " ".join(c.key).lower() == key]
         if len(matches) == 1:
             matches[0].mentions.append(span)
         elif matches:
@@ -268,9 +266,11 @@ def _choose(span: Span, candidates: list[Cluster], sentences: Sentences) -> Clus
     """A surname shared by several people: not the one already named in this sentence, else the
     one the article names most."""
     here = sentences.index(span.start)
-    others = [
-        c for c in candidates if not any(sentences.index(m.start) == here and m.start != span.start for m in c.mentions)
-    ]
+
+    def named_here(c: Cluster) -> bool:
+        return any(sentences.index(m.start) == here and m.start != span.start for m in c.mentions)
+
+    others = [c for c in candidates if not named_here(c)]
     pool = others or candidates
     return max(pool, key=lambda c: (len(c.mentions), -c.mentions[0].start))
 

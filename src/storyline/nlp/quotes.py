@@ -591,9 +591,7 @@ class QuoteExtractor:
         overlap = sum(max(0, min(end, e) - max(start, s)) for s, e in quoted)
         if overlap > 0.5 * (end - start):
             return None
-        finding = Finding(
-            start, end, self.text[start:end], "indirect", paragraph=self.ctx.paragraph(start)
-        )
+        finding = Finding(start, end, self.text[start:end], "indirect", paragraph=self.ctx.paragraph(start))
         if speaker is None:
             self._attribute(finding, cue, self.sentences.of(cue))
         else:
