@@ -366,3 +366,38 @@ def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
         main([])
     assert exc.value.code == 2
     assert "usage: storyline" in capsys.readouterr().err
+
+
+def test_a_50_mb_file_is_refused_by_size_and_the_batch_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes(b"date 2020-05-01 Huge\nA sentence said nothing at all.\n" * 1_000_000)
+    assert huge.stat().st_size > 50_000_000
+    good = tmp_path / "good.txt"
+    good.write_text('date 2020-05-01 Fine\n"It works," Ana Ruiz said.\n', encoding="utf-8")
+    code = main(["extract", "--json", str(huge), str(good)])
+    out, err = capsys.readouterr()
+    assert code == 1
+    errors = [line for line in err.splitlines() if line.startswith("storyline: error:")]
+    assert len(errors) == 1 and str(huge) in errors[0] and "too large" in errors[0]
+    assert "Traceback" not in err
+    (doc,) = [json.loads(line) for line in out.splitlines()]
+    assert doc["quotes"][0]["speaker_name"] == "Ana Ruiz"
+
+
+def test_json_lines_batches_are_limited_per_record_not_per_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    batch = tmp_path / "batch.jsonl"
+    record = {"id": "r", "text": "The council met on Monday. " * 20, "published": "2021-03-04"}
+    lines = [json.dumps({**record, "id": f"r{i}"}) for i in range(40)]
+    lines.insert(5, json.dumps({"id": "big", "text": "x " * 5000}))
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert batch.stat().st_size > 20_000
+    code = main(["extract", "--json", "--max-bytes", "6000", str(batch)])
+    out, err = capsys.readouterr()
+    ids = [json.loads(line)["article"]["input_id"] for line in out.splitlines()]
+    assert code == 1
+    assert ids == [f"r{i}" for i in range(40)]
+    assert err.count("storyline: error:") == 1 and f"{batch}:6: record too large" in err

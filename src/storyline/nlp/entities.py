@@ -86,14 +86,18 @@ class EntityIndex:
         return self._by_token.get(token.i)
 
     def add(self, span: Span, type_: str) -> Cluster:
-        """An entity found by another stage (a channel's outlet): joins a same-named one if any."""
-        key = _name_text(span).lower()
-        for c in self.clusters:
-            if c.name.lower() == key or c.name.lower() == "the " + key or "the " + c.name.lower() == key:
-                c.mentions.append(span)
-                break
+        """An entity found by a later stage (a speaker the NER missed, a channel's outlet): joins
+        the one entity it names, if any ("Ruiz" after "Ana Ruiz"), else starts a new one."""
+        key = _name_text(span).lower().removeprefix("the ")
+        toks = _tokens(span)
+        same = [c for c in self.clusters if c.name.lower().removeprefix("the ") == key]
+        if not same and type_ == "PERSON":
+            same = [c for c in self.clusters if c.type == "PERSON" and _joins(toks, c.key)]
+        if len(same) == 1:
+            c = same[0]
+            c.mentions.append(span)
         else:
-            c = Cluster(len(self.clusters) + 1, type_, [span], key=_tokens(span))
+            c = Cluster(len(self.clusters) + 1, type_, [span], key=toks)
             self.clusters.append(c)
         for t in span:
             self._by_token[t.i] = (c, span)

@@ -89,9 +89,17 @@ class Extractor:
         self.batch_size = batch_size
 
     def annotate(self, articles: Iterable[Article]) -> Iterator[Article]:
-        pairs = ((a.text, a) for a in articles)
+        # A text over the limit goes through as an empty Doc, so that order and the batch survive.
+        limit = self.nlp.max_length
+        pairs = ((a.text if len(a.text) <= limit else "", a) for a in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
-            yield to_article(doc, article)
+            if len(article.text) > limit:
+                reason = (
+                    f"extraction failed (text is {len(article.text):,} characters; the limit is {limit:,})"
+                )
+                yield replace(article, warnings=[*article.warnings, reason])
+            else:
+                yield to_article(doc, article)
 
 
 def _span(s) -> Span | None:

@@ -273,6 +273,22 @@ def _outside_brackets(token: Token) -> Token:
     return token
 
 
+def _proper_name(token: Token) -> Span | None:
+    """The run of capitalised proper nouns that ends at `token` ("Ana Ruiz"), if it is one."""
+    if token.pos_ != "PROPN" or not token.is_title:
+        return None
+    start = token.i
+    doc = token.doc
+    while (
+        start > 0
+        and doc[start - 1].pos_ == "PROPN"
+        and doc[start - 1].is_title
+        and doc[start - 1].head.i == token.i
+    ):
+        start -= 1
+    return doc[start : token.i + 1]
+
+
 def _looks_like_title(tokens: list[Token]) -> bool:
     """ "The Quiet Harbor", "Ted Cruz": a short run of capitalised words is a name or a title."""
     words = [t for t in tokens if not t.is_punct]
@@ -415,6 +431,10 @@ class QuoteExtractor:
                 if speaker.lower_ in PRONOUN_GENDER:
                     finding.speaker = self.resolver.resolve(speaker, self._previous_speaker(finding))
                     finding.confidence -= 0.1
+                elif (name := _proper_name(speaker)) is not None:
+                    # a named speaker the NER missed ("Ana Ruiz said") is still somebody
+                    finding.speaker = self.index.add(name, "PERSON")
+                    finding.speaker_span = name
         if finding.speaker_span is None and finding.kind != "indirect":
             prev = self.findings[-1] if self.findings else None
             if prev is not None and prev.speaker_span is not None and finding.paragraph - prev.paragraph <= 1:

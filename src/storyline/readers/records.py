@@ -7,7 +7,6 @@ record is one ReadError; the rest of the file is still read.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
@@ -15,7 +14,7 @@ from pathlib import Path
 
 from storyline.model import Article, ReadError
 from storyline.readers.byline import parse_iso
-from storyline.readers.text import decode, load_bytes
+from storyline.readers.text import check_file, decode
 
 META_FIELDS = ("title", "author", "source", "url")
 
@@ -51,40 +50,58 @@ def record_article(
     )
 
 
+def _size_error(where: str, raw: bytes, max_bytes: int) -> ReadError | None:
+    if len(raw) > max_bytes:
+        return ReadError(where, f"record too large ({len(raw):,} bytes; the limit is {max_bytes:,})")
+    return None
+
+
 def read_jsonl_file(
     path: str | Path, *, published: date | None = None, max_bytes: int = 5_000_000, **_: object
 ) -> Iterator[Article | ReadError]:
-    data = load_bytes(path, max_bytes)
-    if isinstance(data, ReadError):
-        yield data
+    """Streamed line by line: a dump of any size is read in constant memory."""
+    problem = check_file(path, None)
+    if problem is not None:
+        yield problem
         return
-    for lineno, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
-        line, warnings = decode(raw)
-        if not line.strip():
-            continue
-        where = f"{path}:{lineno}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            yield ReadError(where, f"not valid JSON ({e.msg.lower()}: column {e.colno})")
-            continue
-        yield record_article(record, where, published=published, warnings=warnings)
+    with Path(path).open("rb") as f:
+        for lineno, raw in enumerate(f, start=1):
+            if lineno == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if not raw.strip():
+                continue
+            where = f"{path}:{lineno}"
+            if (too_large := _size_error(where, raw, max_bytes)) is not None:
+                yield too_large
+                continue
+            line, warnings = decode(raw)
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as e:
+                yield ReadError(where, f"not valid JSON ({e.msg.lower()}: column {e.colno})")
+                continue
+            yield record_article(record, where, published=published, warnings=warnings)
 
 
 class _CountingLines:
-    """Feeds csv lines while remembering where the current record's first non-blank line was."""
+    """Feeds decoded csv lines while remembering where the current record's first line was."""
 
-    def __init__(self, text: str) -> None:
-        self._lines = iter(io.StringIO(text, newline=""))
+    def __init__(self, lines: Iterable[bytes]) -> None:
+        self._lines = iter(lines)
         self.count = 0
         self.start = 0
+        self.warnings: list[str] = []
 
     def __iter__(self) -> _CountingLines:
         return self
 
     def __next__(self) -> str:
-        line = next(self._lines)
+        raw = next(self._lines)
+        if self.count == 0:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        line, warnings = decode(raw)
         self.count += 1
+        self.warnings += [f"line {self.count}: {w}" for w in warnings]
         if not self.start and line.strip():
             self.start = self.count
         return line
@@ -93,31 +110,33 @@ class _CountingLines:
 def read_csv_file(
     path: str | Path, *, published: date | None = None, max_bytes: int = 5_000_000, **_: object
 ) -> Iterator[Article | ReadError]:
-    data = load_bytes(path, max_bytes)
-    if isinstance(data, ReadError):
-        yield data
+    """Streamed record by record, like JSON Lines; a record's text is limited to `max_bytes`."""
+    problem = check_file(path, None)
+    if problem is not None:
+        yield problem
         return
-    text, warnings = decode(data.removeprefix(b"\xef\xbb\xbf"))
     csv.field_size_limit(max(csv.field_size_limit(), max_bytes))  # article bodies exceed the 128 KB default
-    lines = _CountingLines(text)
-    reader = csv.DictReader(lines)
-    try:
-        header = [name.strip().lower() for name in reader.fieldnames or []]
-    except csv.Error as e:
-        yield ReadError(f"{path}:1", f"not valid CSV ({str(e).lower()})")
-        return
-    if "text" not in header:
-        yield ReadError(str(path), "no 'text' column in CSV header")
-        return
-    reader.fieldnames = header
-    while True:
-        lines.start = 0
+    with Path(path).open("rb") as f:
+        lines = _CountingLines(f)
+        reader = csv.DictReader(lines)
         try:
-            row = next(reader)
-        except StopIteration:
-            return
+            header = [name.strip().lower() for name in reader.fieldnames or []]
         except csv.Error as e:
-            yield ReadError(f"{path}:{lines.start or lines.count}", f"not valid CSV ({str(e).lower()})")
+            yield ReadError(f"{path}:1", f"not valid CSV ({str(e).lower()})")
             return
-        where = f"{path}:{lines.start}"
-        yield record_article(row, where, published=published, warnings=warnings)
+        if "text" not in header:
+            yield ReadError(str(path), "no 'text' column in CSV header")
+            return
+        reader.fieldnames = header
+        while True:
+            lines.start = 0
+            lines.warnings = []
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                yield ReadError(f"{path}:{lines.start or lines.count}", f"not valid CSV ({str(e).lower()})")
+                return
+            where = f"{path}:{lines.start}"
+            yield record_article(row, where, published=published, warnings=lines.warnings)

@@ -22,8 +22,12 @@ def _size(n: int) -> str:
     return f"{n / 1000:.1f} KB" if n >= 1000 else f"{n} bytes"
 
 
-def load_bytes(path: str | Path, max_bytes: int) -> bytes | ReadError:
-    """The file's bytes, or why it cannot be an article (checked before anything is parsed)."""
+def check_file(path: str | Path, max_bytes: int | None) -> ReadError | None:
+    """Why the file cannot be read as text at all, checked before anything is parsed; else None.
+
+    `max_bytes` limits a single article's file; batch files (JSON Lines, CSV) pass None and are
+    streamed, their limit applying to each record.
+    """
     p, name = Path(path), str(path)
     try:
         if not p.exists():
@@ -31,17 +35,32 @@ def load_bytes(path: str | Path, max_bytes: int) -> bytes | ReadError:
         if not p.is_file():
             return ReadError(name, "not a file")
         size = p.stat().st_size
-        if size > max_bytes:
+        if max_bytes is not None and size > max_bytes:
             return ReadError(name, f"file too large ({_size(size)}; the limit is {_size(max_bytes)})")
-        data = p.read_bytes()
+        with p.open("rb") as f:
+            head = f.read(BINARY_PROBE)
     except PermissionError:
         return ReadError(name, "permission denied")
     except OSError as e:
         return ReadError(name, f"cannot read file ({(e.strerror or type(e).__name__).lower()})")
-    if b"\0" in data[:BINARY_PROBE]:
+    if b"\0" in head:
         return ReadError(name, "binary file, not text")
-    if not data.strip():
+    if not head.strip() and size <= BINARY_PROBE:
         return ReadError(name, "empty file")
+    return None
+
+
+def load_bytes(path: str | Path, max_bytes: int) -> bytes | ReadError:
+    """The file's bytes, or why it cannot be an article."""
+    problem = check_file(path, max_bytes)
+    if problem is not None:
+        return problem
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        return ReadError(str(path), f"cannot read file ({(e.strerror or type(e).__name__).lower()})")
+    if not data.strip():
+        return ReadError(str(path), "empty file")
     return data
 
 
