@@ -93,6 +93,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from storyline.eval.polnear import main as run
 
         return run(args)
+    if args.corpus in {"timeml", "meantime"}:
+        from storyline.eval.timex import main as run
+
+        return run(args)
     print(f"storyline: error: unknown corpus {args.corpus!r}", file=sys.stderr)
     return EXIT_USAGE
 
@@ -134,12 +138,20 @@ def build_parser() -> argparse.ArgumentParser:
         "eval",
         help="score extraction against an annotated corpus",
         description="Score quote extraction against PolNeAR (brat Source/Cue/Content), with textacy's "
-        "direct_quotations as the peer baseline in the same run.",
+        "direct_quotations as the peer baseline, or time expressions against TimeML / MEANTIME "
+        "(TempEval-3 measures), with dateparser's search_dates as the peer baseline; both in the same run.",
     )
-    p.add_argument("corpus", choices=["polnear"], help="the annotation format")
-    p.add_argument("dir", type=Path, help="a PolNeAR compartment, e.g. ../shared/data/polnear/dev")
+    p.add_argument(
+        "corpus",
+        choices=["polnear", "timeml", "meantime"],
+        help="polnear: quotes (brat); timeml: time expressions (TempEval-3 .tml); meantime: time "
+        "expressions (MEANTIME CAT XML)",
+    )
+    p.add_argument(
+        "dir", type=Path, help="the corpus folder, e.g. ../shared/data/polnear/dev, ../shared/data/tbaq"
+    )
     p.add_argument("--limit", type=int, metavar="N", help="score only the first N articles")
-    p.add_argument("--no-baseline", action="store_true", help="skip the textacy baseline")
+    p.add_argument("--no-baseline", action="store_true", help="skip the peer baseline")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=cmd_eval)
     return parser

