@@ -145,6 +145,8 @@ def granularity(value: str) -> str:
 
 # ---------------------------------------------------------------- context: tense and discourse
 _FUTURE_AUX = {"will", "'ll", "shall", "wo", "’ll"}
+_NEAR_DAYS = 45
+_LOOKING_AHEAD = {"schedule", "expect", "set", "plan", "slate", "due", "propose", "anticipate", "intend"}
 
 
 def _direction(doc: Doc | None, start: int, end: int) -> int:
@@ -163,14 +165,23 @@ def _direction(doc: Doc | None, start: int, end: int) -> int:
         verb = verb.head
     if verb.pos_ not in {"VERB", "AUX"}:
         return 0
-    auxes = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}] + [verb]
-    if any(a.lower_ in _FUTURE_AUX for a in auxes):
+    auxes = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
+    words = {a.lower_ for a in auxes}
+    if words & _FUTURE_AUX or ("going" in words and "to" in words):
         return 1
-    if any(a.lower_ == "going" for a in auxes) and any(c.lower_ == "to" for c in verb.children):
-        return 1
-    if any(a.tag_ in {"VBD", "VBN"} for a in auxes):
+    if any(a.tag_ == "TO" for a in auxes):
+        # "is scheduled to close Monday" looks ahead; "were to accede on Friday" looks back
+        governor = verb.head
+        past = governor.tag_ == "VBD" or any(a.tag_ == "VBD" for a in governor.children if a.dep_ == "aux")
+        return -1 if past else 1
+    if any(a.tag_ == "VBD" for a in auxes) or words & {"has", "have", "had"}:
+        return -1  # "was expected", "has said"
+    if verb.tag_ == "VBD":
         return -1
-    return 0
+    if verb.tag_ == "VBN" and not auxes:
+        # "the injunction issued Thursday" happened; "a meeting scheduled for Thursday" will
+        return 1 if verb.lemma_ in _LOOKING_AHEAD else -1
+    return 0  # present, or "is expected in December"
 
 
 @dataclass
@@ -202,7 +213,10 @@ def _num(word: str) -> str | None:
         n = float(word.replace(",", ""))
         return str(int(n)) if n == int(n) else str(n)
     total, seen = 0, False
-    for part in word.split():
+    parts = word.split()
+    if len(parts) > 1 and parts[0] in {"a", "an"}:
+        parts = parts[1:]  # "a five-hour": the article is not a number
+    for part in parts:
         v = _words().get("number", part)
         if v is None:
             return None
@@ -229,13 +243,16 @@ def _resolve_day(dct: date, month: int, day: int, direction: int) -> date | None
             continue
     if not candidates:
         return None
+    nearest = min(candidates, key=lambda c: abs((c - dct).days))
+    # The tense decides, except against a date a few weeks away: "was extended to Nov. 20" in an
+    # article of Nov. 1 is this Nov. 20, not last year's.
+    if abs((nearest - dct).days) <= _NEAR_DAYS:
+        return nearest
     if direction < 0:
-        past = [c for c in candidates if c <= dct]
-        return max(past) if past else None
+        return max((c for c in candidates if c <= dct), default=nearest)
     if direction > 0:
-        future = [c for c in candidates if c >= dct]
-        return min(future) if future else None
-    return min(candidates, key=lambda c: abs((c - dct).days))
+        return min((c for c in candidates if c >= dct), default=nearest)
+    return nearest
 
 
 def _resolve_month(dct: date, month: int, direction: int) -> tuple[int, int]:
@@ -349,12 +366,17 @@ def r_weekday(m: re.Match[str], c: _Context) -> _Found | None:
         return None
     wd = int(_words().get("weekday", m["weekday"]) or 0)
     rel = (m["rel"] or "").lower()
-    direction = {"last": -1, "next": 1, "this": 0, "coming": 1, "past": -1}.get(rel, c.direction(m))
+    direction = {"last": -1, "previous": -1, "next": 1, "this": 0, "coming": 1, "past": -1}.get(
+        rel, c.direction(m)
+    )
     d = _resolve_weekday(c.dct, wd, direction)
     if rel == "next" and d == c.dct:
         d += timedelta(days=7)
     if m["part"]:
         return _Found("TIME", f"{_day(d)}T{_words().get('part', m['part'])}")
+    clock = _clock(m)
+    if clock:
+        return _Found("TIME", f"{_day(d)}T{clock}")
     return _Found("DATE", _day(d))
 
 
@@ -379,9 +401,8 @@ def _is_year(m: re.Match[str], c: _Context) -> bool:
     if span is None or not len(span):
         return True
     tok = span[-1]
-    if tok.dep_ == "nummod" and tok.head.i > tok.i:
-        head = tok.head.lower_
-        return head in _UNIT_OF or head.rstrip("s") in _UNIT_OF or _words().get("month", head) is not None
+    if tok.dep_ == "nummod" and tok.head.i > tok.i and tok.head.tag_ in {"NNS", "NNPS"}:
+        return tok.head.lower_.rstrip("s") in _UNIT_OF  # "1998 shares" counts; "the 1996 election" dates
     return True
 
 
@@ -421,6 +442,23 @@ def r_quarter(m: re.Match[str], c: _Context) -> _Found | None:
         elif (m["rel"] or "").lower() == "next":
             y += 1
     return _Found("DATE", f"{y:04d}-{'H' if half else 'Q'}{n}")
+
+
+def r_the_quarter(m: re.Match[str], c: _Context) -> _Found | None:
+    """ "the quarter", "the latest quarter", "the year-earlier period": earnings-report anaphora.
+
+    The quarter the text is about (the last one it named), else the last complete quarter; the
+    year-earlier one is the same quarter a year before."""
+    if c.ref and granularity(c.ref[0]) == "quarter" and "-Q" in c.ref[0]:
+        y, q = int(c.ref[0][:4]), int(c.ref[0][-1])
+    elif c.dct is not None:
+        k = c.dct.year * 4 + (c.dct.month - 1) // 3 - 1
+        y, q = k // 4, k % 4 + 1
+    else:
+        return None
+    if m["earlier"]:
+        y -= 1
+    return _Found("DATE", f"{y:04d}-Q{q}", anaphoric=True)
 
 
 def r_season(m: re.Match[str], c: _Context) -> _Found | None:
@@ -486,12 +524,21 @@ def r_ago(m: re.Match[str], c: _Context) -> _Found | None:
         return None
     n = _num(m["num"])
     unit = _words().get("unit", m["unit"])
+    if m["dir"].lower() in {"before", "after"} and re.match(
+        r"\s+(?:the|a|an|his|her|its|their|[A-Z])", m.string[m.end() :]
+    ):
+        n = _num(m["num"])
+        unit = _words().get("unit", m["unit"])
+        return _Found("DURATION", _duration(n, unit)) if n and unit else None  # "five years after the launch"
     sign = -1 if m["dir"].lower() in {"ago", "earlier", "before"} else 1
     anaphoric = m["dir"].lower() in {"later", "earlier", "before", "after"}
     base = c.ref[0] if anaphoric and c.ref else _day(c.dct)
     if n is None or n == "X" or unit is None:
         return _Found("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", anaphoric=anaphoric)
     k = int(float(n))
+    if unit == "Y" and sign < 0 and c.ref and "-Q" in c.ref[0]:
+        # "profit rose in the third quarter from a year ago": the same quarter, a year before
+        return _Found("DATE", f"{int(c.ref[0][:4]) - k:04d}{c.ref[0][4:]}", anaphoric=True)
     if unit == "DE":
         unit, k = "Y", k * 10
     value = _shift(base, unit, sign * k) if granularity(base) in {"day", "month", "year"} else None
@@ -536,6 +583,13 @@ def r_duration(m: re.Match[str], c: _Context) -> _Found | None:
     unit = _words().get("unit", m["unit"])
     if n is None or unit is None:
         return None
+    after = m.string[m.end() : m.end() + 8].lower()
+    if (
+        m.group(0).lower().endswith("-old")
+        or re.match(r"\s*old\b", after)
+        or (unit == "Q" and re.match(r"\s+of\b", after))
+    ):
+        return None  # an age ("25 years old"), a fraction ("three-quarters of"): not a time
     return _Found("DURATION", _duration(n, unit), _mod(m["mod"]))
 
 
@@ -544,26 +598,38 @@ def r_vague_duration(m: re.Match[str], c: _Context) -> _Found | None:
     return _Found("DURATION", _duration("X", unit), None) if unit else None
 
 
-def r_time(m: re.Match[str], c: _Context) -> _Found | None:
-    if c.dct is None:
+def _clock(m: re.Match[str]) -> str | None:
+    """ "10:35 a.m." -> "10:35", "noon" -> "12:00", or None when the match holds no clock time."""
+    groups = m.groupdict()
+    if groups.get("named"):
+        return "12:00" if m["named"].lower() in {"noon", "midday"} else "24:00"
+    if not groups.get("h"):
         return None
-    if m["named"]:
-        hh, mm = (12, 0) if m["named"].lower() == "noon" else (24, 0)
-    else:
-        hh, mm = int(m["h"]), int(m["m"] or 0)
-        ampm = (m["ampm"] or "").lower()
-        if hh > 12 or mm > 59:
-            return None
-        if ampm.startswith("p") and hh < 12:
-            hh += 12
-        elif ampm.startswith("a") and hh == 12:
-            hh = 0
+    hh, mm = int(m["h"]), int(m["m"] or 0)
+    ampm = (m["ampm"] or "").lower()
+    if hh > 12 or mm > 59:
+        return None
+    if ampm.startswith("p") and hh < 12:
+        hh += 12
+    elif ampm.startswith("a") and hh == 12:
+        hh = 0
+    return f"{hh:02d}:{mm:02d}"
+
+
+def r_time(m: re.Match[str], c: _Context) -> _Found | None:
+    clock = _clock(m)
+    if c.dct is None or clock is None:
+        return None
     base = c.ref[0][:10] if c.ref and granularity(c.ref[0]) in {"day", "time"} else _day(c.dct)
-    return _Found("TIME", f"{base}T{hh:02d}:{mm:02d}")
+    return _Found("TIME", f"{base}T{clock}")
 
 
 def r_set(m: re.Match[str], c: _Context) -> _Found | None:
     word = (m["adverb"] or m["unit"] or "").lower()
+    if m["adverb"] and c.doc is not None:
+        span = c.doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and len(span) and span[0].pos_ == "ADJ":
+            return None  # "a quarterly dividend", "the daily paper": not a recurrence
     adverbs = {"daily": "D", "nightly": "D", "weekly": "W", "monthly": "M", "quarterly": "Q", "annually": "Y",
                "yearly": "Y", "hourly": "H"}  # fmt: skip
     unit = adverbs.get(word) or _words().get("unit", word)
@@ -624,8 +690,9 @@ def _holiday(spec: str, year: int) -> date | None:
 @cache
 def _rules() -> list[tuple[re.Pattern[str], Rule]]:
     w = _words()
-    MONTH = rf"(?-i:{'|'.join(_title_forms(w.tables['month']))})"  # noqa: N806
-    WEEKDAY = rf"(?-i:{'|'.join(_title_forms(w.tables['weekday']))})"  # noqa: N806
+    MONTH = rf"(?-i:{'|'.join(_title_forms(w.tables['month'], dotted=True))})"  # noqa: N806
+    MONTHD = rf"(?-i:{'|'.join(_title_forms(w.tables['month'], dotted=False))})"  # noqa: N806
+    WEEKDAY = rf"(?-i:{'|'.join(_title_forms(w.tables['weekday'], dotted=True))})"  # noqa: N806
     NUMW = w.alt("number")  # noqa: N806
     NUM = rf"(?:\d+(?:[.,]\d+)?|(?:{NUMW})(?:[- ](?:{NUMW}))?)"  # noqa: N806
     UNIT = w.alt("unit")  # noqa: N806
@@ -633,24 +700,28 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
     PART = w.alt("part")  # noqa: N806
     PRE = rf"(?:(?P<mod>{MOD})[\s-]+)?"  # noqa: N806
     DAYNUM = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"  # noqa: N806
+    CLOCK = (  # noqa: N806
+        r"(?:(?P<h>[01]?\d)(?::(?P<m>[0-5]\d))?\s*(?P<ampm>[ap]\.m\.|[ap]m\b|[AP]M\b|[ap]\.m\b)"
+        r"|(?P<named>noon|midnight|midday)\b)"
+    )
     table: list[tuple[str, Rule]] = [
         (rf"\b(?P<year>\d{{4}})-(?P<month_num>[01]\d)-{DAYNUM}\b(?P<month>)", r_full_date),
-        (rf"\b(?P<month>{MONTH})\.?\s+{DAYNUM},?\s+(?P<year>\d{{4}})\b(?P<month_num>)", r_full_date),
+        (rf"\b(?P<month>{MONTHD})\s*{DAYNUM},?\s+(?P<year>\d{{4}})\b(?P<month_num>)", r_full_date),
         (
-            rf"\b{DAYNUM}\s+(?:of\s+)?(?P<month>{MONTH})\.?,?\s+(?P<year>\d{{4}})\b(?P<month_num>)",
+            rf"\b{DAYNUM}\s+(?:of\s+)?(?P<month>{MONTHD}),?\s+(?P<year>\d{{4}})\b(?P<month_num>)",
             r_full_date,
         ),
         (rf"\b(?P<month_num>[01]?\d)/{DAYNUM}/(?P<year>\d{{4}})\b(?P<month>)", r_full_date),
-        (rf"\b(?P<month>{MONTH})\.?\s+{DAYNUM}\b(?!:)", r_month_day),
-        (rf"\b{DAYNUM}\s+(?:of\s+)?(?P<month>{MONTH})\b", r_month_day),
-        (rf"\b{PRE}(?P<month>{MONTH})\.?,?\s+(?:of\s+)?(?P<year>\d{{4}})\b", r_month_year),
+        (rf"\b(?P<month>{MONTHD})\s*{DAYNUM}\b(?!:)", r_month_day),
+        (rf"\b{DAYNUM}\s+(?:of\s+)?(?P<month>{MONTHD})", r_month_day),
+        (rf"\b{PRE}(?P<month>{MONTHD}),?\s+(?:of\s+)?(?P<year>\d{{4}})\b", r_month_year),
         (
-            rf"\b{PRE}(?:(?P<rel>last|next|this|early|late|mid)[\s-]+)?(?P<month>{MONTH})\b\.?(?!\s+\d)",
+            rf"\b{PRE}(?:(?P<rel>last|next|this|early|late|mid)[\s-]+)?(?P<month>{MONTH})(?!\s+\d)",
             r_month,
         ),
         (
-            rf"\b(?:(?P<rel>last|next|this|coming|past)\s+)?(?P<weekday>{WEEKDAY})"
-            rf"(?:\s+(?P<part>{PART}))?\b",
+            rf"\b(?:{CLOCK}\s+(?:on\s+)?)?(?:(?P<rel>last|next|this|coming|past|previous)\s+)?"
+            rf"(?P<weekday>{WEEKDAY})(?:\s+(?P<part>{PART})\b)?",
             r_weekday,
         ),
         (
@@ -664,6 +735,12 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
             r"previous|year-earlier|flat)\s+)?(?:fiscal\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)"
             r"[\s-]+(?:fiscal\s+)?(?P<part>quarter|half)\b(?:\s+of\s+(?P<year>\d{4}))?",
             r_quarter,
+        ),
+        (
+            r"\b(?:the|its|their|this)\s+(?:(?P<earlier>year-ago|year-earlier|year-before|prior-year|"
+            r"year-previous)\s+|(?:latest|last|recent|most\s+recent|current|same|comparable)\s+)?"
+            r"(?:fiscal\s+)?(?:quarter|period)\b(?!s)",
+            r_the_quarter,
         ),
         (
             rf"\b{PRE}(?:(?P<rel>last|next|this|the)\s+)?(?P<season>spring|summer|fall|autumn|winter)"
@@ -699,11 +776,7 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
             r_vague_duration,
         ),
         (r"(?<=\bfor\s)(?P<unit>years|months|weeks|decades|hours)\b", r_vague_duration),
-        (
-            r"\b(?:(?P<h>[01]?\d)(?::(?P<m>[0-5]\d))?\s*(?P<ampm>[ap]\.m\.|[ap]m\b|[AP]M\b|[ap]\.m\b)"
-            r"|(?P<named>noon|midnight))",
-            r_time,
-        ),
+        (rf"\b{CLOCK}", r_time),
         (
             r"\b(?:(?:every|each|per)\s+(?P<unit>day|week|month|year|quarter|hour)|(?P<adverb>daily|nightly|weekly|"
             r"monthly|quarterly|annually|yearly|hourly))\b",
@@ -715,10 +788,18 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
     return [(re.compile(p, re.IGNORECASE), fn) for p, fn in table]
 
 
-def _title_forms(table: dict[str, str]) -> list[str]:
-    """Month and weekday names are proper nouns: matched capitalised ("March", "Thu."), never "may"."""
-    forms = {w.rstrip(".").title() for w in table} | {w.rstrip(".").upper() for w in table if len(w) > 3}
-    return sorted((re.escape(f) for f in forms), key=len, reverse=True)
+def _title_forms(table: dict[str, str], dotted: bool) -> list[str]:
+    """Month and weekday names are proper nouns: matched capitalised ("March", "Thu."), never "may".
+
+    Each alternative carries its own ending. With `dotted`, an abbreviation needs its dot ("Sun" is
+    a newspaper, "Sun." a Sunday); without, "Jan 25" is allowed too."""
+    full = {w for w in table if not w.endswith(".") and not any(v.startswith(w) and v != w for v in table)}
+    abbr = {w.rstrip(".") for w in table} - full
+    forms = [re.escape(w.title()) + r"\b" for w in full] + [
+        re.escape(w.upper()) + r"\b" for w in full if len(w) > 3
+    ]
+    forms += [re.escape(a.title()) + (r"\." if dotted else r"\b\.?") for a in abbr]
+    return sorted(forms, key=len, reverse=True)
 
 
 _MAY_CONTEXT = re.compile(
