@@ -146,6 +146,8 @@ def granularity(value: str) -> str:
 # ---------------------------------------------------------------- context: tense and discourse
 _FUTURE_AUX = {"will", "'ll", "shall", "wo", "’ll"}
 _NEAR_DAYS = 45
+# what later anaphora ("the next day", "a year earlier", "the quarter") can be resolved against
+_REFERENCE_GRANULARITIES = {"day", "month", "year", "time", "week", "quarter"}
 _LOOKING_AHEAD = {"schedule", "expect", "set", "plan", "slate", "due", "propose", "anticipate", "intend"}
 
 
@@ -165,22 +167,40 @@ def _direction(doc: Doc | None, start: int, end: int) -> int:
         verb = verb.head
     if verb.pos_ not in {"VERB", "AUX"}:
         return 0
+    return _tense(verb)
+
+
+def _verb_above(token: Token) -> Token | None:
+    head = token.head
+    for _ in range(4):
+        if head.i == token.i or head.head.i == head.i and head.pos_ not in {"VERB", "AUX"}:
+            return None
+        if head.pos_ in {"VERB", "AUX"}:
+            return head
+        token, head = head, head.head
+    return None
+
+
+def _tense(verb: Token, depth: int = 0) -> int:
     auxes = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
     words = {a.lower_ for a in auxes}
     if words & _FUTURE_AUX or ("going" in words and "to" in words):
         return 1
     if any(a.tag_ == "TO" for a in auxes):
         # "is scheduled to close Monday" looks ahead; "were to accede on Friday" looks back
-        governor = verb.head
-        past = governor.tag_ == "VBD" or any(a.tag_ == "VBD" for a in governor.children if a.dep_ == "aux")
-        return -1 if past else 1
+        return -1 if _tense(verb.head, depth + 1) < 0 and depth < 2 else 1
     if any(a.tag_ == "VBD" for a in auxes) or words & {"has", "have", "had"}:
         return -1  # "was expected", "has said"
     if verb.tag_ == "VBD":
         return -1
-    if verb.tag_ == "VBN" and not auxes:
-        # "the injunction issued Thursday" happened; "a meeting scheduled for Thursday" will
-        return 1 if verb.lemma_ in _LOOKING_AHEAD else -1
+    if verb.tag_ in {"VBN", "VBG"} and not auxes:
+        # a participle takes the tense of the clause it hangs on: "Elian was found Thanksgiving Day
+        # clinging to a tube"; "a service planned for Saturday was canceled"
+        outer = _verb_above(verb)
+        if outer is not None and depth < 2 and (tense := _tense(outer, depth + 1)):
+            return tense
+        if verb.tag_ == "VBN":
+            return 1 if verb.lemma_ in _LOOKING_AHEAD else -1
     return 0  # present, or "is expected in December"
 
 
@@ -200,6 +220,7 @@ class _Found:
     value: str
     mod: str | None = None
     anaphoric: bool = False  # resolved against the discourse, not the DCT
+    moves_time: bool = True  # False for a comparison ("a year earlier") that the story does not move to
 
 
 Rule = Callable[[re.Match[str], _Context], _Found | None]
@@ -449,7 +470,7 @@ def r_the_quarter(m: re.Match[str], c: _Context) -> _Found | None:
 
     The quarter the text is about (the last one it named), else the last complete quarter; the
     year-earlier one is the same quarter a year before."""
-    if c.ref and granularity(c.ref[0]) == "quarter" and "-Q" in c.ref[0]:
+    if c.ref and "-Q" in c.ref[0] and not m["latest"]:
         y, q = int(c.ref[0][:4]), int(c.ref[0][-1])
     elif c.dct is not None:
         k = c.dct.year * 4 + (c.dct.month - 1) // 3 - 1
@@ -457,7 +478,7 @@ def r_the_quarter(m: re.Match[str], c: _Context) -> _Found | None:
     else:
         return None
     if m["earlier"]:
-        y -= 1
+        return _Found("DATE", f"{y - 1:04d}-Q{q}", anaphoric=True, moves_time=False)
     return _Found("DATE", f"{y:04d}-Q{q}", anaphoric=True)
 
 
@@ -501,6 +522,8 @@ def r_relative(m: re.Match[str], c: _Context) -> _Found | None:
     d = c.dct
     if unit == "D":
         return None
+    if rel == "past" and unit == "DE":
+        return _Found("DURATION", "P10Y")  # "the past decade": the last ten years, not the 2000s
     if unit == "W":
         value = _week(d + timedelta(weeks=n))
         if m["unit"].lower() == "weekend":
@@ -519,16 +542,20 @@ def r_relative(m: re.Match[str], c: _Context) -> _Found | None:
     return _Found("DATE", value, _mod(m["mod"]))
 
 
+def r_current(m: re.Match[str], c: _Context) -> _Found | None:
+    """ "the end of the year": the year (month, week) the story is in, with its part as the mod."""
+    base = c.ref[0] if c.ref else _day(c.dct) if c.dct else None
+    unit = _UNIT_OF[m["unit"].lower()]
+    value = _at_granularity(base, unit) if base else None
+    return _Found("DATE", value, _mod(m["mod"]), anaphoric=bool(c.ref)) if value else None
+
+
 def r_ago(m: re.Match[str], c: _Context) -> _Found | None:
     if c.dct is None:
         return None
     n = _num(m["num"])
     unit = _words().get("unit", m["unit"])
-    if m["dir"].lower() in {"before", "after"} and re.match(
-        r"\s+(?:the|a|an|his|her|its|their|[A-Z])", m.string[m.end() :]
-    ):
-        n = _num(m["num"])
-        unit = _words().get("unit", m["unit"])
+    if m["dir"].lower() in {"before", "after"} and re.match(r"\s+\w", m.string[m.end() :]):
         return _Found("DURATION", _duration(n, unit)) if n and unit else None  # "five years after the launch"
     sign = -1 if m["dir"].lower() in {"ago", "earlier", "before"} else 1
     anaphoric = m["dir"].lower() in {"later", "earlier", "before", "after"}
@@ -538,7 +565,7 @@ def r_ago(m: re.Match[str], c: _Context) -> _Found | None:
     k = int(float(n))
     if unit == "Y" and sign < 0 and c.ref and "-Q" in c.ref[0]:
         # "profit rose in the third quarter from a year ago": the same quarter, a year before
-        return _Found("DATE", f"{int(c.ref[0][:4]) - k:04d}{c.ref[0][4:]}", anaphoric=True)
+        return _Found("DATE", f"{int(c.ref[0][:4]) - k:04d}{c.ref[0][4:]}", anaphoric=True, moves_time=False)
     if unit == "DE":
         unit, k = "Y", k * 10
     value = _shift(base, unit, sign * k) if granularity(base) in {"day", "month", "year"} else None
@@ -706,7 +733,7 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
     )
     table: list[tuple[str, Rule]] = [
         (rf"\b(?P<year>\d{{4}})-(?P<month_num>[01]\d)-{DAYNUM}\b(?P<month>)", r_full_date),
-        (rf"\b(?P<month>{MONTHD})\s*{DAYNUM},?\s+(?P<year>\d{{4}})\b(?P<month_num>)", r_full_date),
+        (rf"\b(?P<month>{MONTHD})\s*{DAYNUM}(?:\s*,\s*|\s+)(?P<year>\d{{4}})\b(?P<month_num>)", r_full_date),
         (
             rf"\b{DAYNUM}\s+(?:of\s+)?(?P<month>{MONTHD}),?\s+(?P<year>\d{{4}})\b(?P<month_num>)",
             r_full_date,
@@ -738,7 +765,7 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
         ),
         (
             r"\b(?:the|its|their|this)\s+(?:(?P<earlier>year-ago|year-earlier|year-before|prior-year|"
-            r"year-previous)\s+|(?:latest|last|recent|most\s+recent|current|same|comparable)\s+)?"
+            r"year-previous)\s+|(?P<latest>latest|most\s+recent|last|recent)\s+|(?:current|same|comparable)\s+)?"
             r"(?:fiscal\s+)?(?:quarter|period)\b(?!s)",
             r_the_quarter,
         ),
@@ -749,6 +776,10 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
         ),
         (rf"\b(?P<deictic>today|tonight|yesterday|tomorrow)(?:\s+(?P<part>{PART}))?\b", r_deictic),
         (rf"\b(?P<deictic>this|last)\s+(?P<part>{PART})\b", r_deictic),
+        (
+            r"\b(?P<mod>the\s+(?:beginning|start|middle|end|close)\s+of)\s+the\s+(?P<unit>year|month|week)\b",
+            r_current,
+        ),
         (
             rf"\b{PRE}(?:the\s+)?(?P<rel>last|this|next|past|coming|previous|current)\s+"
             rf"(?P<unit>week|weekend|month|year|quarter|decade)\b(?!s)",
@@ -848,13 +879,11 @@ def find_timexes(text: str, dct: date | None, doc: Doc | None = None) -> list[Ti
         tid = f"t{len(out) + 1}"
         anchor = (ctx.ref[1] if ctx.ref else "t0") if found.anaphoric else "t0"
         out.append(Timex(tid, text[start:end], start, end, found.type, found.value, found.mod, anchor))
-        if found.type in {"DATE", "TIME"} and granularity(found.value) in {
-            "day",
-            "month",
-            "year",
-            "time",
-            "week",
-        }:
+        if (
+            found.moves_time
+            and found.type in {"DATE", "TIME"}
+            and granularity(found.value) in _REFERENCE_GRANULARITIES
+        ):
             ctx.ref = (found.value, tid)
     return out
 
