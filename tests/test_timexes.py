@@ -1,0 +1,118 @@
+"""The temporal tagger and quote times, on short news texts written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+import storyline
+from storyline.nlp.pipeline import load
+from storyline.nlp.timexes import find_timexes, granularity
+
+FRIDAY = date(2021, 3, 12)  # a Friday
+
+
+def tag(text: str, dct: date = FRIDAY) -> dict[str, tuple[str, str, str | None]]:
+    doc = load()(text)
+    return {t.text: (t.type, t.value, t.mod) for t in find_timexes(text, dct, doc)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "expected"),
+    [
+        ("The minister resigned on Wednesday.", "Wednesday", ("DATE", "2021-03-10", None)),
+        ("The minister will resign on Wednesday.", "Wednesday", ("DATE", "2021-03-17", None)),
+        ("The council met on Friday.", "Friday", ("DATE", "2021-03-12", None)),
+        ("Back in November, the paper published its report.", "November", ("DATE", "2020-11", None)),
+        ("The festival will open in June.", "June", ("DATE", "2021-06", None)),
+        ("She was born on July 4, 1976, in Ohio.", "July 4, 1976", ("DATE", "1976-07-04", None)),
+        ("The deadline was extended to March 20.", "March 20", ("DATE", "2021-03-20", None)),
+        ("The ceasefire began yesterday.", "yesterday", ("DATE", "2021-03-11", None)),
+        ("Talks resume tomorrow morning.", "tomorrow morning", ("TIME", "2021-03-13TMO", None)),
+        ("The vote is at 10:30 a.m.", "10:30 a.m.", ("TIME", "2021-03-12T10:30", None)),
+        ("Sales fell last year.", "last year", ("DATE", "2020", None)),
+        ("Prices rose this month.", "this month", ("DATE", "2021-03", None)),
+        ("The plant closed two weeks ago.", "two weeks ago", ("DATE", "2021-W08", None)),
+        ("The firm was founded in the 1990s.", "the 1990s", ("DATE", "199X", None)),
+        ("Profit fell in the third quarter.", "the third quarter", ("DATE", "2020-Q3", None)),
+        ("They have been friends for over 25 years.", "over 25 years", ("DURATION", "P25Y", "MORE_THAN")),
+        ("The talks lasted nearly three hours.", "nearly three hours", ("DURATION", "PT3H", "LESS_THAN")),
+        ("The feud has gone on for many decades.", "many decades", ("DURATION", "PXDE", None)),
+        ("The shop opens daily.", "daily", ("SET", "P1D", None)),
+        ("Stores were packed on Christmas Eve.", "Christmas Eve", ("DATE", "2020-12-24", None)),
+        ("Turnout was higher on Thanksgiving.", "Thanksgiving", ("DATE", "2020-11-26", None)),
+        ("Things are different now.", "now", ("DATE", "PRESENT_REF", None)),
+        ("The dispute began in late 2019.", "late 2019", ("DATE", "2019", "END")),
+    ],
+)
+def test_expressions_resolve_against_the_publication_date(
+    text: str, expression: str, expected: tuple
+) -> None:
+    assert tag(text)[expression] == expected
+
+
+def test_anaphora_resolve_against_the_last_date_and_name_their_anchor() -> None:
+    text = (
+        "Back in May, the board met in secret. That same month, the chairman quit.\n"
+        "On March 3, the regulator wrote to the board. The next day, shares fell. A week later, he resigned."
+    )
+    doc = load()(text)
+    tx = {t.text: t for t in find_timexes(text, FRIDAY, doc)}
+    assert tx["May"].value == "2020-05" and tx["May"].anchor == "t0"
+    assert tx["That same month"].value == "2020-05" and tx["That same month"].anchor == tx["May"].id
+    assert tx["March 3"].value == "2021-03-03"
+    assert tx["The next day"].value == "2021-03-04" and tx["The next day"].anchor == tx["March 3"].id
+    assert tx["A week later"].value == "2021-W10"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The company paid $5 million for 2000 shares.",
+        "He is 25 years old and lives in Leeds.",
+        "Call 555-1998 for tickets.",
+        "The team won 3-1 in front of 1999 fans.",
+        "Three-quarters of voters agreed.",
+        "Congress may vote on it.",
+    ],
+)
+def test_numbers_that_are_not_dates_give_no_date(text: str) -> None:
+    assert [v for (typ, v, _) in tag(text).values() if typ == "DATE"] == []
+
+
+def test_granularity_of_values() -> None:
+    assert [
+        granularity(v) for v in ["2018-01-25", "2017-11", "1991", "199X", "2018-W04", "P25Y", "PAST_REF"]
+    ] == [
+        "day",
+        "month",
+        "year",
+        "decade",
+        "week",
+        "duration",
+        "ref",
+    ]
+
+
+def test_no_publication_date_gives_no_relative_values() -> None:
+    values = {t.text: t.value for t in find_timexes("It happened on Thursday in 1998.", None, None)}
+    assert values == {"1998": "1998"}
+
+
+def test_quotes_take_the_time_of_their_attribution_paragraph_or_previous_quote() -> None:
+    text = (
+        "date 2019-05-03 Mayor defends budget\n"
+        "Mayor Laura Chen defended the budget on Thursday.\n"
+        '"We kept every promise," Chen wrote on Facebook. "Every single one."\n'
+        "Back in January, the council rejected an earlier plan.\n"
+        '"I remember the winter of 1998 well," councillor Mark Evans said.\n'
+        '"This is a good day," said Ana Ruiz, who has no date.\n'
+    )
+    article = storyline.extract(text)
+    times = {q.text: (q.time.value if q.time else None) for q in article.quotes}
+    assert times["We kept every promise"] == "2019-05-02"
+    assert times["Every single one."] == "2019-05-02"
+    # the date inside the quote (1998) dates what he talks about, not the statement
+    assert times["I remember the winter of 1998 well"] == "2019-01"
+    assert times["This is a good day"] is None
