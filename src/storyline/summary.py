@@ -11,7 +11,9 @@ _WIDTH = 100
 
 
 def _quote_line(q: Quote) -> str:
-    how = " ".join(x for x in (q.cue, f"({q.channel})" if q.channel else None) if x)
+    how = " ".join(
+        x for x in (q.cue, f"({q.channel})" if q.channel else None, q.time and f"[{q.time.value}]") if x
+    )
     marks = ("“", "”") if q.kind != "indirect" else ("[", "]")
     body = f"{marks[0]}{q.text}{marks[1]}"
     return textwrap.fill(
@@ -52,6 +54,10 @@ def render(article: Article) -> str:
     if others:
         lines.append("\nOrganisations, places and works:")
         lines.append("  " + "; ".join(f"{e.name} [{e.type}]" for e in others))
+    if a.timexes:
+        lines.append("\nDates:")
+        shown = [f"{t.text} = {t.value}" + (f" ({t.mod})" if t.mod else "") for t in a.timexes]
+        lines += textwrap.wrap("; ".join(shown), width=_WIDTH, initial_indent="  ", subsequent_indent="  ")
     groups: dict[str, list[Quote]] = defaultdict(list)
     for q in a.quotes:
         who = q.speaker_name or (q.speaker_mention.text if q.speaker_mention else "unattributed")

@@ -44,57 +44,9 @@ def _words() -> _Words:
             continue
         kind, words, value = line.split("\t")
         table = tables.setdefault(kind, {})
-        # mods, references and holidays may be phrases ("more than", "the end of"); the rest are words
-        for w in _phrases(words, kind) if kind in _PHRASES else words.split():
-            table[w] = value
+        for w in words.split(","):
+            table[w.strip()] = value
     return _Words(tables)
-
-
-_PHRASES = {
-    "mod": [
-        "more than",
-        "at least",
-        "upwards of",
-        "less than",
-        "not quite",
-        "the beginning of",
-        "the start of",
-        "the middle of",
-        "the end of",
-        "the close of",
-    ],
-    "ref": ["the present", "the past", "the future"],
-    "holiday": [
-        "new year's day",
-        "new year's eve",
-        "valentine's day",
-        "independence day",
-        "christmas day",
-        "christmas eve",
-        "boxing day",
-        "veterans day",
-        "thanksgiving day",
-        "labor day",
-        "memorial day",
-        "martin luther king day",
-        "presidents day",
-        "presidents' day",
-        "mother's day",
-        "father's day",
-        "easter sunday",
-        "good friday",
-    ],
-}
-
-
-def _phrases(words: str, kind: str) -> list[str]:
-    """Split a table cell into its phrases: known multi-word phrases first, then single words."""
-    out, rest = [], f" {words} "
-    for phrase in sorted(_PHRASES[kind], key=len, reverse=True):
-        if f" {phrase} " in rest:
-            out.append(phrase)
-            rest = rest.replace(f" {phrase} ", " ")
-    return out + rest.split()
 
 
 # ---------------------------------------------------------------- values
@@ -617,7 +569,10 @@ def r_duration(m: re.Match[str], c: _Context) -> _Found | None:
         or (unit == "Q" and re.match(r"\s+of\b", after))
     ):
         return None  # an age ("25 years old"), a fraction ("three-quarters of"): not a time
-    return _Found("DURATION", _duration(n, unit), _mod(m["mod"]))
+    mod = _mod(m["mod"])
+    if n == "X" and (m["mod"] or "").lower() in {"over", "under"}:
+        mod = None  # "over many decades" is during them, not more than them
+    return _Found("DURATION", _duration(n, unit), mod)
 
 
 def r_vague_duration(m: re.Match[str], c: _Context) -> _Found | None:
@@ -840,17 +795,9 @@ _MAY_CONTEXT = re.compile(
 
 def _plausible(m: re.Match[str], fn: Rule) -> bool:
     """Cheap filters that need only the text: "May" is a month only where a month can stand."""
-    if (
-        fn in (r_month,)
-        and m["month"] == "May"
-        and not _MAY_CONTEXT.search(m.string[max(0, m.start() - 12) : m.start()])
-    ):
-        return bool(m["rel"])
-    if fn is r_season and m["season"].lower() == "fall" and not (m["rel"] or m["year"]):
-        return False
-    if fn is r_ref and m["ref"].lower() == "soon":
-        return True
-    return True
+    if fn is r_month and m["month"] == "May" and not m["rel"]:
+        return bool(_MAY_CONTEXT.search(m.string[max(0, m.start() - 12) : m.start()]))
+    return not (fn is r_season and m["season"].lower() == "fall" and not (m["rel"] or m["year"]))
 
 
 # ---------------------------------------------------------------- the tagger
