@@ -1,0 +1,63 @@
+"""The founding article against its reference annotation (../shared/seed/gold.json), when present."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import storyline
+
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed"
+pytestmark = pytest.mark.skipif(not (SEED / "gold.json").exists(), reason="../shared/seed is not here")
+
+
+def _norm(s: str | None) -> str:
+    s = (s or "").replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")
+    return re.sub(r"\s+", " ", s).strip(" ,.\"'").lower()
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[storyline.Article, dict]:
+    gold = json.loads((SEED / "gold.json").read_text(encoding="utf-8"))
+    return storyline.extract(SEED / "000_ca187d1cd9f803a8.txt"), gold
+
+
+def test_every_gold_quote_has_its_speaker_cue_channel_and_time(seed: tuple[storyline.Article, dict]) -> None:
+    article, gold = seed
+    assert sum(q.kind != "indirect" for q in article.quotes) == len(gold["quotes"])
+    for g in gold["quotes"]:
+        (q,) = [q for q in article.quotes if _norm(q.text) == _norm(g["text"])]
+        assert q.speaker_name == g["speaker"], g["text"]
+        assert q.cue == g["cue"], g["text"]
+        assert q.channel == g["channel"], g["text"]
+        assert (q.time.value if q.time else None) == g.get("time"), g["text"]
+        assert q.speaker_mention is not None
+        assert article.text[q.speaker_mention.start : q.speaker_mention.end] == q.speaker_mention.text
+
+
+def test_metadata_entities_and_aliases(seed: tuple[storyline.Article, dict]) -> None:
+    article, gold = seed
+    assert article.title == gold["article"]["title"]
+    assert article.author == gold["article"]["author"]
+    assert article.published.isoformat() == gold["article"]["published"]
+    assert article.published_datetime.strftime("%Y-%m-%dT%H:%M") == gold["article"]["published_datetime"]
+    assert article.text.startswith(gold["article"]["body_starts_with"])
+    names = {e.name: e for e in article.entities}
+    for g in gold["entities"]:
+        assert g["name"] in names, g["name"]
+        assert set(g["aliases"]) <= set(names[g["name"]].aliases), g["name"]
+        assert names[g["name"]].type == g["type"], g["name"]
+    assert not {n for n in gold["not_entities"] if any(n in e.aliases for e in article.entities)}
+
+
+def test_time_expressions(seed: tuple[storyline.Article, dict]) -> None:
+    article, gold = seed
+    found = {(_norm(t.text), t.value) for t in article.timexes}
+    for g in gold["timexes"]:
+        assert any(_norm(g["text"]) in text and value == g["value"] for text, value in found), g["text"]
+    assert next(t for t in article.timexes if t.text == "over 25 years").mod == "MORE_THAN"
+    same_month = next(t for t in article.timexes if t.text == "That same month")
+    assert same_month.anchor == next(t.id for t in article.timexes if t.text == "November")
