@@ -26,13 +26,11 @@ from storyline.nlp.marks import QuotedSpan, find_quoted_spans
 from storyline.nlp.sentences import Sentences
 
 _VERBISH_TAGS = {"VB", "VBD", "VBZ", "VBP", "VBN", "VBG"}
-_VERBISH_DEPS = {"ROOT", "ccomp", "conj", "advcl", "parataxis", "relcl", "xcomp"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _FRAME_END = {".", "!", "?"}
 _ADVERB_SKIP = {"ADV", "PUNCT", "AUX", "PART", "SPACE"}
 _SPEAKER_POS = {"PROPN", "NOUN", "PRON"}
 _QUOTE_END_CUEING = (",", "?", "!", "—", "–", "-", "…")
-_SELF_PRONOUNS = {"i", "we"}
 # "tried to laugh it off by interjecting": the subject of a cue is found up these links
 _CLIMB_DEPS = {"conj", "xcomp", "advcl", "pcomp", "prep"}
 _PART_NOUNS = {"part", "portion", "excerpt", "excerpts", "section", "rest", "copy"}
