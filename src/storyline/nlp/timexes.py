@@ -231,6 +231,8 @@ def _resolve_day(dct: date, month: int, day: int, direction: int) -> date | None
 def _resolve_month(dct: date, month: int, direction: int) -> tuple[int, int]:
     here = dct.year * 12 + dct.month - 1
     options = [(y, month) for y in (dct.year - 1, dct.year, dct.year + 1)]
+    if abs(month - dct.month) <= 1:
+        direction = 0  # this month or a neighbour: "was planned for early March" in February
     key = {-1: lambda ym: (ym[0] * 12 + ym[1] - 1 > here, here - (ym[0] * 12 + ym[1] - 1)),
            1: lambda ym: (ym[0] * 12 + ym[1] - 1 < here, (ym[0] * 12 + ym[1] - 1) - here),
            0: lambda ym: (False, abs(ym[0] * 12 + ym[1] - 1 - here))}[direction]  # fmt: skip
@@ -324,6 +326,9 @@ def r_month(m: re.Match[str], c: _Context) -> _Found | None:
         return None
     month = int(_words().get("month", m["month"]) or 0)
     rel = (m["rel"] or "").lower()
+    if m["year_rel"]:  # "June last year", "January this year"
+        shift = {"last": -1, "this": 0, "next": 1}[m["year_rel"].lower()]
+        return _Found("DATE", _month(c.dct.year + shift, month), _mod(m["mod"]))
     y = c.dct.year
     if rel == "last":
         y = y - 1 if month >= c.dct.month else y
@@ -339,9 +344,9 @@ def r_weekday(m: re.Match[str], c: _Context) -> _Found | None:
         return None
     wd = int(_words().get("weekday", m["weekday"]) or 0)
     rel = (m["rel"] or "").lower()
-    direction = {"last": -1, "previous": -1, "next": 1, "this": 0, "coming": 1, "past": -1}.get(
-        rel, c.direction(m)
-    )
+    direction = {"last": -1, "previous": -1, "next": 1, "this": 0, "coming": 1, "past": -1}.get(rel)
+    if direction is None:
+        direction = _signalled(m) or c.direction(m)
     d = _resolve_weekday(c.dct, wd, direction)
     if rel == "next" and d == c.dct:
         d += timedelta(days=7)
@@ -351,6 +356,19 @@ def r_weekday(m: re.Match[str], c: _Context) -> _Found | None:
     if clock:
         return _Found("TIME", f"{_day(d)}T{clock}")
     return _Found("DATE", _day(d))
+
+
+_UNTIL = re.compile(r"\b(?:until|till|til|through)\s+(?:\S+\s+){0,3}$", re.IGNORECASE)
+
+
+def _signalled(m: re.Match[str]) -> int:
+    """Direction the words around a day name give: "Wednesday's ruling" has happened; a deadline
+    "until 9 a.m. Tuesday" is still to come."""
+    if re.match(r"['’]s\b", m.string[m.end() : m.end() + 3]):
+        return -1
+    if _UNTIL.search(m.string[max(0, m.start() - 40) : m.start()]):
+        return 1
+    return 0
 
 
 def r_year(m: re.Match[str], c: _Context) -> _Found | None:
@@ -634,7 +652,7 @@ def r_holiday(m: re.Match[str], c: _Context) -> _Found | None:
     else:
         y = c.dct.year
     d = _holiday(spec, y)
-    if d is not None and not m["year"] and c.dct is not None:
+    if d is not None and not m["year"] and c.dct is not None and abs((d - c.dct).days) > _NEAR_DAYS:
         direction = c.direction(m)
         if direction < 0 and d > c.dct:
             d = _holiday(spec, y - 1)
@@ -698,7 +716,8 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
         (rf"\b{DAYNUM}\s+(?:of\s+)?(?P<month>{MONTHD})", r_month_day),
         (rf"\b{PRE}(?P<month>{MONTHD}),?\s+(?:of\s+)?(?P<year>\d{{4}})\b", r_month_year),
         (
-            rf"\b{PRE}(?:(?P<rel>last|next|this|early|late|mid)[\s-]+)?(?P<month>{MONTH})(?!\s+\d)",
+            rf"\b{PRE}(?:(?P<rel>last|next|this|early|late|mid)[\s-]+)?(?P<month>{MONTH})(?!\s+\d)"
+            rf"(?:\s+(?:of\s+)?(?P<year_rel>last|this|next)\s+year\b)?",
             r_month,
         ),
         (
