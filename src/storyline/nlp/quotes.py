@@ -192,6 +192,9 @@ def _open_cue(region: Span, ctx: _Context) -> Token | None:
     for t in words:
         if t.pos_ == "VERB" and any(c.dep_ in _SUBJECT_DEPS for c in t.children) and ctx.in_quote[t.i] < 0:
             return t
+    first = words[0]
+    if first.tag_ == "VBD" and len(words) > 1 and words[1].pos_ in {"PROPN", "DET", "NOUN"}:
+        return first  # inverted: "“This is fantastic!” beamed Donald Hartley"
     return None
 
 
@@ -407,7 +410,16 @@ class QuoteExtractor:
 
     def _attribute(self, finding: Finding, cue: Token, region: Span) -> None:
         finding.cue = cue
-        speaker = _speaker_token(cue, region if len(region) else self.sentences.of(cue), self.ctx.in_quote)
+        frame = region if len(region) else self.sentences.of(cue)
+        speaker = _speaker_token(cue, frame, self.ctx.in_quote)
+        if (
+            speaker is not None
+            and finding.kind != "indirect"
+            and speaker.idx < finding.start < finding.end < cue.idx
+        ):
+            # the cue follows the quote but the parse found its subject before it ("His final
+            # assessment: “...,” he said"): read the attribution clause instead
+            speaker = _surface_speaker(cue, region) or speaker
         if speaker is not None and self.ctx.in_quote[speaker.i] >= 0:
             speaker = None
         if speaker is not None:
@@ -429,6 +441,10 @@ class QuoteExtractor:
                 if speaker.lower_ in PRONOUN_GENDER:
                     finding.speaker = self.resolver.resolve(speaker, self._previous_speaker(finding))
                     finding.confidence -= 0.1
+                elif speaker.tag_ in {"WDT", "WP"} and speaker.head.dep_ == "relcl":
+                    # "Kasich, who said": the mention is "who", the speaker the noun it hangs on
+                    antecedent = self.index.at(speaker.head.head)
+                    finding.speaker = antecedent[0] if antecedent else None
                 elif (name := _proper_name(speaker)) is not None:
                     # a named speaker the NER missed ("Ana Ruiz said") is still somebody
                     finding.speaker = self.index.add(name, "PERSON")
