@@ -82,3 +82,70 @@ def test_extract_never_fails_on_salted_text(text: str, plain: bool) -> None:
     for e in article.entities:
         for m in e.mentions:
             assert article.text[m.start : m.end] == m.text
+
+
+def test_word_salad_from_news_vocabulary_never_fails_extraction() -> None:
+    """Random sentences from the words the rules react to (cues, pronouns, marks, dates)."""
+    import random
+    from datetime import date
+
+    from storyline.model import Article
+    from storyline.nlp.pipeline import Extractor
+
+    rng = random.Random(7)
+    vocab = [
+        "He",
+        "she",
+        "said",
+        '"',
+        "“",
+        "”",
+        ",",
+        ".",
+        "\n",
+        "Monday",
+        "last",
+        "year",
+        "Smith",
+        "told",
+        "reporters",
+        "on",
+        "Instagram",
+        ":",
+        "according",
+        "to",
+        "the",
+        "1998",
+        "$5",
+        "million",
+        "that",
+        "«",
+        "»",
+        "week",
+        "ago",
+        "Mr.",
+        "Jones",
+        "added",
+        "—",
+        "(",
+        ")",
+        "who",
+        "wrote",
+        "it",
+        "is",
+        "not",
+        "a",
+        "day",
+        "later",
+        "To",
+        "leave",
+        "until",
+    ]
+    articles = [
+        Article(
+            text=" ".join(rng.choice(vocab) for _ in range(rng.randint(1, 60))), published=date(2020, 1, 1)
+        )
+        for _ in range(300)
+    ]
+    failures = [a.text for a in Extractor().annotate(articles) if any("failed" in w for w in a.warnings)]
+    assert failures == []

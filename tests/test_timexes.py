@@ -116,3 +116,11 @@ def test_quotes_take_the_time_of_their_attribution_paragraph_or_previous_quote()
     # the date inside the quote (1998) dates what he talks about, not the statement
     assert times["I remember the winter of 1998 well"] == "2019-01"
     assert times["This is a good day"] is None
+
+
+@pytest.mark.parametrize(
+    "text", ["To leave on Monday.", "to Monday said he", "To be announced Friday, to go."]
+)
+def test_infinitives_at_the_root_do_not_loop(text: str) -> None:
+    values = {t.text: t.value for t in find_timexes(text, FRIDAY, load()(text))}
+    assert set(values) & {"Monday", "Friday"}

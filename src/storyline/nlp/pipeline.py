@@ -124,13 +124,17 @@ def to_article(doc: Doc, article: Article) -> Article:
         for c in index.clusters
     ]
     findings: list[Finding] = doc._.quotes or []
-    text = article.text
-    timexes = find_timexes(text, article.published, doc)
-    paragraph_starts = [m.start() for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
-    quoted = [(f.start, f.end) for f in findings if f.kind != "indirect"]
-    times = quote_times(findings, timexes, Sentences(doc), paragraph_starts, quoted)
+    failure = doc._.failure
+    try:
+        timexes = find_timexes(article.text, article.published, doc)
+        paragraph_starts = [m.start() for m in re.finditer(r"[^\n]*\S[^\n]*", article.text)]
+        quoted = [(f.start, f.end) for f in findings if f.kind != "indirect"]
+        times = quote_times(findings, timexes, Sentences(doc), paragraph_starts, quoted)
+    except Exception as exc:  # as in the components: one odd article is reported, the batch goes on
+        timexes, times = [], [None] * len(findings)
+        failure = failure or f"time: {type(exc).__name__}: {exc}"
     quotes = [_quote(i, f, t) for i, (f, t) in enumerate(zip(findings, times, strict=True), start=1)]
-    warnings = article.warnings + ([f"extraction failed ({doc._.failure})"] if doc._.failure else [])
+    warnings = article.warnings + ([f"extraction failed ({failure})"] if failure else [])
     return replace(article, entities=entities, quotes=quotes, timexes=timexes, warnings=warnings)
 
 

@@ -140,7 +140,7 @@ def _tense(verb: Token, depth: int = 0) -> int:
         return 1
     if any(a.tag_ == "TO" for a in auxes):
         # "is scheduled to close Monday" looks ahead; "were to accede on Friday" looks back
-        return -1 if _tense(verb.head, depth + 1) < 0 and depth < 2 else 1
+        return -1 if depth < 2 and verb.head.i != verb.i and _tense(verb.head, depth + 1) < 0 else 1
     if any(a.tag_ == "VBD" for a in auxes) or words & {"has", "have", "had"}:
         return -1  # "was expected", "has said"
     if verb.tag_ == "VBD":
