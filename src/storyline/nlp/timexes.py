@@ -520,6 +520,16 @@ def r_current(m: re.Match[str], c: _Context) -> _Found | None:
     return _Found("DATE", value, _mod(m["mod"]), anaphoric=bool(c.ref)) if value else None
 
 
+def r_weekend(m: re.Match[str], c: _Context) -> _Found | None:
+    """ "the weekend": the one just past in a past-tense clause, else the coming one."""
+    if c.dct is None:
+        return None
+    saturday = c.dct + timedelta(days=6 - c.dct.isoweekday())
+    if c.direction(m) < 0 and saturday > c.dct:
+        saturday -= timedelta(weeks=1)
+    return _Found("DATE", _week(saturday) + "-WE")
+
+
 def r_ago(m: re.Match[str], c: _Context) -> _Found | None:
     if c.dct is None:
         return None
@@ -754,6 +764,7 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
             r"\b(?P<mod>the\s+(?:beginning|start|middle|end|close)\s+of)\s+the\s+(?P<unit>year|month|week)\b",
             r_current,
         ),
+        (r"\bthe\s+weekend\b", r_weekend),
         (
             rf"\b{PRE}(?:the\s+)?(?P<rel>last|this|next|past|coming|previous|current)\s+"
             rf"(?P<unit>week|weekend|month|year|quarter|decade)\b(?!s)",
