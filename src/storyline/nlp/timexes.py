@@ -736,7 +736,7 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
             r_weekday,
         ),
         (
-            rf"\b(?:the\s+)?{PRE}(?:(?P<fiscal>fiscal(?:\s+year)?)\s+)?(?P<year>(?:1[5-9]|20)\d\d)\b(?!'?s\b)",
+            rf"\b{PRE}(?:(?P<fiscal>fiscal(?:\s+year)?)\s+)?(?P<year>(?:1[5-9]|20)\d\d)\b(?!'?s\b)",
             r_year,
         ),
         (rf"\b(?:the\s+)?{PRE}(?:(?P<cent>1[5-9]|20)(?P<dec>\d)0|'(?P<short>\d)0)'?s\b", r_decade),
@@ -787,7 +787,8 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
             r_duration,
         ),
         (
-            r"\b(?:many|several|a\s+few|few|some|recent)\s+(?P<unit>years|months|weeks|days|decades|hours|minutes|"
+            r"\b(?:(?:the\s+)?(?:coming|next|past|last)\s+(?:few\s+|several\s+)?|many\s+|several\s+|a\s+few\s+|"
+            r"few\s+|some\s+|recent\s+)(?P<unit>years|months|weeks|days|decades|hours|minutes|"
             r"centuries)\b",
             r_vague_duration,
         ),
