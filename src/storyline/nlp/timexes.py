@@ -100,7 +100,28 @@ _FUTURE_AUX = {"will", "'ll", "shall", "wo", "’ll"}
 _NEAR_DAYS = 45
 # what later anaphora ("the next day", "a year earlier", "the quarter") can be resolved against
 _REFERENCE_GRANULARITIES = {"day", "month", "year", "time", "week", "quarter"}
-_LOOKING_AHEAD = {"schedule", "expect", "set", "plan", "slate", "due", "propose", "anticipate", "intend"}
+_LOOKING_AHEAD = {
+    "schedule",
+    "expect",
+    "set",
+    "plan",
+    "slate",
+    "due",
+    "propose",
+    "anticipate",
+    "intend",
+    "hope",
+    "want",
+    "aim",
+    "vow",
+    "promise",
+    "threaten",
+    "agree",
+    "prepare",
+    "seek",
+    "try",
+    "decide",
+}
 
 
 def _direction(doc: Doc | None, start: int, end: int) -> int:
@@ -140,7 +161,10 @@ def _tense(verb: Token, depth: int = 0) -> int:
         return 1
     if any(a.tag_ == "TO" for a in auxes):
         # "is scheduled to close Monday" looks ahead; "were to accede on Friday" looks back
-        return -1 if depth < 2 and verb.head.i != verb.i and _tense(verb.head, depth + 1) < 0 else 1
+        governor = verb.head
+        if governor.lemma_ in _LOOKING_AHEAD or governor.i == verb.i or depth >= 2:
+            return 1  # "planned to leave on Thursday", "hopes to finish by Friday"
+        return -1 if _tense(governor, depth + 1) < 0 else 1
     if any(a.tag_ == "VBD" for a in auxes) or words & {"has", "have", "had"}:
         return -1  # "was expected", "has said"
     if verb.tag_ == "VBD":
