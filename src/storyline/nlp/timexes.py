@@ -438,15 +438,20 @@ def r_century(m: re.Match[str], c: _Context) -> _Found | None:
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 
 
+def _year_of(m: re.Match[str], c: _Context) -> int | None:
+    """The year an expression names ("the summer of 2016"), else the publication year."""
+    if m["year"]:
+        return int(m["year"])
+    return c.dct.year if c.dct else None
+
+
 def r_quarter(m: re.Match[str], c: _Context) -> _Found | None:
     n = _ORDINALS[m["ord"].lower()]
     half = m["part"].lower() == "half"
-    if m["year"]:
-        y = int(m["year"])
-    elif c.dct is None:
+    y = _year_of(m, c)
+    if y is None:
         return None
-    else:
-        y = c.dct.year
+    if not m["year"]:
         current = (c.dct.month - 1) // (6 if half else 3) + 1
         if (
             (m["rel"] or "").lower() in {"year-earlier", "last", "previous"}
@@ -479,12 +484,10 @@ def r_the_quarter(m: re.Match[str], c: _Context) -> _Found | None:
 def r_season(m: re.Match[str], c: _Context) -> _Found | None:
     code = _words().get("season", m["season"])
     rel = (m["rel"] or "").lower()
-    if m["year"]:
-        y = int(m["year"])
-    elif c.dct is None:
+    y = _year_of(m, c)
+    if y is None:
         return None
-    else:
-        y = c.dct.year
+    if not m["year"]:
         if rel == "last" or (
             rel in {"the", ""} and c.direction(m) < 0 and code in {"FA", "WI"} and c.dct.month < 8
         ):
@@ -679,12 +682,9 @@ def r_holiday(m: re.Match[str], c: _Context) -> _Found | None:
     spec = _words().get("holiday", m["holiday"])
     if spec is None:
         return None
-    if m["year"]:
-        y = int(m["year"])
-    elif c.dct is None:
+    y = _year_of(m, c)
+    if y is None:
         return None
-    else:
-        y = c.dct.year
     d = _holiday(spec, y)
     if d is not None and not m["year"] and c.dct is not None and abs((d - c.dct).days) > _NEAR_DAYS:
         direction = c.direction(m)
