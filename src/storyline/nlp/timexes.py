@@ -856,13 +856,43 @@ def _plausible(m: re.Match[str], fn: Rule) -> bool:
 
 
 # ---------------------------------------------------------------- the tagger
+_BEFORE, _AFTER = (
+    70,
+    50,
+)  # how far an expression reaches from its trigger word: "the very beginning of the year"
+
+
+@cache
+def _trigger() -> re.Pattern[str]:
+    """Every rule needs a digit or one of these words; the rules run only in windows around them."""
+    w = _words()
+    words = {x for k in ("unit", "month", "weekday", "part", "season", "ref", "holiday") for x in w.tables[k]}
+    words |= {"today", "tonight", "yesterday", "tomorrow", "half", "period", "noon", "midnight", "midday"}
+    words |= {"daily", "nightly", "weekly", "monthly", "quarterly", "annually", "yearly", "hourly"}
+    alternation = "|".join(re.escape(x.rstrip(".")) for x in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\d|\b(?:{alternation})", re.IGNORECASE)
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for m in _trigger().finditer(text):
+        lo, hi = max(0, m.start() - _BEFORE), min(len(text), m.end() + _AFTER)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
 def find_timexes(text: str, dct: date | None, doc: Doc | None = None) -> list[Timex]:
     """Every temporal expression of `text`, normalised against the DCT and the discourse."""
     candidates: list[tuple[int, int, int, re.Match[str], Rule]] = []
+    windows = _windows(text)
     for priority, (pattern, fn) in enumerate(_rules()):
-        for m in pattern.finditer(text):
-            if m.end() > m.start() and _plausible(m, fn):
-                candidates.append((m.start(), m.end(), priority, m, fn))
+        for lo, hi in windows:
+            for m in pattern.finditer(text, lo, hi):
+                if m.end() > m.start() and _plausible(m, fn):
+                    candidates.append((m.start(), m.end(), priority, m, fn))
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
     chosen: list[tuple[int, int, int, re.Match[str], Rule]] = []
     taken: list[tuple[int, int]] = []
