@@ -680,22 +680,25 @@ def r_ref(m: re.Match[str], c: _Context) -> _Found | None:
 
 def r_holiday(m: re.Match[str], c: _Context) -> _Found | None:
     spec = _words().get("holiday", m["holiday"])
-    if spec is None:
-        return None
     y = _year_of(m, c)
-    if y is None:
+    if spec is None or y is None:
         return None
-    d = _holiday(spec, y)
-    if d is not None and not m["year"] and c.dct is not None and abs((d - c.dct).days) > _NEAR_DAYS:
+    if m["year"] or c.dct is None:
+        return _Found("DATE", _day(_holiday(spec, y)))
+    # like a month and day: the nearest one when it is close, else the one the tense points to
+    candidates = [_holiday(spec, year) for year in (y - 1, y, y + 1)]
+    dct = c.dct
+    nearest = min(candidates, key=lambda d: abs((d - dct).days))
+    if abs((nearest - dct).days) > _NEAR_DAYS:
         direction = c.direction(m)
-        if direction < 0 and d > c.dct:
-            d = _holiday(spec, y - 1)
-        elif direction > 0 and d < c.dct:
-            d = _holiday(spec, y + 1)
-    return _Found("DATE", _day(d)) if d else None
+        if direction < 0:
+            nearest = max((d for d in candidates if d <= dct), default=nearest)
+        elif direction > 0:
+            nearest = min((d for d in candidates if d >= dct), default=nearest)
+    return _Found("DATE", _day(nearest))
 
 
-def _holiday(spec: str, year: int) -> date | None:
+def _holiday(spec: str, year: int) -> date:
     if spec.startswith("easter"):
         a, b, cc = year % 19, year // 100, year % 100
         d, e = b // 4, b % 4
