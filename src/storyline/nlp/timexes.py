@@ -165,8 +165,10 @@ def _tense(verb: Token, depth: int = 0) -> int:
         if governor.lemma_ in _LOOKING_AHEAD or governor.i == verb.i or depth >= 2:
             return 1  # "planned to leave on Thursday", "hopes to finish by Friday"
         return -1 if _tense(governor, depth + 1) < 0 else 1
+    if verb.lemma_ in _LOOKING_AHEAD and "had" not in words:
+        return 1  # "scheduled a news conference Thursday", "is expected in December"
     if any(a.tag_ == "VBD" for a in auxes) or words & {"has", "have", "had"}:
-        return -1  # "was expected", "has said"
+        return -1  # "was found", "has said"
     if verb.tag_ == "VBD":
         return -1
     if verb.tag_ in {"VBN", "VBG"} and not auxes:
@@ -336,7 +338,7 @@ def r_month_day(m: re.Match[str], c: _Context) -> _Found | None:
     if c.dct is None:
         return None
     month = int(_words().get("month", m["month"]) or 0)
-    d = _resolve_day(c.dct, month, int(m["day"]), c.direction(m))
+    d = _resolve_day(c.dct, month, int(m["day"]), _signalled(m) or c.direction(m))
     return _Found("DATE", _day(d)) if d else None
 
 
@@ -372,8 +374,15 @@ def r_weekday(m: re.Match[str], c: _Context) -> _Found | None:
     if direction is None:
         direction = _signalled(m) or c.direction(m)
     d = _resolve_weekday(c.dct, wd, direction)
-    if rel == "next" and d == c.dct:
-        d += timedelta(days=7)
+    if rel in {"next", "last"} and d == c.dct:
+        d += timedelta(days=7 if rel == "next" else -7)  # "last Monday" said on a Monday
+    stated = _DATE_AFTER_DAY.match(m.string, m.end())
+    if stated is not None and not rel:
+        # "on Monday, Oct. 26": the date written beside the day name decides
+        month = int(_words().get("month", stated["month"]) or 0)
+        near = _resolve_day(c.dct, month, int(stated["day"]), 0) if month else None
+        if near is not None and near.isoweekday() == wd:
+            d = near
     if m["part"]:
         return _Found("TIME", f"{_day(d)}T{_words().get('part', m['part'])}")
     clock = _clock(m)
@@ -382,7 +391,11 @@ def r_weekday(m: re.Match[str], c: _Context) -> _Found | None:
     return _Found("DATE", _day(d))
 
 
-_UNTIL = re.compile(r"\b(?:until|till|til|through)\s+(?:\S+\s+){0,3}$", re.IGNORECASE)
+# words that put a date ahead of the clause's own time: a deadline, a start, a payment
+_AHEAD = re.compile(
+    r"\b(?:until|till|til|through|effective|payable|due|starting|beginning|expires?|expiring)\s+(?:\S+\s+){0,3}$",
+    re.IGNORECASE,
+)
 
 
 def _signalled(m: re.Match[str]) -> int:
@@ -390,9 +403,12 @@ def _signalled(m: re.Match[str]) -> int:
     "until 9 a.m. Tuesday" is still to come."""
     if re.match(r"['’]s\b", m.string[m.end() : m.end() + 3]):
         return -1
-    if _UNTIL.search(m.string[max(0, m.start() - 40) : m.start()]):
+    if _AHEAD.search(m.string[max(0, m.start() - 40) : m.start()]):
         return 1
     return 0
+
+
+_DATE_AFTER_DAY = re.compile(r",?\s+(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>[0-3]?\d)\b")
 
 
 def r_year(m: re.Match[str], c: _Context) -> _Found | None:
@@ -749,7 +765,7 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
             r_full_date,
         ),
         (rf"\b(?P<month_num>[01]?\d)/{DAYNUM}/(?P<year>\d{{4}})\b(?P<month>)", r_full_date),
-        (rf"\b(?P<month>{MONTHD})\s*{DAYNUM}\b(?!:)", r_month_day),
+        (rf"\b(?P<month>{MONTHD})\s*{DAYNUM}\b(?!:\d)", r_month_day),
         (rf"\b{DAYNUM}\s+(?:of\s+)?(?P<month>{MONTHD})", r_month_day),
         (rf"\b{PRE}(?P<month>{MONTHD}),?\s+(?:of\s+)?(?P<year>\d{{4}})\b", r_month_year),
         (
