@@ -464,20 +464,26 @@ def _year_of(m: re.Match[str], c: _Context) -> int | None:
 def r_quarter(m: re.Match[str], c: _Context) -> _Found | None:
     n = _ORDINALS[m["ord"].lower()]
     half = m["part"].lower() == "half"
-    y = _year_of(m, c)
+    y = int(m["year_before"]) if m["year_before"] else _year_of(m, c)
     if y is None:
         return None
-    if not m["year"]:
+    if not (m["year"] or m["year_before"]):
+        rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
         current = (c.dct.month - 1) // (6 if half else 3) + 1
-        if (
-            (m["rel"] or "").lower() in {"year-earlier", "last", "previous"}
-            or c.direction(m) < 0
-            and n > current
+        if rel in {"year-earlier", "year-ago", "last", "previous", "last year's"} or (
+            c.direction(m) < 0 and n > current and rel != "this year's"
         ):
             y -= 1
-        elif (m["rel"] or "").lower() == "next":
+        elif rel in {"next", "next year's"}:
             y += 1
     return _Found("DATE", f"{y:04d}-{'H' if half else 'Q'}{n}")
+
+
+def r_year_quarter(m: re.Match[str], c: _Context) -> _Found | None:
+    """ "the 1988 quarter", "the 1989 period": the quarter being reported, in that year."""
+    if not (c.ref and "-Q" in c.ref[0]):
+        return None
+    return _Found("DATE", m["year"] + c.ref[0][4:], anaphoric=True, moves_time=False)
 
 
 def r_the_quarter(m: re.Match[str], c: _Context) -> _Found | None:
@@ -631,8 +637,8 @@ def r_anaphoric(m: re.Match[str], c: _Context) -> _Found | None:
 def r_duration(m: re.Match[str], c: _Context) -> _Found | None:
     n = _num(m["num"]) if m["num"] else "1"
     unit = _words().get("unit", m["unit"])
-    if n is None or unit is None:
-        return None
+    if n is None or unit is None or re.fullmatch(r"(?:1[5-9]|20)\d\d", n):
+        return None  # "the 1988 quarter" is a year's quarter, not 1988 quarters
     after = m.string[m.end() : m.end() + 8].lower()
     if (
         m.group(0).lower().endswith("-old")
@@ -786,7 +792,8 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
         (rf"\b(?:the\s+)?{PRE}(?P<n>\d{{1,2}})(?:st|nd|rd|th)[\s-]+century\b", r_century),
         (
             r"\b(?:(?:the|its|their|his|her|a|this|next|last)\s+)?(?:(?P<rel>fiscal|latest|current|last|next|"
-            r"previous|year-earlier|flat)\s+)?(?:fiscal\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)"
+            r"previous|year-earlier|year-ago|flat|last\s+year's|next\s+year's|this\s+year's)\s+|"
+            r"(?P<year_before>(?:1[5-9]|20)\d\d)\s+)?(?:fiscal\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)"
             r"[\s-]+(?:fiscal\s+)?(?P<part>quarter|half)\b(?:\s+of\s+(?P<year>\d{4}))?",
             r_quarter,
         ),
@@ -796,6 +803,7 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
             r"(?:fiscal\s+)?(?:quarter|period)\b(?!s)",
             r_the_quarter,
         ),
+        (r"\b(?P<year>(?:1[5-9]|20)\d\d)\s+(?:fiscal\s+)?(?:quarter|period)\b", r_year_quarter),
         (
             rf"\b{PRE}(?:(?P<rel>last|next|this|the)\s+)?(?P<season>spring|summer|fall|autumn|winter)"
             rf"(?:\s+(?:of\s+)?(?P<year>\d{{4}}))?\b",
