@@ -589,6 +589,8 @@ def r_ago(m: re.Match[str], c: _Context) -> _Found | None:
     sign = -1 if m["dir"].lower() in {"ago", "earlier", "before"} else 1
     anaphoric = m["dir"].lower() in {"later", "earlier", "before", "after"}
     base = c.ref[0] if anaphoric and c.ref else _day(c.dct)
+    if granularity(base) not in {"day", "month", "year"}:
+        base = base[:4]  # "a year earlier" than a quarter or a season: its year
     if n is None or n == "X" or unit is None:
         return _Found("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", anaphoric=anaphoric)
     k = int(float(n))
