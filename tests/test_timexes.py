@@ -44,6 +44,11 @@ def tag(text: str, dct: date = FRIDAY) -> dict[str, tuple[str, str, str | None]]
         ("Turnout was higher on Thanksgiving.", "Thanksgiving", ("DATE", "2020-11-26", None)),
         ("Things are different now.", "now", ("DATE", "PRESENT_REF", None)),
         ("The dispute began in late 2019.", "late 2019", ("DATE", "2019", "END")),
+        ("The law dates from nineteen ninety-six.", "nineteen ninety-six", ("DATE", "1996", None)),
+        ("He waited a couple of years.", "a couple of years", ("DURATION", "P2Y", None)),
+        ("The talks need two more weeks.", "two more weeks", ("DURATION", "P2W", None)),
+        ("Fighting continued over the weekend.", "the weekend", ("DATE", "2021-W09-WE", None)),
+        ("The dividend is payable Dec. 15.", "Dec. 15", ("DATE", "2021-12-15", None)),
     ],
 )
 def test_expressions_resolve_against_the_publication_date(
@@ -74,6 +79,7 @@ def test_anaphora_resolve_against_the_last_date_and_name_their_anchor() -> None:
         "Call 555-1998 for tickets.",
         "The team won 3-1 in front of 1999 fans.",
         "Three-quarters of voters agreed.",
+        "Two thousand people marched.",
         "Congress may vote on it.",
     ],
 )

@@ -211,6 +211,8 @@ def _num(word: str) -> str | None:
     if re.fullmatch(r"\d+(\.\d+)?", word.replace(",", "")):
         n = float(word.replace(",", ""))
         return str(int(n)) if n == int(n) else str(n)
+    if re.fullmatch(r"a\s+couple\s+of", word):
+        return "2"
     total, seen = 0, False
     parts = word.split()
     if len(parts) > 1 and parts[0] in {"a", "an"}:
@@ -435,6 +437,28 @@ def _is_year(m: re.Match[str], c: _Context) -> bool:
     if tok.dep_ == "nummod" and tok.head.i > tok.i and tok.head.tag_ in {"NNS", "NNPS"}:
         return tok.head.lower_.rstrip("s") in _UNIT_OF  # "1998 shares" counts; "the 1996 election" dates
     return True
+
+
+def _counts_something(doc: Doc | None, start: int, end: int) -> bool:
+    span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
+    return bool(span) and span[-1].dep_ == "nummod" and span[-1].head.i > span[-1].i
+
+
+def r_spoken_year(m: re.Match[str], c: _Context) -> _Found | None:
+    """Years as transcripts spell them: "nineteen ninety-six", "the year two thousand"."""
+    words = _words().tables["number"]
+    if _counts_something(c.doc, m.start(), m.end()):
+        return None  # "two thousand people" counts them
+    if m["thousand"]:
+        year = 2000 + (int(words[m["unit2"].lower()]) if m["unit2"] else 0)
+    else:
+        century = 19 if m["century"].lower() == "nineteen" else 20
+        year = (
+            century * 100
+            + int(words[m["tens"].lower()])
+            + (int(words[m["unit"].lower()]) if m["unit"] else 0)
+        )
+    return _Found("DATE", str(year))
 
 
 def r_decade(m: re.Match[str], c: _Context) -> _Found | None:
@@ -791,6 +815,12 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
             r_year,
         ),
         (rf"\b(?:the\s+)?{PRE}(?:(?P<cent>1[5-9]|20)(?P<dec>\d)0|'(?P<short>\d)0)'?s\b", r_decade),
+        (
+            r"\b(?:the\s+year\s+)?(?:(?P<century>nineteen|twenty)[\s-]+(?P<tens>ten|twenty|thirty|forty|fifty|sixty|"
+            r"seventy|eighty|ninety)(?:[\s-]+(?P<unit>one|two|three|four|five|six|seven|eight|nine))?"
+            r"|(?P<thousand>two\s+thousand)(?:\s+and\s+(?P<unit2>one|two|three|four|five|six|seven|eight|nine))?)\b",
+            r_spoken_year,
+        ),
         (rf"\b(?:the\s+)?{PRE}(?P<n>\d{{1,2}})(?:st|nd|rd|th)[\s-]+century\b", r_century),
         (
             r"\b(?:(?:the|its|their|his|her|a|this|next|last)\s+)?(?:(?P<rel>fiscal|latest|current|last|next|"
@@ -835,7 +865,8 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
         ),
         (r"\bthe\s+(?P<unit>day|week|month|year|night)\s+(?P<step>before|after|earlier)\b", r_anaphoric),
         (
-            rf"\b{PRE}(?:the\s+(?:past|last|next|first|previous|coming|following)\s+)?(?P<num>{NUM}|a|an)"
+            rf"\b{PRE}(?:the\s+(?:past|last|next|first|previous|coming|following)\s+)?"
+            rf"(?P<num>{NUM}|a\s+couple\s+of|a|an)(?:\s+more)?"
             rf"[\s-]+(?P<unit>{UNIT})(?:-long|-old)?\b(?!\s+(?:ago|later|earlier))",
             r_duration,
         ),
@@ -898,6 +929,7 @@ def _trigger() -> re.Pattern[str]:
     words = {x for k in ("unit", "month", "weekday", "part", "season", "ref", "holiday") for x in w.tables[k]}
     words |= {"today", "tonight", "yesterday", "tomorrow", "half", "period", "noon", "midnight", "midday"}
     words |= {"daily", "nightly", "weekly", "monthly", "quarterly", "annually", "yearly", "hourly"}
+    words |= {"nineteen", "thousand"}  # years spelled out: "nineteen ninety-six", "two thousand and one"
     alternation = "|".join(re.escape(x.rstrip(".")) for x in sorted(words, key=len, reverse=True))
     return re.compile(rf"\d|\b(?:{alternation})", re.IGNORECASE)
 
