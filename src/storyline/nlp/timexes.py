@@ -510,6 +510,13 @@ def r_year_quarter(m: re.Match[str], c: _Context) -> _Found | None:
     return _Found("DATE", m["year"] + c.ref[0][4:], anaphoric=True, moves_time=False)
 
 
+def r_year_earlier(m: re.Match[str], c: _Context) -> _Found | None:
+    """ "year-earlier sales": the same quarter a year before, else the year before."""
+    if c.ref and "-Q" in c.ref[0]:
+        return _Found("DATE", f"{int(c.ref[0][:4]) - 1:04d}{c.ref[0][4:]}", anaphoric=True, moves_time=False)
+    return _Found("DATE", f"{c.dct.year - 1:04d}", moves_time=False) if c.dct else None
+
+
 def r_the_quarter(m: re.Match[str], c: _Context) -> _Found | None:
     """ "the quarter", "the latest quarter", "the year-earlier period": earnings-report anaphora.
 
@@ -836,6 +843,7 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
             r_the_quarter,
         ),
         (r"\b(?P<year>(?:1[5-9]|20)\d\d)\s+(?:fiscal\s+)?(?:quarter|period)\b", r_year_quarter),
+        (r"\byear-(?:earlier|ago)\b(?!\s+(?:fiscal\s+)?(?:quarter|period))", r_year_earlier),
         (
             rf"\b{PRE}(?:(?P<rel>last|next|this|the)\s+)?(?P<season>spring|summer|fall|autumn|winter)"
             rf"(?:\s+(?:of\s+)?(?P<year>\d{{4}}))?\b",
@@ -929,7 +937,12 @@ def _trigger() -> re.Pattern[str]:
     words = {x for k in ("unit", "month", "weekday", "part", "season", "ref", "holiday") for x in w.tables[k]}
     words |= {"today", "tonight", "yesterday", "tomorrow", "half", "period", "noon", "midnight", "midday"}
     words |= {"daily", "nightly", "weekly", "monthly", "quarterly", "annually", "yearly", "hourly"}
-    words |= {"nineteen", "thousand"}  # years spelled out: "nineteen ninety-six", "two thousand and one"
+    words |= {
+        "nineteen",
+        "thousand",
+        "earlier",
+        "ago",
+    }  # years spelled out: "nineteen ninety-six", "two thousand and one"
     alternation = "|".join(re.escape(x.rstrip(".")) for x in sorted(words, key=len, reverse=True))
     return re.compile(rf"\d|\b(?:{alternation})", re.IGNORECASE)
 
