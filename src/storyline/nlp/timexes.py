@@ -100,28 +100,11 @@ _FUTURE_AUX = {"will", "'ll", "shall", "wo", "’ll"}
 _NEAR_DAYS = 45
 # what later anaphora ("the next day", "a year earlier", "the quarter") can be resolved against
 _REFERENCE_GRANULARITIES = {"day", "month", "year", "time", "week", "quarter"}
-_LOOKING_AHEAD = {
-    "schedule",
-    "expect",
-    "set",
-    "plan",
-    "slate",
-    "due",
-    "propose",
-    "anticipate",
-    "intend",
-    "hope",
-    "want",
-    "aim",
-    "vow",
-    "promise",
-    "threaten",
-    "agree",
-    "prepare",
-    "seek",
-    "try",
-    "decide",
-}
+# verbs whose dated object lies ahead: "scheduled a news conference Thursday", "expected in December"
+_SCHEDULING = {"schedule", "expect", "set", "plan", "slate", "due", "anticipate"}
+# verbs whose infinitive lies ahead: "agreed to leave on Thursday", "hopes to finish by Friday"
+_LOOKING_AHEAD = _SCHEDULING | {"propose", "intend", "hope", "want", "aim", "vow", "promise", "threaten"}
+_LOOKING_AHEAD |= {"agree", "prepare", "seek", "try", "decide"}
 
 
 def _direction(doc: Doc | None, start: int, end: int) -> int:
@@ -165,7 +148,7 @@ def _tense(verb: Token, depth: int = 0) -> int:
         if governor.lemma_ in _LOOKING_AHEAD or governor.i == verb.i or depth >= 2:
             return 1  # "planned to leave on Thursday", "hopes to finish by Friday"
         return -1 if _tense(governor, depth + 1) < 0 else 1
-    if verb.lemma_ in _LOOKING_AHEAD and "had" not in words:
+    if verb.lemma_ in _SCHEDULING and "had" not in words:
         return 1  # "scheduled a news conference Thursday", "is expected in December"
     if any(a.tag_ == "VBD" for a in auxes) or words & {"has", "have", "had"}:
         return -1  # "was found", "has said"
@@ -178,7 +161,7 @@ def _tense(verb: Token, depth: int = 0) -> int:
         if outer is not None and depth < 2 and (tense := _tense(outer, depth + 1)):
             return tense
         if verb.tag_ == "VBN":
-            return 1 if verb.lemma_ in _LOOKING_AHEAD else -1
+            return 1 if verb.lemma_ in _SCHEDULING else -1
     return 0  # present, or "is expected in December"
 
 
@@ -231,6 +214,10 @@ def _num(word: str) -> str | None:
 def _duration(n: str, unit: str) -> str:
     if unit in {"S", "MI", "H"}:
         return f"PT{n}{'M' if unit == 'MI' else unit}"
+    if unit in {"DE", "CE"} and n != "X":
+        # "two decades" is P20Y, "a century" P100Y: counted decades are written in years
+        years = float(n) * (10 if unit == "DE" else 100)
+        return f"P{int(years) if years == int(years) else years}Y"
     return f"P{n}{unit}"
 
 
@@ -686,6 +673,8 @@ def r_duration(m: re.Match[str], c: _Context) -> _Found | None:
 
 
 def r_vague_duration(m: re.Match[str], c: _Context) -> _Found | None:
+    if m.group(0).lower().startswith("recent"):
+        return _Found("DATE", "PAST_REF")  # "in recent years": the recent past, not a length of time
     unit = _words().get("unit", m["unit"])
     return _Found("DURATION", _duration("X", unit), None) if unit else None
 
