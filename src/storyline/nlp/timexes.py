@@ -101,7 +101,7 @@ _NEAR_DAYS = 45
 # what later anaphora ("the next day", "a year earlier", "the quarter") can be resolved against
 _REFERENCE_GRANULARITIES = {"day", "month", "year", "time", "week", "quarter"}
 # verbs whose dated object lies ahead: "scheduled a news conference Thursday", "expected in December"
-_SCHEDULING = {"schedule", "expect", "set", "plan", "slate", "due", "anticipate"}
+_SCHEDULING = {"schedule", "expect", "plan", "slate", "due", "anticipate"}
 # verbs whose infinitive lies ahead: "agreed to leave on Thursday", "hopes to finish by Friday"
 _LOOKING_AHEAD = _SCHEDULING | {"propose", "intend", "hope", "want", "aim", "vow", "promise", "threaten"}
 _LOOKING_AHEAD |= {"agree", "prepare", "seek", "try", "decide"}
@@ -115,6 +115,8 @@ def _direction(doc: Doc | None, start: int, end: int) -> int:
     if span is None or not len(span):
         return 0
     verb: Token = span.root
+    if verb.dep_ in {"compound", "nmod", "amod", "poss"} and verb.head.pos_ in {"NOUN", "PROPN"}:
+        return 0  # "under a June agreement": the noun's time, not the clause's
     for _ in range(4):
         if verb.pos_ in {"VERB", "AUX"}:
             break
@@ -148,12 +150,6 @@ def _tense(verb: Token, depth: int = 0) -> int:
         if governor.lemma_ in _LOOKING_AHEAD or governor.i == verb.i or depth >= 2:
             return 1  # "planned to leave on Thursday", "hopes to finish by Friday"
         return -1 if _tense(governor, depth + 1) < 0 else 1
-    if verb.lemma_ in _SCHEDULING and "had" not in words:
-        return 1  # "scheduled a news conference Thursday", "is expected in December"
-    if any(a.tag_ == "VBD" for a in auxes) or words & {"has", "have", "had"}:
-        return -1  # "was found", "has said"
-    if verb.tag_ == "VBD":
-        return -1
     if verb.tag_ in {"VBN", "VBG"} and not auxes:
         # a participle takes the tense of the clause it hangs on: "Elian was found Thanksgiving Day
         # clinging to a tube"; "a service planned for Saturday was canceled"
@@ -162,7 +158,13 @@ def _tense(verb: Token, depth: int = 0) -> int:
             return tense
         if verb.tag_ == "VBN":
             return 1 if verb.lemma_ in _SCHEDULING else -1
-    return 0  # present, or "is expected in December"
+    if verb.lemma_ in _SCHEDULING and "had" not in words:
+        return 1  # "scheduled a news conference Thursday", "is expected in December"
+    if any(a.tag_ == "VBD" for a in auxes) or words & {"has", "have", "had"}:
+        return -1  # "was found", "has said"
+    if verb.tag_ == "VBD":
+        return -1
+    return 0  # present
 
 
 @dataclass
@@ -350,7 +352,7 @@ def r_month(m: re.Match[str], c: _Context) -> _Found | None:
     elif rel == "next":
         y = y + 1 if month <= c.dct.month else y
     elif rel != "this":
-        y, _ = _resolve_month(c.dct, month, c.direction(m))
+        y, _ = _resolve_month(c.dct, month, _signalled(m) or c.direction(m))
     return _Found("DATE", _month(y, month), _mod(m["mod"]))
 
 
@@ -774,7 +776,9 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
     MONTH = rf"(?-i:{'|'.join(_title_forms(w.tables['month'], dotted=True))})"  # noqa: N806
     MONTHD = rf"(?-i:{'|'.join(_title_forms(w.tables['month'], dotted=False))})"  # noqa: N806
     WEEKDAY = rf"(?-i:{'|'.join(_title_forms(w.tables['weekday'], dotted=True))})"  # noqa: N806
-    NUMW = w.alt("number")  # noqa: N806
+    NUMW = "|".join(  # noqa: N806 - number words; "a"/"an" count only on their own ("a year", not "seven a")
+        re.escape(x) for x in sorted(set(w.tables["number"]) - {"a", "an"}, key=len, reverse=True)
+    )
     NUM = rf"(?:\d+(?:[.,]\d+)?|(?:{NUMW})(?:[- ](?:{NUMW}))?)"  # noqa: N806
     UNIT = w.alt("unit")  # noqa: N806
     MOD = w.alt("mod")  # noqa: N806
