@@ -384,7 +384,7 @@ def r_weekday(m: re.Match[str], c: _Context) -> _Found | None:
 
 # words that put a date ahead of the clause's own time: a deadline, a start, a payment
 _AHEAD = re.compile(
-    r"\b(?:until|till|til|through|effective|payable|due|starting|beginning|expires?|expiring)\s+(?:\S+\s+){0,3}$",
+    r"\b(?:until|till|til|effective|payable|due|starting|beginning|expires?|expiring)\s+(?:\S+\s+){0,3}$",
     re.IGNORECASE,
 )
 
