@@ -16,8 +16,6 @@ from spacy.attrs import LOWER, ORTH
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
-_VOWELS = set("aeiou")
-
 
 def _lines(name: str) -> list[str]:
     text = resources.files("storyline.nlp").joinpath("rules", name).read_text(encoding="utf-8")

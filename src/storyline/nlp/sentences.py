@@ -1,4 +1,4 @@
-"""Sentence lookup by token, computed once per Doc.
+"""Sentences and paragraphs of a Doc, computed once and shared by the components.
 
 `Token.sent` walks the Doc's sentences on every call; on a long article that costs more than the
 parse itself, so every component looks sentences up here instead.
@@ -6,9 +6,16 @@ parse itself, so every component looks sentences up here instead.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from spacy.tokens import Doc, Span, Token
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Paragraphs are the non-blank lines: one per line in scraped text, one per blank-line
+    separated block in corpora; either way "the next paragraph" is the next one with words."""
+    return [m.span() for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
 
 
 class Sentences:

@@ -18,7 +18,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Token
 
-from storyline.model import TimeValue, Timex
+from storyline.model import Timex
 
 # ---------------------------------------------------------------- the word tables
 
@@ -985,7 +985,3 @@ def find_timexes(text: str, dct: date | None, doc: Doc | None = None) -> list[Ti
         ):
             ctx.ref = (found.value, tid)
     return out
-
-
-def time_value(timex: Timex) -> TimeValue:
-    return TimeValue(timex.value, granularity(timex.value))
