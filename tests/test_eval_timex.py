@@ -61,6 +61,20 @@ def test_micro_average_sums_counts_across_documents() -> None:
     assert f["value_recall"] == 0.333
 
 
+def test_value_notations_of_one_value_compare_equal_and_exact_string_is_reported() -> None:
+    assert tx.same_value("199", "199X") and tx.same_value("19XX", "19")
+    assert tx.same_value("2000-W7", "2000-W07") and tx.same_value("2000-W7-WE", "2000-W07-WE")
+    assert not tx.same_value("199", "1990") and not tx.same_value("2000-W17", "2000-W07")
+    assert not tx.same_value("1998-XX", "1998") and not tx.same_value("P1D", "P1DX")
+    tally = tx.Tally()
+    tally.add(
+        [t(0, "the 1990s", "199"), t(20, "this week", "2000-W7")],
+        [t(0, "the 1990s", "199X"), t(20, "this week", "2000-W08")],
+    )
+    f = tally.figures()
+    assert f["value_accuracy"] == 0.5 and f["value_f1_exact_string"] == 0.0
+
+
 def test_greedy_match_prefers_largest_overlap_and_is_one_to_one() -> None:
     gold = [t(0, "0123456789"), t(12, "23456789")]
     system = [t(5, "5678901234567"), t(0, "0123")]  # 5-18: 5 chars of the first, 6 of the second

@@ -8,7 +8,11 @@ Definitions (TempEval-3), micro-averaged over the documents of a corpus:
 - relaxed match: spans share at least one character; pairs are taken greedily by largest overlap,
   each gold and each system timex used at most once;
 - strict match: the same start and end once surrounding whitespace is stripped from both spans;
-- type and value accuracy: over relaxed pairs, value compared as an exact string;
+- type and value accuracy: over relaxed pairs. Values are compared as strings after one
+  notational step that does not change what they mean: TIMEX2-style trailing X's of a decade or
+  century ("199X", the contract's form) equal TimeML's truncated form ("199"), and an unpadded
+  week number ("2000-W7", as some TimeBank files write it) equals the padded ISO one
+  ("2000-W07"). The exact-string figure is reported beside it;
 - value F1 = value accuracy x relaxed F1, value recall = value accuracy x relaxed recall (the
   TempEval-3 attribute scores: attribute P and R are accuracy x P and accuracy x R).
 The DCT is an input, not a target: TimeML's `<DCT>` timex is not scored. MEANTIME anchors its
@@ -187,6 +191,19 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
+_TRAILING_X = re.compile(r"^(\d{2,3})X+$")
+_SHORT_WEEK = re.compile(r"-W(\d)(?=\D|$)")
+
+
+def canonical_value(value: str) -> str:
+    """One notation per value: "199X" -> "199", "19XX" -> "19", "2000-W7" -> "2000-W07"."""
+    return _SHORT_WEEK.sub(r"-W0\1", _TRAILING_X.sub(r"\1", value))
+
+
+def same_value(gold: str, system: str) -> bool:
+    return canonical_value(gold) == canonical_value(system)
+
+
 @dataclass
 class Tally:
     """Counts summed over documents (micro-averaging); `figures` turns them into the scores."""
@@ -197,6 +214,7 @@ class Tally:
     strict: int = 0
     type_ok: int = 0
     value_ok: int = 0
+    value_exact: int = 0
 
     def add(self, gold: list[Timex], system: list[Timex]) -> list[tuple[int, int]]:
         pairs = match(gold, system)
@@ -205,7 +223,8 @@ class Tally:
         self.relaxed += len(pairs)
         self.strict += sum((Counter(map(_core, gold)) & Counter(map(_core, system))).values())
         self.type_ok += sum(gold[i].type == system[j].type for i, j in pairs)
-        self.value_ok += sum(gold[i].value == system[j].value for i, j in pairs)
+        self.value_ok += sum(same_value(gold[i].value, system[j].value) for i, j in pairs)
+        self.value_exact += sum(gold[i].value == system[j].value for i, j in pairs)
         return pairs
 
     def figures(self) -> dict[str, float | int]:
@@ -223,6 +242,7 @@ class Tally:
             "value_accuracy": value_acc,
             "value_f1": value_acc * _f1(p, r),
             "value_recall": value_acc * r,
+            "value_f1_exact_string": _ratio(self.value_exact, self.relaxed) * _f1(p, r),
         }
         return {k: round(v, 3) for k, v in out.items()} | {"system": self.system, "gold": self.gold}
 
@@ -318,6 +338,7 @@ def format_report(result: dict) -> str:
         ("value_accuracy", "value acc."),
         ("value_f1", "value F1"),
         ("value_recall", "value recall"),
+        ("value_f1_exact_string", "value F1, exact str"),
     ]
     for key, label in rows:
         lines.append(f"{label:20}" + "".join(f"{result['systems'][s][key]:>12.3f}" for s in systems))
@@ -370,7 +391,7 @@ def iter_mismatches(
                 _context(doc.text, doc.timexes[i], width),
             )
             for i, j in pairs
-            if doc.timexes[i].value != predicted[j].value
+            if not same_value(doc.timexes[i].value, predicted[j].value)
         ]
         yield doc.name, out
 
