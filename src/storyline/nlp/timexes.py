@@ -450,9 +450,17 @@ def r_spoken_year(m: re.Match[str], c: _Context) -> _Found | None:
     return _Found("DATE", str(year))
 
 
+_SPELLED_DECADES = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+                    "eighties": 8, "nineties": 9}  # fmt: skip
+
+
 def r_decade(m: re.Match[str], c: _Context) -> _Found | None:
-    if m["short"]:
-        digit = int(m["short"])
+    if m["spelled"]:
+        sentence = m.string[max(0, m.start() - 80) : m.end() + 40].lower()
+        if re.search(r"degree|temperature|°|\bhighs?\b|\blows?\b", sentence):
+            return None  # "highs in the nineties": heat, not a decade
+    if m["short"] or m["spelled"]:
+        digit = int(m["short"]) if m["short"] else _SPELLED_DECADES[m["spelled"].lower()]
         century = "19" if digit >= 3 or c.dct is None or c.dct.year < 2000 + digit * 10 else "20"
         value = f"{century}{digit}X"
     else:
@@ -511,7 +519,11 @@ def r_the_quarter(m: re.Match[str], c: _Context) -> _Found | None:
 
     The quarter the text is about (the last one it named), else the last complete quarter; the
     year-earlier one is the same quarter a year before."""
-    if c.ref and "-Q" in c.ref[0] and not m["latest"]:
+    after = m.string[m.end() :]
+    ending = re.match(rf"\s+(?:that\s+)?(?:ended|ending)\s+(?P<month>{_month_names()})", after)
+    if ending and (value := _quarter_ending(int(_words().get("month", ending["month"]) or 0), c)):
+        y, q = int(value[:4]), int(value[-1])
+    elif c.ref and "-Q" in c.ref[0] and not m["latest"]:
         y, q = int(c.ref[0][:4]), int(c.ref[0][-1])
     elif c.dct is not None:
         k = c.dct.year * 4 + (c.dct.month - 1) // 3 - 1
@@ -521,6 +533,27 @@ def r_the_quarter(m: re.Match[str], c: _Context) -> _Found | None:
     if m["earlier"]:
         return _Found("DATE", f"{y - 1:04d}-Q{q}", anaphoric=True, moves_time=False)
     return _Found("DATE", f"{y:04d}-Q{q}", anaphoric=True)
+
+
+def r_period_ended(m: re.Match[str], c: _Context) -> _Found | None:
+    """ "the year ended March 31": a reporting period, a year long, whose end the text gives next."""
+    return _Found("DURATION", "P1Y")
+
+
+def r_full_year(m: re.Match[str], c: _Context) -> _Found | None:
+    """ "sales for the full year": the whole of the year the story is reporting on."""
+    base = c.ref[0] if c.ref else _day(c.dct) if c.dct else None
+    return _Found("DATE", base[:4], anaphoric=bool(c.ref), moves_time=False) if base else None
+
+
+def _quarter_ending(month: int, c: _Context) -> str | None:
+    """The quarter that ends in `month`: the calendar quarter holding most of its three months
+    (one ending July 31 runs May-July: Q2), in the latest year where that end is not ahead of the DCT."""
+    if c.dct is None:
+        return None
+    y, mo = _resolve_month(c.dct, month, -1)
+    middle_y, middle = (y, mo - 1) if mo > 1 else (y - 1, 12)
+    return f"{middle_y:04d}-Q{(middle - 1) // 3 + 1}"
 
 
 def r_season(m: re.Match[str], c: _Context) -> _Found | None:
@@ -668,15 +701,46 @@ def r_duration(m: re.Match[str], c: _Context) -> _Found | None:
         or (unit == "Q" and re.match(r"\s+of\b", after))
     ):
         return None  # an age ("25 years old"), a fraction ("three-quarters of"): not a time
+    if m["num"] and m["num"].lower() in {"a", "an"} and m["unit"].lower().endswith(("s", "ies")):
+        n = "X"  # "a decades-long feud": an unknown number of decades, not one
+    if n == "1" and unit == "D" and (point := _some_day(m, c)):
+        return point
     mod = _mod(m["mod"])
     if n == "X" and (m["mod"] or "").lower() in {"over", "under"}:
         mod = None  # "over many decades" is during them, not more than them
     return _Found("DURATION", _duration(n, unit), mod)
 
 
+_HYPOTHETICAL_AUX = _FUTURE_AUX | {"would", "could", "may", "might", "can", "should", "must"}
+
+
+def _some_day(m: re.Match[str], c: _Context) -> _Found | None:
+    """ "will one day be", "if there ever came a day when": an unnamed day ahead, not a length of time."""
+    text = m.string
+    word = m.group(0).lower()
+    if word not in {"one day", "a day"} or c.doc is None:
+        return None
+    before = text[max(0, m.start() - 12) : m.start()].lower()
+    after = text[m.end() : m.end() + 12].lower()
+    if re.search(r"\b(?:for|in|within|per|of|by|each|every|than|only|just|over|after|before)\s+$", before):
+        return None
+    if word == "a day" and not re.match(r"\s+(?:when|will\s+come|would\s+come)\b", after):
+        return None
+    if re.match(r"(?:'s|\s+(?:later|after|before|earlier|ago|of|or|and)\b)", after):
+        return None
+    span = c.doc.char_span(m.start(), m.end(), alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    verb = _verb_above(span.root) or (span.root if span.root.pos_ in {"VERB", "AUX"} else None)
+    if verb is None:
+        return None
+    words = {t.lower_ for t in verb.children if t.dep_ in {"aux", "mark"}}
+    if words & (_HYPOTHETICAL_AUX | {"if", "unless"}):
+        return _Found("DATE", "FUTURE_REF")
+    return None
+
+
 def r_vague_duration(m: re.Match[str], c: _Context) -> _Found | None:
-    if m.group(0).lower().startswith("recent"):
-        return _Found("DATE", "PAST_REF")  # "in recent years": the recent past, not a length of time
     unit = _words().get("unit", m["unit"])
     return _Found("DURATION", _duration("X", unit), None) if unit else None
 
@@ -814,7 +878,20 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
             rf"\b{PRE}(?:(?P<fiscal>fiscal(?:\s+year)?)\s+)?(?P<year>(?:1[5-9]|20)\d\d)\b(?!'?s\b)",
             r_year,
         ),
-        (rf"\b(?:the\s+)?{PRE}(?:(?P<cent>1[5-9]|20)(?P<dec>\d)0|'(?P<short>\d)0)'?s\b", r_decade),
+        (
+            rf"\b(?:the\s+)?{PRE}(?:(?P<cent>1[5-9]|20)(?P<dec>\d)0|'(?P<short>\d)0)'?s\b(?P<spelled>)",
+            r_decade,
+        ),
+        (
+            rf"(?<![Hh]is\s)(?<![Hh]er\s)(?<![Tt]heir\s)\bthe\s+{PRE}'?(?P<spelled>{'|'.join(_SPELLED_DECADES)})\b"
+            r"(?P<cent>)(?P<dec>)(?P<short>)",
+            r_decade,
+        ),
+        (
+            r"\bthe\s+(?:(?:fiscal|financial|full|latest|business)\s+)?year(?=\s+(?:that\s+)?(?:ended|ending)\s)",
+            r_period_ended,
+        ),
+        (r"\bthe\s+full\s+year\b(?!\s+(?:that\s+)?(?:ended|ending)\s)", r_full_year),
         (
             r"\b(?:the\s+year\s+)?(?:(?P<century>nineteen|twenty)[\s-]+(?P<tens>ten|twenty|thirty|forty|fifty|sixty|"
             r"seventy|eighty|ninety)(?:[\s-]+(?P<unit>one|two|three|four|five|six|seven|eight|nine))?"
@@ -890,6 +967,11 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
     return [(re.compile(p, re.IGNORECASE), fn) for p, fn in table]
 
 
+@cache
+def _month_names() -> str:
+    return "|".join(_title_forms(_words().tables["month"], dotted=True))
+
+
 def _title_forms(table: dict[str, str], dotted: bool) -> list[str]:
     """Month and weekday names are proper nouns: matched capitalised ("March", "Thu."), never "may".
 
@@ -929,6 +1011,7 @@ def _trigger() -> re.Pattern[str]:
     w = _words()
     words = {x for k in ("unit", "month", "weekday", "part", "season", "ref", "holiday") for x in w.tables[k]}
     words |= {"today", "tonight", "yesterday", "tomorrow", "half", "period", "noon", "midnight", "midday"}
+    words |= set(_SPELLED_DECADES)
     words |= {"daily", "nightly", "weekly", "monthly", "quarterly", "annually", "yearly", "hourly"}
     words |= {
         "nineteen",
