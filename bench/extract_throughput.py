@@ -12,18 +12,24 @@ on whatever else it is doing, so the headline figure is the ratio storyline/bare
 run in alternating rounds (bare, storyline, bare, ...) after a warm-up, so both see the same noise,
 and the medians are compared. Peak RSS (ru_maxrss) covers the whole process, both models loaded.
 
+Stage costs: the stages that run on the finished Doc (the time tagger `find_timexes`, the
+events and relations stage) are timed again on their own over the same parsed Docs, and reported
+as milliseconds per article and as a share of storyline's median extraction time.
+
 Run from the repo root: `.venv/bin/python bench/extract_throughput.py [--limit N] [--rounds R]`.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import resource
 import statistics
 import sys
 import time
 from collections.abc import Callable
+from datetime import date
 from itertools import cycle, islice
 from pathlib import Path
 
@@ -32,6 +38,7 @@ import spacy
 from storyline.contract import to_json
 from storyline.model import Article
 from storyline.nlp.pipeline import MODEL, Extractor
+from storyline.nlp.timexes import find_timexes
 
 ROOT = Path(__file__).resolve().parents[1]
 POLNEAR = ROOT.parent / "shared" / "data" / "polnear"
@@ -47,18 +54,53 @@ def default_paths() -> tuple[str, list[Path]]:
     return "examples + tests/fixtures (repeated)", local
 
 
+def publication_dates() -> dict[str, date]:
+    """PolNeAR's publication dates by file stem, so that dates resolve as they would in real use."""
+    path = POLNEAR / "metadata.tsv"
+    if not path.exists():
+        return {}
+    rows = csv.DictReader(path.open(encoding="utf-8"), delimiter="\t")
+    return {
+        r["filename"]: date.fromisoformat(r["publication_date"]) for r in rows if r.get("publication_date")
+    }
+
+
 def load_articles(corpus: Path | None, limit: int) -> tuple[str, list[Article]]:
     name, paths = (str(corpus), sorted(corpus.rglob("*.txt"))) if corpus else default_paths()
     if not paths:
         sys.exit(f"no .txt files found ({name})")
     chosen = list(islice(cycle(paths), limit))  # repeats only when there are fewer files than limit
-    return name, [Article(text=p.read_text(encoding="utf-8"), input_id=str(p)) for p in chosen]
+    dates = publication_dates()
+    return name, [
+        Article(text=p.read_text(encoding="utf-8"), input_id=str(p), published=dates.get(p.stem))
+        for p in chosen
+    ]
 
 
 def timed(run: Callable[[], None]) -> float:
     start = time.perf_counter()
     run()
     return time.perf_counter() - start
+
+
+def stage_costs(
+    extractor: Extractor, articles: list[Article], story_seconds: float
+) -> dict[str, dict[str, float]]:
+    """Seconds spent in each post-parse stage over the same parsed Docs, per article and as a share."""
+    docs = list(extractor.nlp.pipe((a.text for a in articles), batch_size=BATCH))
+    stages: dict[str, Callable[[], None]] = {
+        "time tagger": lambda: [
+            find_timexes(a.text, a.published, d) for a, d in zip(articles, docs, strict=True)
+        ],
+    }
+    out = {}
+    for name, run in stages.items():
+        seconds = min(timed(run) for _ in range(3))
+        out[name] = {
+            "ms_per_article": round(1000 * seconds / len(articles), 2),
+            "share_pct": round(100 * seconds / story_seconds, 1),
+        }
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -96,6 +138,7 @@ def main(argv: list[str] | None = None) -> None:
     bare_med = statistics.median(r["bare"] for r in rounds)
     story_med = statistics.median(r["storyline"] for r in rounds)
     ratio = 100 * story_med / bare_med
+    stages = stage_costs(extractor, articles, words / story_med)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
     if args.json:
@@ -109,6 +152,7 @@ def main(argv: list[str] | None = None) -> None:
             "median_wps": {"bare": round(bare_med, 1), "storyline": round(story_med, 1)},
             "ratio_pct": round(ratio, 1),
             "peak_rss_mb": round(peak_mb, 1),
+            "stages": stages,
         }
         print(json.dumps(figures))
         return
@@ -118,6 +162,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{i:>6} {r['bare']:>10.0f} {r['storyline']:>14.0f} {100 * r['storyline'] / r['bare']:>6.1f}%")
     print(f"{'median':>6} {bare_med:>10.0f} {story_med:>14.0f} {ratio:>6.1f}%")
     print(f"storyline/bare (median): {ratio:.1f}%; peak RSS {peak_mb:.0f} MB")
+    for name, cost in stages.items():
+        share = f"{cost['share_pct']:.1f}% of extraction time"
+        print(f"stage {name}: {cost['ms_per_article']:.2f} ms/article, {share}")
 
 
 if __name__ == "__main__":
