@@ -12,9 +12,9 @@ on whatever else it is doing, so the headline figure is the ratio storyline/bare
 run in alternating rounds (bare, storyline, bare, ...) after a warm-up, so both see the same noise,
 and the medians are compared. Peak RSS (ru_maxrss) covers the whole process, both models loaded.
 
-Stage costs: the stages that run on the finished Doc (the time tagger `find_timexes`, the
-events and relations stage) are timed again on their own over the same parsed Docs, and reported
-as milliseconds per article and as a share of storyline's median extraction time.
+Stage costs: the time tagger (`find_timexes`) and the events and relations stage are timed again
+on their own over the same parsed Docs, and reported as milliseconds per article and as a share
+of storyline's median extraction time (which includes them).
 
 Run from the repo root: `.venv/bin/python bench/extract_throughput.py [--limit N] [--rounds R]`.
 """
@@ -37,7 +37,11 @@ import spacy
 
 from storyline.contract import to_json
 from storyline.model import Article
+from storyline.nlp.events import EventFinder
 from storyline.nlp.pipeline import MODEL, Extractor
+from storyline.nlp.referents import Referents
+from storyline.nlp.relations import RelationFinder
+from storyline.nlp.sentences import Sentences
 from storyline.nlp.timexes import find_timexes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,10 +92,19 @@ def stage_costs(
 ) -> dict[str, dict[str, float]]:
     """Seconds spent in each post-parse stage over the same parsed Docs, per article and as a share."""
     docs = list(extractor.nlp.pipe((a.text for a in articles), batch_size=BATCH))
-    stages: dict[str, Callable[[], None]] = {
+
+    def events() -> None:
+        for d in docs:
+            sentences = d._.sentences or Sentences(d)
+            referents = Referents(d, d._.entity_index, d._.quotes or [], sentences)
+            EventFinder(d, referents, sentences).run()
+            RelationFinder(d, referents, sentences).run()
+
+    stages: dict[str, Callable[[], object]] = {
         "time tagger": lambda: [
             find_timexes(a.text, a.published, d) for a, d in zip(articles, docs, strict=True)
         ],
+        "events and relations": events,
     }
     out = {}
     for name, run in stages.items():

@@ -61,3 +61,59 @@ def test_time_expressions(seed: tuple[storyline.Article, dict]) -> None:
     assert next(t for t in article.timexes if t.text == "over 25 years").mod == "MORE_THAN"
     same_month = next(t for t in article.timexes if t.text == "That same month")
     assert same_month.anchor == next(t.id for t in article.timexes if t.text == "November")
+
+
+def _names(article: storyline.Article, ids: object) -> list[str]:
+    by_id = {e.id: e for e in article.entities}
+    return [n for i in (ids if isinstance(ids, list) else []) for n in (by_id[i].name, *by_id[i].aliases)]
+
+
+def _has(names: list[str], wanted: str) -> bool:
+    return any(_norm(n) == _norm(wanted) for n in names)
+
+
+def _event_matches(article: storyline.Article, ev: storyline.Event, g: dict) -> bool:
+    """Type, every agent, every target and the time of the reference event (a bound for time_before)."""
+    agents = g["agent"] if isinstance(g["agent"], list) else [g["agent"]]
+    targets = g.get("target", [])
+    targets = targets if isinstance(targets, list) else [targets]
+    if ev.type != g["type"] or not all(_has(_names(article, ev.args.get("agent")), a) for a in agents):
+        return False
+    if not all(_has(_names(article, ev.args.get("target")), t) for t in targets):
+        return False
+    if "time" in g:
+        return ev.time is not None and ev.time.value == g["time"] and ev.time.mod is None
+    if "time_before" in g:
+        return ev.time is not None and ev.time.value == g["time_before"] and ev.time.mod == "BEFORE"
+    return True
+
+
+def test_events_have_type_agent_target_and_time(seed: tuple[storyline.Article, dict]) -> None:
+    article, gold = seed
+    found = [g for g in gold["events"] if any(_event_matches(article, ev, g) for ev in article.events)]
+    assert len(found) >= 10, [g["trigger"] for g in gold["events"] if g not in found]
+    lawsuit = next(ev for ev in article.events if ev.type == "lawsuit")
+    assert (lawsuit.args["amount"], lawsuit.args["currency"]) == (5_000_000, "USD")
+    assert lawsuit.args["claims"] == [
+        "sexual assault and battery",
+        "intentional and negligent infliction of emotional distress",
+    ]
+    support = next(ev for ev in article.events if ev.type == "support")
+    assert support.args["channel"] == "Instagram"
+    assert {q.speaker_name for q in article.quotes if q.id in support.quotes} == {"Kimora Lee Simmons"}
+    assert len(support.quotes) == 5
+
+
+def test_every_relation_with_its_years(seed: tuple[storyline.Article, dict]) -> None:
+    article, gold = seed
+    for g in gold["relations"]:
+        hits = [
+            r
+            for r in article.relations
+            if r.type == g["type"]
+            and _has(_names(article, [r.head]), g["head"])
+            and _has(_names(article, [r.tail]), g["tail"])
+            and (r.start, r.end) == (g.get("start"), g.get("end"))
+        ]
+        assert len(hits) == 1, g
+        assert hits[0].evidence is not None and hits[0].evidence.text in article.text

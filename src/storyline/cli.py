@@ -97,6 +97,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from storyline.eval.timex import main as run
 
         return run(args)
+    if args.corpus == "events":
+        from storyline.eval.events import main as run
+
+        return run(args)
     print(f"storyline: error: unknown corpus {args.corpus!r}", file=sys.stderr)
     return EXIT_USAGE
 
@@ -111,10 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "extract",
-        help="extract quotes, speakers and entities from articles",
+        help="extract quotes, speakers, entities, dates, events and relations from articles",
         description="Read articles (text in the seed format, HTML, JSON Lines, CSV) and print what "
-        "they say: quotes grouped by speaker, or with --json one JSON object per article "
-        "(docs/storyline-json.md).",
+        "they say: dates, quotes grouped by speaker, events and relations; or, with --json, one JSON "
+        "object per article (docs/storyline-json.md).",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="article files (.txt, .html, .jsonl, .csv)")
     p.add_argument("--json", action="store_true", help="print the JSON contract, one line per article")
@@ -138,14 +142,16 @@ def build_parser() -> argparse.ArgumentParser:
         "eval",
         help="score extraction against an annotated corpus",
         description="Score quote extraction against PolNeAR (brat Source/Cue/Content), with textacy's "
-        "direct_quotations as the peer baseline, or time expressions against TimeML / MEANTIME "
-        "(TempEval-3 measures), with dateparser's search_dates as the peer baseline; both in the same run.",
+        "direct_quotations as the peer baseline; time expressions against TimeML / MEANTIME "
+        "(TempEval-3 measures), with dateparser's search_dates as the peer baseline, in the same run; "
+        "or events and relations against hand-annotated articles (precision and recall per type).",
     )
     p.add_argument(
         "corpus",
-        choices=["polnear", "timeml", "meantime"],
+        choices=["polnear", "timeml", "meantime", "events"],
         help="polnear: quotes (brat); timeml: time expressions (TempEval-3 .tml); meantime: time "
-        "expressions (MEANTIME CAT XML)",
+        "expressions (MEANTIME CAT XML); events: events and relations (NAME.txt + NAME.json pairs, "
+        "e.g. tests/events_dev)",
     )
     p.add_argument(
         "dir", type=Path, help="the corpus folder, e.g. ../shared/data/polnear/dev, ../shared/data/tbaq"
@@ -153,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, metavar="N", help="score only the first N articles")
     p.add_argument("--no-baseline", action="store_true", help="skip the peer baseline")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument("--misses", action="store_true", help="events: also list the expected events not found")
     p.set_defaults(func=cmd_eval)
     return parser
 

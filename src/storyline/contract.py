@@ -18,7 +18,7 @@ def _span(s: Span | None) -> dict | None:
 
 
 def _time(t: TimeValue | None) -> dict | None:
-    return None if t is None else {"value": t.value, "granularity": t.granularity}
+    return None if t is None else {"value": t.value, "granularity": t.granularity, "mod": t.mod}
 
 
 def to_dict(article: Article) -> dict:

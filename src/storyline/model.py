@@ -36,6 +36,7 @@ class Entity:
 class TimeValue:
     value: str
     granularity: str
+    mod: str | None = None  # "BEFORE" / "AFTER": a bound, not the time itself ("before 2018-01-26")
 
 
 @dataclass
@@ -82,6 +83,7 @@ class Event:
     args: dict[str, object] = field(default_factory=dict)
     quotes: list[str] = field(default_factory=list)
     confidence: float = 0.0
+    modality: str = "asserted"  # asserted | negated ("did not resign") | hedged ("may resign")
 
 
 @dataclass

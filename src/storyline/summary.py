@@ -1,11 +1,12 @@
-"""The readable form of an extracted article: metadata, entities, then quotes grouped by speaker."""
+"""The readable form of an extracted article: metadata, entities, dates, quotes grouped by speaker,
+events and relations."""
 
 from __future__ import annotations
 
 import textwrap
 from collections import defaultdict
 
-from storyline.model import Article, Quote
+from storyline.model import Article, Quote, TimeValue
 
 _WIDTH = 100
 
@@ -67,4 +68,41 @@ def render(article: Article) -> str:
     for who, quotes in sorted(groups.items(), key=lambda kv: (kv[0] == "unattributed", kv[1][0].start)):
         lines.append(f"\n  {who} ({len(quotes)})")
         lines += ["  " + ln for q in quotes for ln in _quote_line(q).splitlines()]
+    lines += _events(a)
     return "\n".join(lines) + "\n"
+
+
+def _when(t: TimeValue | None) -> str:
+    if t is None:
+        return "undated"
+    return {"BEFORE": "before ", "AFTER": "after "}.get(t.mod or "", "") + t.value
+
+
+def _events(a: Article) -> list[str]:
+    """Events as "when  type: agent -> target (details)", then relations with their years."""
+    names = {e.id: e.name for e in a.entities}
+
+    def who(ids: object) -> str:
+        return " and ".join(names.get(i, i) for i in ids) if isinstance(ids, list) else ""
+
+    lines: list[str] = []
+    if a.events:
+        lines.append(f"\nEvents ({len(a.events)}):")
+        for v in a.events:
+            agent, target = who(v.args.get("agent")), who(v.args.get("target"))
+            line = f"  {_when(v.time):<20} {v.type}: {agent or '?'}" + (f" -> {target}" if target else "")
+            details = [f"{k} {v.args[k]}" for k in ("channel", "position") if v.args.get(k)]
+            if v.args.get("amount_text"):
+                details.append(str(v.args["amount_text"]))
+            if v.args.get("claims"):
+                details.append("claims: " + "; ".join(map(str, v.args["claims"])))  # type: ignore[call-overload]
+            if v.modality != "asserted":
+                details.insert(0, v.modality)
+            line += f"  [{v.trigger}]" + (f" ({', '.join(details)})" if details else "")
+            lines += textwrap.wrap(line, width=_WIDTH, subsequent_indent=" " * 23)
+    if a.relations:
+        lines.append(f"\nRelations ({len(a.relations)}):")
+        for r in a.relations:
+            years = f" {r.start or '?'}-{r.end or ''}" if r.start or r.end else ""
+            lines.append(f"  {names.get(r.head, r.head)} {r.type} of {names.get(r.tail, r.tail)}{years}")
+    return lines

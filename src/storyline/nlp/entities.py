@@ -228,6 +228,12 @@ def build_entities(doc: Doc) -> EntityIndex:
         else:
             key = " ".join(toks).lower()
             matches = [c for c in clusters if c.type == type_ and " ".join(c.key).lower() == key]
+        if not matches:  # "Castellan's chief executive" after "Castellan Box Co.": the company
+            matches = [
+                c
+                for c in clusters
+                if c.type == "ORG" and len(c.key) > len(toks) and c.key[: len(toks)] == toks
+            ]
         if len(matches) == 1:
             matches[0].mentions.append(span)
         elif matches:

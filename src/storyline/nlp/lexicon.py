@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 
 import numpy as np
-from spacy.attrs import LOWER, ORTH
+from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
@@ -123,17 +123,23 @@ def hashes(words: frozenset[str]) -> np.ndarray:
 
 
 def positions(doc: Doc, words: frozenset[str], attr: str = "lower") -> list[int]:
-    """Indices of the tokens whose lowercase form (or exact text, attr="orth") is in `words`.
+    """Indices of the tokens whose lowercase form (or exact text, attr="orth"; or lemma,
+    attr="lemma") is in `words`.
 
     Our components look at a few dozen tokens of a thousand; a vectorised pass over the Doc's
     attribute array finds them at a fraction of the cost of iterating Token objects.
     """
     if not len(doc) or not words:
         return []
-    column = doc.to_array(LOWER if attr == "lower" else ORTH)
+    column = doc.to_array({"lower": LOWER, "orth": ORTH, "lemma": LEMMA}[attr])
     return np.nonzero(np.isin(column, hashes(words)))[0].tolist()
 
 
 @cache
 def cue_forms() -> frozenset[str]:
     return frozenset(cue_verbs().forms)
+
+
+def table(name: str) -> list[list[str]]:
+    """The rows of a tab-separated rule table, comments and blank lines dropped."""
+    return [line.split("\t") for line in _lines(name)]

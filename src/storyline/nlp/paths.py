@@ -1,0 +1,166 @@
+"""Dependency paths from a trigger word to its participants, shared by events and relations.
+
+A path is a list of steps ("subj", "obj", "prep:against", "poss", "head-subj", ...) as the rule
+tables in `rules/` write them; `step_from` takes one step from a token.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from spacy.tokens import Token
+
+from storyline.nlp import lexicon
+
+# verbs whose subject undergoes the noun's event: "faces a lawsuit", "received a summons"
+UNDERGOING = frozenset(
+    {"face", "receive", "get", "fight", "contest", "settle", "lose", "win", "dodge", "avoid"}
+)
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+
+
+def _is_finite(verb: Token) -> bool:
+    if any(c.dep_ in {"aux", "auxpass"} and c.tag_ != "TO" for c in verb.children):
+        return True
+    return verb.tag_ in {"VBD", "VBZ", "VBP"} or (verb.tag_ == "VB" and verb.dep_ == "ROOT")
+
+
+def children(token: Token, deps: set[str]) -> list[Token]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+def logical_subject(verb: Token, depth: int = 0) -> list[Token]:
+    if _is_passive(verb):
+        by = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        if by:
+            return by
+        return []
+    own = children(verb, {"nsubj"})
+    if own and (_is_finite(verb) or verb.tag_ not in {"VBG", "VBN"}):
+        return own
+    if verb.dep_ == "acl":  # "a report accusing him": the report; "the man arrested": no subject
+        return [verb.head] if verb.tag_ == "VBG" else own
+    # a non-finite verb takes the subject of the clause it hangs on ("penned an article accusing him")
+    head = verb.head
+    steps = 0
+    while head.i != verb.i and steps < 4 and depth < 3:
+        if head.pos_ in {"VERB", "AUX"}:
+            if head.lemma_ in {"say", "tell", "report"} and verb.dep_ == "ccomp":
+                return own
+            if verb.dep_ == "xcomp" and _is_passive(head):
+                return children(head, {"nsubjpass"})  # "Haddad is expected to step down"
+            return logical_subject(head, depth + 1) or own
+        if head.dep_ in {"ROOT"} or head.head.i == head.i:
+            break
+        verb, head = head, head.head
+        steps += 1
+    return own
+
+
+def logical_object(verb: Token) -> list[Token]:
+    if _is_passive(verb):
+        return children(verb, {"nsubjpass"})
+    objects = children(verb, {"dobj"})
+    if not objects and verb.dep_ == "acl" and verb.tag_ == "VBN":
+        return [verb.head]  # "the man accused of fraud", "the two officially divorced"
+    return objects
+
+
+def governing_verb(noun: Token) -> Token | None:
+    head = noun.head
+    if noun.dep_ == "pobj":
+        head = head.head
+    if (
+        head.i != noun.i
+        and head.pos_ in {"VERB", "AUX"}
+        and noun.dep_ in {"dobj", "attr", "pobj", "nsubjpass", "oprd"}
+    ):
+        return head
+    return None
+
+
+def _author(trigger: Token) -> list[Token]:
+    """ "an expose in which the two were accused": the publisher of the document."""
+    clause = trigger
+    while clause.dep_ != "relcl" and clause.head.i != clause.i and clause.pos_ in {"VERB", "AUX"}:
+        clause = clause.head
+    if clause.dep_ != "relcl":
+        return []
+    noun = clause.head
+    if not is_document_noun(noun):
+        return []
+    mine = children(noun, {"poss", "compound"})
+    if mine:
+        return mine
+    verb = governing_verb(noun)
+    return logical_subject(verb) if verb is not None else []
+
+
+def _complement(token: Token) -> list[Token]:
+    """ "named chief executive", "appointed as CEO": the role a person is given."""
+    found = children(token, {"oprd", "attr"})
+    found += [
+        p
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ == "as"
+        for p in c.children
+        if p.dep_ == "pobj"
+    ]
+    if not found and token.pos_ in {"VERB"}:
+        objs = children(token, {"dobj"})
+        if len(objs) == 1 and any(c.dep_ in {"dobj", "npadvmod", "appos"} for c in objs[0].children):
+            found = [c for c in objs[0].children if c.dep_ in {"dobj", "npadvmod", "appos"}]
+        elif _is_passive(token):
+            found = [
+                c for c in token.children if c.dep_ in {"dobj", "npadvmod"} and c.pos_ in {"NOUN", "PROPN"}
+            ]
+    return found
+
+
+def phrase(token: Token) -> str:
+    """The words a token heads, within its sentence, trailing punctuation dropped."""
+    span = token.doc[token.left_edge.i : token.right_edge.i + 1]
+    text = span.text.strip(" ,;:.\"'“”")
+    return " ".join(text.split())
+
+
+@cache
+def _document_nouns() -> frozenset[str]:
+    return lexicon.word_list("document_nouns.txt")
+
+
+def is_document_noun(token: Token) -> bool:
+    """ "article", "expose", "report": things that are published and can accuse or claim."""
+    return token.lemma_.lower() in _document_nouns() or token.lower_ in _document_nouns()
+
+
+def step_from(step: str, token: Token) -> list[Token]:
+    """The tokens one step of a rule-table path leads to from `token`."""
+    if step == "subj":
+        return logical_subject(token) if token.pos_ in {"VERB", "AUX"} else []
+    if step == "obj":
+        return logical_object(token)
+    if step.startswith("prep:"):
+        words = set(step[5:].split("/"))
+        return [
+            p
+            for c in token.children
+            if c.dep_ in {"prep", "agent"} and c.lower_ in words
+            for p in c.children
+            if p.dep_ in {"pobj", "pcomp"}
+        ]
+    if step in {"head-subj", "facing-subj"}:
+        verb = governing_verb(token)
+        if verb is None or (verb.lemma_ in UNDERGOING) != (step == "facing-subj"):
+            return []
+        return logical_subject(verb)
+    if step == "author":
+        return _author(token)
+    if step == "as":
+        return _complement(token)
+    if step == "^":
+        return [token.head] if token.head.i != token.i else []
+    return [c for c in token.children if c.dep_ == step]

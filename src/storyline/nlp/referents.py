@@ -1,0 +1,128 @@
+"""Who a word of an argument refers to: a named entity, a description, a pronoun, "the two".
+
+The event and relation stages ask this of every argument token. Names and descriptions come from
+the entity index; "I" and "we" inside a quotation are its speaker; third-person pronouns go to
+the pronoun resolver; "the two", "the couple", "both" are the last two people named.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from storyline.nlp.coref import PRONOUN_GENDER, PronounResolver
+from storyline.nlp.entities import Cluster, EntityIndex
+from storyline.nlp.quotes import Finding
+from storyline.nlp.sentences import Sentences
+
+FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
+_GROUP_WORDS = frozenset({"two", "couple", "pair", "both", "duo"})
+_RELATIVE = frozenset({"who", "whom", "that", "which", "whose"})
+_ORG_NOUNS = frozenset(
+    {"company", "firm", "group", "club", "team", "newspaper", "paper", "party", "airline", "carrier",
+     "bank", "network", "studio", "agency", "department", "council", "publisher", "label", "charity"}
+)  # fmt: skip
+_MAX_ORG_SENTENCES_BACK = 5
+_NAME_PARTS = {"compound", "appos", "flat", "nmod"}
+_MAX_GROUP_SENTENCES_BACK = 2
+
+
+class Referents:
+    """Token -> the entities it names, for one Doc."""
+
+    def __init__(self, doc: Doc, index: EntityIndex, quotes: list[Finding], sentences: Sentences):
+        self.doc = doc
+        self.index = index
+        self.sentences = sentences
+        self.quotes = sorted(quotes, key=lambda q: q.start)
+        in_quote = [-1] * len(doc)  # quoted words: the speaker's frame ("I" is the speaker)
+        reported = [-1] * len(doc)  # also reported speech: "said he did not resign"
+        for qi, q in enumerate(self.quotes):
+            span = doc.char_span(q.start, q.end, alignment_mode="expand")
+            for t in span or ():
+                reported[t.i] = qi
+                if q.kind != "indirect":
+                    in_quote[t.i] = qi
+        self.in_quote = in_quote
+        self._reported = reported
+        self.resolver = PronounResolver(doc, index, in_quote, sentences)
+        self._people = sorted(
+            ((m.start, c) for c in index.clusters if c.type == "PERSON" for m in c.mentions),
+            key=lambda mc: mc[0],
+        )
+
+    def quote_of(self, token: Token) -> Finding | None:
+        """The quotation or reported statement `token` stands in, if any."""
+        qi = self._reported[token.i]
+        return self.quotes[qi] if qi >= 0 else None
+
+    def of(self, token: Token, conjuncts: bool = True) -> list[Cluster]:
+        """The entities `token` refers to, with those of its conjuncts ("Russell and Brett Ratner")."""
+        out: list[Cluster] = []
+        for t in [token, *(_conjuncts(token) if conjuncts else [])]:
+            for c in self._one(t):
+                if c not in out:
+                    out.append(c)
+        return out
+
+    def _one(self, token: Token) -> list[Cluster]:
+        low = token.lower_
+        if low in FIRST_PERSON:
+            qi = self.in_quote[token.i]
+            quote = self.quotes[qi] if qi >= 0 else None
+            return [quote.speaker] if quote is not None and quote.speaker is not None else []
+        if low in PRONOUN_GENDER:
+            if self.in_quote[token.i] >= 0:
+                return []  # "him" inside a quote: the speaker's frame, not ours to resolve
+            hit = self.resolver.resolve(token)
+            return [hit] if hit is not None else []
+        if low in _RELATIVE and token.head.dep_ == "relcl" and token.head.head.i != token.i:
+            return self._one(token.head.head)  # "Smith, who resigned": Smith
+        if low in _ORG_NOUNS and not self.index.at(token) and any(c.lower_ == "the" for c in token.children):
+            return self._last_org(token)  # "the company's chairman": the company named before
+        if low in _GROUP_WORDS and not self.index.at(token):
+            return self._last_two_people(token)
+        if token.is_upper and token.ent_type_ == "GPE" and token.i - self.sentences.of(token).start < 3:
+            return []  # a dateline ("LONDON (Reuters) -"), not a participant
+        hit = self.index.at(token)
+        if hit is not None:
+            return [hit[0]]
+        for child in token.children:  # "her ex Russell Simmons", "the couple's daughter Mia"
+            if child.dep_ in _NAME_PARTS and child.i > token.i and self.index.at(child):
+                return self.of(child)  # with its conjuncts: "two daughters Aoki ... and Ming ..."
+        return []
+
+    def _last_org(self, token: Token) -> list[Cluster]:
+        here = self.sentences.index(token.i)
+        best: tuple[int, Cluster] | None = None
+        for c in self.index.clusters:
+            if c.type != "ORG":
+                continue
+            for m in c.mentions:
+                near = m.start < token.i and here - self.sentences.index(m.start) <= _MAX_ORG_SENTENCES_BACK
+                if near and (best is None or m.start > best[0]):
+                    best = (m.start, c)
+        return [best[1]] if best else []
+
+    def _last_two_people(self, token: Token) -> list[Cluster]:
+        """ "the two", "the couple": the two people named last before it, nearby."""
+        here = self.sentences.index(token.i)
+        found: list[Cluster] = []
+        for start, cluster in reversed(self._people):
+            if start >= token.i:
+                continue
+            if here - self.sentences.index(start) > _MAX_GROUP_SENTENCES_BACK:
+                break
+            if cluster not in found:
+                found.append(cluster)
+            if len(found) == 2:
+                return sorted(found, key=lambda c: c.index)
+        return []
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    out, stack = [], [c for c in token.children if c.dep_ == "conj"]
+    while stack:
+        t = stack.pop(0)
+        out.append(t)
+        stack.extend(c for c in t.children if c.dep_ == "conj")
+    return out

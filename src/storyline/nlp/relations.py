@@ -1,0 +1,241 @@
+"""Relations between entities: spouse, child, sibling, friend, founder, member, employee.
+
+Role nouns ("her daughter Mia", "the Def Jam Recordings cofounder", "a spokeswoman for Acme") and
+verbs ("founded Acme") come from `rules/relations.tsv`. A spouse relation also gets its years from
+the marriage and divorce events of the same two people (`with_event_times`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.tokens import Doc, Token
+
+from storyline.nlp import lexicon
+from storyline.nlp.entities import Cluster
+from storyline.nlp.paths import step_from
+from storyline.nlp.referents import Referents
+from storyline.nlp.sentences import Sentences
+
+SYMMETRIC = frozenset({"spouse", "sibling", "friend"})
+_ORG_TYPES = {"ORG", "NORP", "FAC"}
+_POSSESSING_VERBS = frozenset(
+    {"share", "shares", "shared", "have", "has", "had", "raise", "raised", "welcomed"}
+)
+
+
+@dataclass(frozen=True)
+class NounRule:
+    type: str
+    side: str  # "head" when the noun names the relation's head ("her daughter Mia"), else "tail"
+    other_type: str  # PERSON or ORG: what the other side must be
+
+
+@dataclass(frozen=True)
+class VerbRule:
+    type: str
+    head: tuple[tuple[str, ...], ...]
+    tail: tuple[tuple[str, ...], ...]
+
+
+@dataclass
+class RelationFinding:
+    type: str
+    head: Cluster
+    tail: Cluster
+    evidence: tuple[int, int]  # char offsets of the sentence that states it
+    start: str | None = None
+    end: str | None = None
+    confidence: float = 0.6
+
+
+@cache
+def _rules() -> tuple[dict[str, NounRule], dict[str, VerbRule]]:
+    nouns: dict[str, NounRule] = {}
+    verbs: dict[str, VerbRule] = {}
+    for row in lexicon.table("relations.tsv"):
+        type_, kind, words = row[0], row[1], [w.strip() for w in row[2].split(",")]
+        if kind == "noun":
+            for w in words:
+                nouns[w] = NounRule(type_, row[3], row[4])
+        else:
+            roles = dict(part.strip().split("=") for part in row[3].split(";"))
+            paths = {k: tuple(tuple(p.split(">")) for p in v.split("|")) for k, v in roles.items()}
+            for w in words:
+                verbs[w] = VerbRule(type_, paths["head"], paths["tail"])
+    return nouns, verbs
+
+
+class RelationFinder:
+    def __init__(self, doc: Doc, referents: Referents, sentences: Sentences):
+        self.doc = doc
+        self.referents = referents
+        self.sentences = sentences
+
+    def run(self) -> list[RelationFinding]:
+        nouns, verbs = _rules()
+        found: list[RelationFinding] = []
+        for i in lexicon.positions(self.doc, frozenset(nouns) | frozenset(verbs), attr="lemma"):
+            token = self.doc[i]
+            if token.pos_ in {"NOUN", "PROPN"} and token.lemma_ in nouns:
+                found += self._noun(token, nouns[token.lemma_])
+            elif token.pos_ == "VERB" and token.lemma_ in verbs:
+                found += self._verb(token, verbs[token.lemma_])
+        for i in lexicon.positions(self.doc, frozenset(nouns), attr="lower"):
+            token = self.doc[i]  # "ex", "co-founder": forms the lemmatiser changes or splits
+            if token.lemma_ not in nouns and token.pos_ in {"NOUN", "PROPN", "ADJ"}:
+                found += self._noun(token, nouns[token.lower_])
+        return dedupe(found)
+
+    def _sentence(self, token: Token) -> tuple[int, int]:
+        sent = self.sentences.of(token)
+        return sent.start_char, sent.end_char
+
+    def _noun(self, noun: Token, rule: NounRule) -> list[RelationFinding]:
+        bearers = self._bearers(noun)
+        others = self._others(noun, rule)
+        out = []
+        for b in bearers:
+            if b.type != "PERSON":
+                continue
+            for o in others:
+                if o is b or not _fits(o, rule.other_type):
+                    continue
+                head, tail = (b, o) if rule.side == "head" else (o, b)
+                out.append(RelationFinding(rule.type, head, tail, self._sentence(noun)))
+        if not others and rule.type in SYMMETRIC and len(bearers) >= 2:  # "X and Y are longtime friends"
+            people = [b for b in bearers if b.type == "PERSON"]
+            for k, a in enumerate(people):
+                for b in people[k + 1 :]:
+                    out.append(RelationFinding(rule.type, a, b, self._sentence(noun)))
+        return out
+
+    def _bearers(self, noun: Token) -> list[Cluster]:
+        """Who has the role the noun names: "her ex Russell Simmons", "Whitfield, Acme's chief"."""
+        ref = self.referents
+        found: list[Cluster] = []
+        for c in noun.children:
+            if c.dep_ == "appos" or (c.dep_ in {"compound", "flat"} and c.i > noun.i):
+                found += ref.of(c)
+        if noun.dep_ == "appos":
+            found += ref.of(noun.head, conjuncts=False)
+        if noun.dep_ == "compound" and noun.head.i > noun.i and ref.index.at(noun.head):
+            found += ref.of(noun.head, conjuncts=False)  # "cofounder Russell Simmons"
+        if noun.dep_ in {"attr", "acomp"} and noun.head.lemma_ == "be":
+            for s in noun.head.children:
+                if s.dep_ == "nsubj":
+                    found += ref.of(s)
+        hit = ref.index.at(noun)
+        if hit is not None and hit[0].type == "PERSON":
+            found.append(hit[0])  # a description: "the Def Jam Recordings cofounder"
+        nxt = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+        if not found and nxt is not None and nxt.pos_ == "PROPN":
+            name = nxt
+            while name.dep_ in {"compound", "flat"} and name.head.i > name.i:
+                name = name.head
+            found += ref.of(name)  # "two daughters Aoki Lee Simons and Ming Lee Simons", parsed loosely
+        return _unique(found)
+
+    def _others(self, noun: Token, rule: NounRule) -> list[Cluster]:
+        """The other side: the possessor, a name compounded to the noun, "of"/"for"/"at" X."""
+        ref = self.referents
+        found: list[Cluster] = []
+        for c in noun.children:
+            if c.dep_ == "poss":
+                if c.lower_ == "their" and rule.other_type == "PERSON":
+                    found += ref._last_two_people(c)
+                else:
+                    found += ref.of(c)
+            elif c.dep_ in {"compound", "nmod", "amod"} and c.i < noun.i:
+                found += [h for h in ref.of(c, conjuncts=False) if _fits(h, rule.other_type)]
+        for words in ("of", "for", "at", "with"):
+            for p in step_from(f"prep:{words}", noun):
+                found += ref.of(p)
+        if not found and rule.other_type == "PERSON":
+            found += self._possessing_subject(noun)
+        return _unique(found)
+
+    def _possessing_subject(self, noun: Token) -> list[Cluster]:
+        """ "The two share two daughters", "the couple have a son": the subject of the verb."""
+        lo = max(self.sentences.of(noun).start, noun.i - 4)
+        for k in range(noun.i - 1, lo - 1, -1):
+            t = self.doc[k]
+            if t.lower_ in _POSSESSING_VERBS:
+                if t.pos_ in {"VERB", "AUX"}:
+                    subjects = [s for s in t.children if s.dep_ in {"nsubj"}]
+                    if subjects:
+                        return [c for s in subjects for c in self.referents.of(s)]
+                if k - 1 >= 0:
+                    return self.referents.of(self.doc[k - 1])
+        return []
+
+    def _verb(self, verb: Token, rule: VerbRule) -> list[RelationFinding]:
+        heads = _reach(self.referents, verb, rule.head)
+        tails = _reach(self.referents, verb, rule.tail)
+        return [
+            RelationFinding(rule.type, h, t, self._sentence(verb))
+            for h in heads
+            for t in tails
+            if h is not t and h.type == "PERSON" and t.type in _ORG_TYPES
+        ]
+
+
+def _reach(ref: Referents, token: Token, paths: tuple[tuple[str, ...], ...]) -> list[Cluster]:
+    for path in paths:
+        tokens = [token]
+        for step in path:
+            tokens = [t for tok in tokens for t in step_from(step, tok)]
+        found = _unique([c for t in tokens for c in ref.of(t)])
+        if found:
+            return found
+    return []
+
+
+def _fits(cluster: Cluster, wanted: str) -> bool:
+    return cluster.type == "PERSON" if wanted == "PERSON" else cluster.type in _ORG_TYPES
+
+
+def _unique(clusters: list[Cluster]) -> list[Cluster]:
+    out: list[Cluster] = []
+    for c in clusters:
+        if c not in out:
+            out.append(c)
+    return out
+
+
+def dedupe(found: Sequence[RelationFinding]) -> list[RelationFinding]:
+    """One relation per type and pair (either order for the symmetric ones); the first evidence."""
+    out: dict[tuple, RelationFinding] = {}
+    for r in found:
+        pair = tuple(sorted((r.head.id, r.tail.id))) if r.type in SYMMETRIC else (r.head.id, r.tail.id)
+        key = (r.type, pair)
+        kept = out.setdefault(key, r)
+        kept.start = kept.start or r.start
+        kept.end = kept.end or r.end
+    return list(out.values())
+
+
+def spouses_from_events(
+    marriages: list[tuple[list[Cluster], str | None, tuple[int, int]]],
+    divorces: list[tuple[list[Cluster], str | None, tuple[int, int]]],
+) -> list[RelationFinding]:
+    """Spouse relations from asserted marriage and divorce events: (agents, time value, sentence).
+    The marriage gives the start, a divorce of the same two people the end."""
+    out: list[RelationFinding] = []
+    for agents, when, sentence in marriages:
+        people = [c for c in agents if c.type == "PERSON"]
+        if len(people) == 2:
+            out.append(RelationFinding("spouse", people[0], people[1], sentence, start=when, confidence=0.8))
+    for agents, when, sentence in divorces:
+        people = [c for c in agents if c.type == "PERSON"]
+        if len(people) != 2:
+            continue
+        pair = {people[0].id, people[1].id}
+        match = next((r for r in out if {r.head.id, r.tail.id} == pair), None)
+        if match is None:
+            match = RelationFinding("spouse", people[0], people[1], sentence, confidence=0.8)
+            out.append(match)
+        match.end = match.end or when
+    return out
