@@ -80,7 +80,7 @@ class Referents:
         if low in _ORG_NOUNS and not self.index.at(token) and any(c.lower_ == "the" for c in token.children):
             return self._last_org(token)  # "the company's chairman": the company named before
         if low in _GROUP_WORDS and not self.index.at(token):
-            return self._last_two_people(token)
+            return self.last_two_people(token)
         if token.is_upper and token.ent_type_ == "GPE" and token.i - self.sentences.of(token).start < 3:
             return []  # a dateline ("LONDON (Reuters) -"), not a participant
         hit = self.index.at(token)
@@ -103,7 +103,7 @@ class Referents:
                     best = (m.start, c)
         return [best[1]] if best else []
 
-    def _last_two_people(self, token: Token) -> list[Cluster]:
+    def last_two_people(self, token: Token) -> list[Cluster]:
         """ "the two", "the couple": the two people named last before it, nearby."""
         here = self.sentences.index(token.i)
         found: list[Cluster] = []

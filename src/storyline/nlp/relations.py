@@ -145,7 +145,7 @@ class RelationFinder:
         for c in noun.children:
             if c.dep_ == "poss":
                 if c.lower_ == "their" and rule.other_type == "PERSON":
-                    found += ref._last_two_people(c)
+                    found += ref.last_two_people(c)
                 else:
                     found += ref.of(c)
             elif c.dep_ in {"compound", "nmod", "amod"} and c.i < noun.i:
