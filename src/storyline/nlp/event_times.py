@@ -10,6 +10,7 @@ its main clause's time, one introduced by "before" or "until" after it.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import date
 
 from storyline.model import TimeValue, Timex
@@ -53,11 +54,13 @@ def event_times(
     def in_a_quote(t: Timex) -> Finding | None:
         return next((q for q in quotes if q.kind != "indirect" and q.start <= t.start < q.end), None)
 
+    frame_of = {id(t): in_a_quote(t) for t in points}  # once per article, not once per event
+
     out: list[TimeValue | None] = []
     for ev in events:
         lo, hi = ev.sentence
         frame = ev.quote if ev.quote is not None and ev.quote.kind != "indirect" else None
-        own = [t for t in points if lo <= t.start < hi and in_a_quote(t) is frame]
+        own = [t for t in points if lo <= t.start < hi and frame_of[id(t)] is frame]
         if own:
             nearest = min(own, key=lambda t: min(abs(t.start - ev.start), abs(t.end - ev.start)))
             subtree = ev.trigger.head if ev.order else ev.trigger
@@ -79,7 +82,8 @@ def event_times(
             before = before or any(c.lower_ in {"have", "has", "had"} for c in trigger.children)
             out.append(TimeValue(said.value, said.granularity, "BEFORE") if before else said)
             continue
-        carried = _carried(lo, points, quotes, quote_times, paragraph, in_a_quote)
+        outside = [t for t in points if frame_of[id(t)] is None]
+        carried = _carried(lo, outside, quotes, quote_times, paragraph)
         if carried is not None:
             out.append(TimeValue(carried.value, carried.granularity, _mod(ev.order)) if ev.order else carried)
         elif dct is not None and ev.modality == "asserted":
@@ -93,13 +97,19 @@ def _mod(order: str | None) -> str | None:
     return {"before": "BEFORE", "after": "AFTER"}.get(order or "")
 
 
-def _carried(start, points, quotes, quote_times, paragraph, in_a_quote) -> TimeValue | None:
+def _carried(
+    start: int,
+    outside: list[Timex],
+    quotes: list[Finding],
+    quote_times: dict[int, TimeValue | None],
+    paragraph: Callable[[int], int],
+) -> TimeValue | None:
     """The last date outside quotations, or quote time, before `start`, at most a paragraph back."""
     here = paragraph(start)
     candidates = [
         (t.start, _value(t))
-        for t in points
-        if t.start < start and in_a_quote(t) is None and here - paragraph(t.start) <= _MAX_PARAGRAPHS_BACK
+        for t in outside
+        if t.start < start and here - paragraph(t.start) <= _MAX_PARAGRAPHS_BACK
     ]
     candidates += [
         (q.start, when)
