@@ -13,10 +13,12 @@ from bisect import bisect_right
 from collections.abc import Callable
 from datetime import date
 
+from spacy.tokens import Token
+
 from storyline.model import TimeValue, Timex
 from storyline.nlp import lexicon
 from storyline.nlp.events import EventFinding
-from storyline.nlp.paths import is_document_noun
+from storyline.nlp.paths import governing_verb, is_document_noun
 from storyline.nlp.quotes import Finding
 from storyline.nlp.timexes import granularity
 
@@ -62,7 +64,10 @@ def event_times(
         frame = ev.quote if ev.quote is not None and ev.quote.kind != "indirect" else None
         own = [t for t in points if lo <= t.start < hi and frame_of[id(t)] is frame]
         if own:
-            nearest = min(own, key=lambda t: min(abs(t.start - ev.start), abs(t.end - ev.start)))
+            # a date in the trigger's own clause beats a nearer one in a conjoined clause:
+            # "founded Tern in 2012 and resigned as chief executive in April"
+            mine = [t for t in own if _in_clause(ev.trigger, t.start)] or own
+            nearest = min(mine, key=lambda t: min(abs(t.start - ev.start), abs(t.end - ev.start)))
             subtree = ev.trigger.head if ev.order else ev.trigger
             inside = subtree.left_edge.idx <= nearest.start <= subtree.right_edge.idx
             value = _value(nearest)
@@ -91,6 +96,18 @@ def event_times(
         else:
             out.append(None)
     return out
+
+
+def _in_clause(trigger: Token, char: int) -> bool:
+    """Whether a character lies in the trigger's clause, leaving out clauses conjoined to it."""
+    head = trigger if trigger.pos_ in {"VERB", "AUX"} else governing_verb(trigger) or trigger.head
+    if not head.left_edge.idx <= char < head.right_edge.idx + len(head.right_edge):
+        return False
+    return not any(
+        c.left_edge.idx <= char < c.right_edge.idx + len(c.right_edge)
+        for c in head.children
+        if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}
+    )
 
 
 def _mod(order: str | None) -> str | None:

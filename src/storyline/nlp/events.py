@@ -105,7 +105,8 @@ _HEDGE_AUX = frozenset(
 )
 _HEDGE_GOVERNORS = frozenset(
     {"expect", "plan", "threaten", "consider", "intend", "hope", "want", "seek", "vow", "promise", "prepare",
-     "aim", "propose", "weigh", "mull", "likely", "poised", "set", "try", "attempt", "ask", "urge", "call"}
+     "aim", "propose", "weigh", "mull", "likely", "poised", "set", "try", "attempt", "ask", "urge", "call",
+     "offer"}
 )  # fmt: skip
 _NEGATING_GOVERNORS = frozenset({"refuse", "decline", "deny", "fail", "reject"})
 
@@ -262,6 +263,9 @@ class EventFinder:
                 governor.lemma_ in _HEDGE_GOVERNORS
                 or any(c.lower_ in {"likely", "expected", "set", "poised"} for c in governor.children)
                 or any(c.dep_ == "aux" and c.lower_ in _HEDGE_AUX for c in governor.children)
+                or any(
+                    c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in governor.children
+                )
             ):
                 hedged = True  # "is expected to step down", "could be forced to resign"
         return negated, hedged

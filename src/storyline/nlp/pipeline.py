@@ -152,8 +152,8 @@ def to_article(doc: Doc, article: Article) -> Article:
         paragraph_starts = doc._.paragraph_starts
         if paragraph_starts is None:
             paragraph_starts = [start for start, _ in paragraph_spans(article.text)]
-        quoted = [(f.start, f.end) for f in findings if f.kind != "indirect"]
-        times = quote_times(findings, timexes, sentences, paragraph_starts, quoted)
+        quoted = [(f.start, f.end) for f in findings]
+        times = quote_times(findings, timexes, sentences, paragraph_starts, quoted, article.published)
     except Exception as exc:  # as in the components: one odd article is reported, the batch goes on
         timexes, times = [], [None] * len(findings)
         failure = failure or f"time: {type(exc).__name__}: {exc}"

@@ -104,7 +104,7 @@ _REFERENCE_GRANULARITIES = {"day", "month", "year", "time", "week", "quarter"}
 _SCHEDULING = {"schedule", "expect", "plan", "slate", "due", "anticipate"}
 # verbs whose infinitive lies ahead: "agreed to leave on Thursday", "hopes to finish by Friday"
 _LOOKING_AHEAD = _SCHEDULING | {"propose", "intend", "hope", "want", "aim", "vow", "promise", "threaten"}
-_LOOKING_AHEAD |= {"agree", "prepare", "seek", "try", "decide"}
+_LOOKING_AHEAD |= {"agree", "prepare", "seek", "try", "decide", "set"}
 
 
 def _direction(doc: Doc | None, start: int, end: int) -> int:
