@@ -65,22 +65,29 @@ def read_jsonl_file(
         yield problem
         return
     with Path(path).open("rb") as f:
-        for lineno, raw in enumerate(f, start=1):
-            if lineno == 1:
-                raw = raw.removeprefix(b"\xef\xbb\xbf")
-            if not raw.strip():
-                continue
-            where = f"{path}:{lineno}"
-            if (too_large := _size_error(where, raw, max_bytes)) is not None:
-                yield too_large
-                continue
-            line, warnings = decode(raw)
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as e:
-                yield ReadError(where, f"not valid JSON ({e.msg.lower()}: column {e.colno})")
-                continue
-            yield record_article(record, where, published=published, warnings=warnings)
+        yield from read_jsonl_lines(f, str(path), published=published, max_bytes=max_bytes)
+
+
+def read_jsonl_lines(
+    lines: Iterable[bytes], name: str, *, published: date | None = None, max_bytes: int = 5_000_000
+) -> Iterator[Article | ReadError]:
+    """JSON Lines from any stream of byte lines (a file, stdin); `name` is how errors call it."""
+    for lineno, raw in enumerate(lines, start=1):
+        if lineno == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        if not raw.strip():
+            continue
+        where = f"{name}:{lineno}"
+        if (too_large := _size_error(where, raw, max_bytes)) is not None:
+            yield too_large
+            continue
+        line, warnings = decode(raw)
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield ReadError(where, f"not valid JSON ({e.msg.lower()}: column {e.colno})")
+            continue
+        yield record_article(record, where, published=published, warnings=warnings)
 
 
 class _CountingLines:

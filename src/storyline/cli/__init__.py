@@ -105,6 +105,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_USAGE
 
 
+def _reading_options(p: argparse.ArgumentParser) -> None:
+    """How inputs are read: shared by extract and ingest."""
+    p.add_argument("--plain", action="store_true", help="take each text file's whole content as the body")
+    p.add_argument(
+        "--published", type=_date, metavar="YYYY-MM-DD", help="publication date where the input has none"
+    )
+    p.add_argument(
+        "--batch-size", type=int, default=16, metavar="N", help="articles per spaCy batch (default 16)"
+    )
+    p.add_argument(
+        "--max-bytes",
+        type=int,
+        default=5_000_000,
+        metavar="N",
+        help="skip files larger than this (default 5 MB)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="storyline",
@@ -122,20 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="article files (.txt, .html, .jsonl, .csv)")
     p.add_argument("--json", action="store_true", help="print the JSON contract, one line per article")
-    p.add_argument("--plain", action="store_true", help="take each text file's whole content as the body")
-    p.add_argument(
-        "--published", type=_date, metavar="YYYY-MM-DD", help="publication date where the input has none"
-    )
-    p.add_argument(
-        "--batch-size", type=int, default=16, metavar="N", help="articles per spaCy batch (default 16)"
-    )
-    p.add_argument(
-        "--max-bytes",
-        type=int,
-        default=5_000_000,
-        metavar="N",
-        help="skip files larger than this (default 5 MB)",
-    )
+    _reading_options(p)
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser(
@@ -161,6 +166,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--misses", action="store_true", help="events: also list the expected events not found")
     p.set_defaults(func=cmd_eval)
+
+    from storyline.cli.kb import add_parsers
+
+    add_parsers(sub, _date, _reading_options)
     return parser
 
 
@@ -177,7 +186,3 @@ def main(argv: Iterable[str] | None = None) -> int:
     except (RuntimeError, OSError) as exc:
         print(f"storyline: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,7 @@
+"""python -m storyline.cli"""
+
+import sys
+
+from storyline.cli import main
+
+sys.exit(main())

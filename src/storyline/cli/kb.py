@@ -1,0 +1,354 @@
+"""The knowledge-base commands: ingest, demo and the queries. Each is a thin layer over
+storyline.store and storyline.query: parse arguments, call the API, print text or JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from storyline.cli import render
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+DEMO_PERSON = "Daniel Okafor"
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _store(args: argparse.Namespace, create: bool = False):  # noqa: ANN202 - Store, imported late
+    from storyline.store import Store, default_path
+
+    return Store(args.db or default_path(), create=create, rules=getattr(args, "entities", None))
+
+
+# ------------------------------------------------------------------ ingest
+def _progress(total: int | None, quiet: bool) -> tuple[Callable, Callable]:
+    """A tqdm bar (articles/s, ETA) on a terminal; nothing otherwise."""
+    if quiet or not sys.stderr.isatty():
+        return (lambda report: None), (lambda: None)
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="article", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+    state = {"seen": 0, "failed": 0}
+
+    def update(report) -> None:  # noqa: ANN001
+        for item in report.failed[state["failed"] :]:
+            bar.write(f"storyline: error: {item}", file=sys.stderr)
+        state["failed"] = len(report.failed)
+        bar.update(report.read - state["seen"])
+        state["seen"] = report.read
+        bar.set_postfix(
+            added=report.added, duplicates=report.duplicates, failed=len(report.failed), refresh=False
+        )
+
+    return update, bar.close
+
+
+def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
+    from storyline.readers.metadata import MetadataError
+    from storyline.store.identity import RulesError
+    from storyline.store.ingest import expand, ingest, read_inputs
+
+    try:
+        store = _store(args, create=True)
+    except RulesError as e:
+        print(f"storyline: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    with store:
+        files = [p for p in expand(paths) if isinstance(p, str)]
+        single = all(p != "-" and Path(p).suffix.lower() not in {".jsonl", ".ndjson", ".csv"} for p in files)
+        update, close = _progress(len(files) if single else None, args.quiet)
+        try:
+            items = read_inputs(
+                paths,
+                plain=args.plain,
+                published=args.published,
+                max_bytes=args.max_bytes,
+                metadata=args.metadata,
+            )
+            report = ingest(store, items, batch_size=args.batch_size, on_article=update)
+        except (MetadataError, RulesError) as e:
+            close()
+            print(f"storyline: error: {e}", file=sys.stderr)
+            return EXIT_USAGE
+        close()
+        if args.quiet or not sys.stderr.isatty():
+            for item in report.failed:
+                print(f"storyline: error: {item}", file=sys.stderr)
+        print(f"storyline: {store.path}: {report.summary()}", file=sys.stderr)
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    return run_ingest(args, args.paths)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Ingest the bundled demo corpus (and the founding article) into a store, print a timeline."""
+    demo = EXAMPLES / "demo"
+    if not demo.is_dir():
+        print(
+            f"storyline: error: {demo}: the demo corpus is not here (run from a source checkout)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    with tempfile.TemporaryDirectory(prefix="storyline-demo-") as tmp:
+        args.db = args.db or str(Path(tmp) / "demo.db")
+        args.metadata = str(demo / "metadata.tsv")
+        args.plain, args.published, args.max_bytes, args.entities = False, None, 5_000_000, None
+        paths = [str(demo), *map(str, sorted(EXAMPLES.glob("*.txt")))]
+        status = run_ingest(args, paths)
+        if status == EXIT_USAGE:
+            return status
+        args.name, args.evidence = args.person, 1
+        print(file=sys.stderr)
+        return max(status, cmd_timeline(args))
+
+
+# ------------------------------------------------------------------ queries
+def _query(args: argparse.Namespace, ask: Callable, show: Callable[[object], str]) -> int:
+    from storyline.query import QueryError
+    from storyline.store import StoreError
+
+    try:
+        with _store(args) as store:
+            result = ask(store.conn)
+    except (QueryError, StoreError) as e:
+        print(f"storyline: error: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.json:
+        _print_json(
+            result
+            if isinstance(result, dict | list) and not hasattr(result, "to_dict")
+            else _jsonable(result)
+        )
+    else:
+        print(show(result))
+    return EXIT_OK
+
+
+def _jsonable(result: object) -> object:
+    if isinstance(result, list):
+        return [r.to_dict() for r in result]
+    return result.to_dict()  # type: ignore[attr-defined]
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from storyline.query import timeline
+
+    return _query(
+        args,
+        lambda conn: timeline(conn, args.name, limit=args.limit or None),
+        lambda r: render.timeline(r, args.evidence),  # type: ignore[arg-type]
+    )
+
+
+def cmd_quotes(args: argparse.Namespace) -> int:
+    from storyline.query import quotes
+
+    return _query(
+        args,
+        lambda conn: quotes(
+            conn,
+            speaker=args.speaker,
+            about=args.about,
+            search=args.search,
+            since=args.since,
+            until=args.until,
+            limit=args.limit or None,
+        ),
+        lambda r: render.quotes(r, args.evidence),  # type: ignore[arg-type]
+    )
+
+
+def cmd_people(args: argparse.Namespace) -> int:
+    from storyline.query import people
+
+    kind = None if args.type == "all" else args.type
+    return _query(
+        args,
+        lambda conn: people(conn, search=args.search, type_=kind, limit=args.limit or None),
+        render.people,  # type: ignore[arg-type]
+    )
+
+
+def cmd_relations(args: argparse.Namespace) -> int:
+    from storyline.query import relations
+
+    return _query(args, lambda conn: relations(conn, args.name), lambda r: render.relations(r, args.evidence))  # type: ignore[arg-type]
+
+
+def cmd_contradictions(args: argparse.Namespace) -> int:
+    from storyline.query import contradictions
+
+    return _query(
+        args,
+        lambda conn: contradictions(conn, args.name),
+        lambda r: render.contradictions(r, args.evidence),  # type: ignore[arg-type]
+    )
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from storyline.query import stats
+
+    return _query(args, stats, render.stats)  # type: ignore[arg-type]
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from storyline.query import export
+    from storyline.store import StoreError
+
+    try:
+        with _store(args) as store:
+            written = export(store.conn, args.format, args.out, args.table or None)
+    except (StoreError, ValueError) as e:
+        print(f"storyline: error: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ parsers
+def _db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="PATH", help="the store (default: $STORYLINE_DB, else ./storyline.db)")
+
+
+def _output(p: argparse.ArgumentParser, evidence: bool = True) -> None:
+    _db(p)
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    if evidence:
+        p.add_argument(
+            "--evidence", type=int, default=1, metavar="N", help="reports shown per line (default 1)"
+        )
+
+
+def add_parsers(sub: argparse._SubParsersAction, date_type: Callable, add_reading: Callable) -> None:
+    """Register the knowledge-base commands on the main parser."""
+    p = sub.add_parser(
+        "ingest",
+        help="extract articles into the store (idempotent, resumable)",
+        description="Read articles (files, folders walked recursively, globs, '-' for JSON Lines on stdin), "
+        "extract them and store the results. Articles already stored (same cleaned text) are skipped, noting "
+        "any new source; each article is committed on its own, so an interrupted run loses nothing and a "
+        "rerun finishes the job.",
+    )
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, folders, globs, or - for JSON Lines on stdin"
+    )
+    _db(p)
+    add_reading(p)
+    p.add_argument(
+        "--metadata",
+        metavar="FILE",
+        help="CSV/TSV of file name, published, source, title, author, url for the inputs (e.g. PolNeAR's "
+        "metadata.tsv); its values win over the files'",
+    )
+    p.add_argument(
+        "--entities",
+        metavar="FILE",
+        help="merges and splits of entities (default: STORE.entities.txt beside the store), "
+        "applied on ingest",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser(
+        "demo",
+        help="ingest the bundled demo corpus into a temporary store and print a timeline",
+        description="Ingest examples/demo (24 fictional articles from 8 outlets over eight months) and the "
+        "founding article into a temporary store, then print one person's timeline.",
+    )
+    p.add_argument("--person", default=DEMO_PERSON, help=f"whose timeline to print (default {DEMO_PERSON!r})")
+    _output(p)
+    p.add_argument("--batch-size", type=int, default=16, metavar="N", help=argparse.SUPPRESS)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_demo, limit=None)
+
+    p = sub.add_parser(
+        "timeline",
+        help="one person's events, quotes and relations across all articles, by date",
+        description="Events, quotes by and about, relation changes and past dates the person refers to, "
+        "ordered by resolved date (fuzzy dates by the first day they cover, coarser first; bounds such as "
+        "'before 2018-01-25' just before that day; undated last). Each line names its evidence.",
+    )
+    p.add_argument("name", help="a name or alias, e.g. 'Russell Simmons'")
+    _output(p)
+    p.add_argument("--limit", type=int, default=0, metavar="N", help="at most N lines (default: all)")
+    p.set_defaults(func=cmd_timeline)
+
+    p = sub.add_parser(
+        "quotes",
+        help="quotes by speaker, subject, words and date",
+        description="Quotes, one per "
+        "quote group (the same quote from several outlets), oldest first, with every report.",
+    )
+    p.add_argument("--speaker", metavar="NAME", help="said by this person")
+    p.add_argument("--about", metavar="NAME", help="naming this person or organisation")
+    p.add_argument("--search", metavar="TEXT", help="containing all these words (full-text search)")
+    p.add_argument("--since", type=date_type, metavar="YYYY-MM-DD", help="made on or after this day")
+    p.add_argument("--until", type=date_type, metavar="YYYY-MM-DD", help="made on or before this day")
+    p.add_argument(
+        "--limit", type=int, default=100, metavar="N", help="at most N quotes (default 100; 0: all)"
+    )
+    _output(p)
+    p.set_defaults(func=cmd_quotes)
+
+    p = sub.add_parser(
+        "people",
+        help="people (or other entities) with counts",
+        description="Entities by the "
+        "number of articles that mention them, with their aliases, quotes and events.",
+    )
+    p.add_argument("--search", metavar="TEXT", help="part of a name or alias")
+    p.add_argument(
+        "--type",
+        default="PERSON",
+        choices=["PERSON", "ORG", "GPE", "NORP", "WORK", "OTHER", "all"],
+        help="entity type (default PERSON)",
+    )
+    p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N (default 50; 0: all)")
+    _output(p, evidence=False)
+    p.set_defaults(func=cmd_people)
+
+    p = sub.add_parser("relations", help="a person's relations (spouse, child, founder...)")
+    p.add_argument("name", help="a name or alias")
+    _output(p)
+    p.set_defaults(func=cmd_relations)
+
+    p = sub.add_parser(
+        "contradictions",
+        help="pairs where one side affirms what the other denies",
+        description="Accusations and their denials, accusations and defences, and events reported both as "
+        "happening and as not, involving the person.",
+    )
+    p.add_argument("name", help="a name or alias")
+    _output(p)
+    p.set_defaults(func=cmd_contradictions)
+
+    p = sub.add_parser("stats", help="counts of articles, entities, quotes, events, relations")
+    _output(p, evidence=False)
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("export", help="write the store's tables as JSON Lines, CSV or Parquet")
+    p.add_argument(
+        "--format", choices=["json", "csv", "parquet"], default="json", help="default json (Lines)"
+    )
+    p.add_argument(
+        "--out", default="storyline-export", metavar="DIR", help="folder (default ./storyline-export)"
+    )
+    p.add_argument(
+        "--table",
+        action="append",
+        metavar="NAME",
+        help="only this table (articles, entities, quotes, events, relations); repeatable",
+    )
+    _db(p)
+    p.set_defaults(func=cmd_export)

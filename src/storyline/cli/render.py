@@ -1,0 +1,90 @@
+"""Plain-text rendering of query results for the terminal: one line per fact, then its evidence."""
+
+from __future__ import annotations
+
+import textwrap
+
+from storyline.query import Contradictions, Person, QuoteQuery, Relations, Timeline, TimelineEntry
+from storyline.query.common import Evidence
+
+WIDTH = 100
+DATE_WIDTH = 20
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _evidence_lines(evidence: list[Evidence], shown: int, indent: str) -> list[str]:
+    lines = [f"{indent}↳ {e.cite()}: “{_clip(e.sentence, 150)}”" for e in evidence[:shown]]
+    if len(evidence) > shown:
+        lines.append(f"{indent}  (+{len(evidence) - shown} more reports)")
+    return lines
+
+
+def _entry(entry: TimelineEntry, shown: int) -> list[str]:
+    head = f"{_clip(entry.date, DATE_WIDTH - 1):<{DATE_WIDTH}}{entry.kind.replace('_', ' '):<12}"
+    body = textwrap.wrap(_clip(entry.summary, 300), WIDTH - len(head)) or [""]
+    lines = [head + body[0]] + [" " * len(head) + b for b in body[1:]]
+    return lines + _evidence_lines(entry.evidence, shown, " " * DATE_WIDTH)
+
+
+def timeline(result: Timeline, shown: int = 1) -> str:
+    e = result.entity
+    out = [
+        f"Timeline of {e.name} ({e.type}, {e.articles} articles"
+        + (f"; also: {', '.join(e.aliases[:6])})" if e.aliases else ")")
+    ]
+    if result.also_matched:
+        out.append("  (the name also matches: " + ", ".join(o.name for o in result.also_matched[:5]) + ")")
+    out.append("")
+    for entry in result.entries:
+        out += _entry(entry, shown)
+    if not result.entries:
+        out.append("  nothing dated is known about this entity yet")
+    return "\n".join(out)
+
+
+def quotes(result: QuoteQuery, shown: int = 1) -> str:
+    out = []
+    for q in result.quotes:
+        how = " ".join(x for x in [q.cue, f"({q.channel})" if q.channel else None] if x)
+        out.append(f"{q.date:<{DATE_WIDTH}}{q.speaker or 'unattributed'} {how}".rstrip() + ":")
+        out += [" " * DATE_WIDTH + line for line in textwrap.wrap(f"“{q.text}”", WIDTH - DATE_WIDTH)]
+        out += _evidence_lines(q.reports, shown, " " * DATE_WIDTH)
+    out.append(f"{len(result.quotes)} quotes")
+    return "\n".join(out)
+
+
+def people(found: list[Person]) -> str:
+    out = [f"{'articles':>8} {'quotes':>6} {'events':>6}  name"]
+    for p in found:
+        also = f"  (also: {', '.join(p.aliases[:4])})" if p.aliases else ""
+        out.append(f"{p.articles:>8} {p.quotes:>6} {p.events:>6}  {p.name}{also}")
+    return "\n".join(out)
+
+
+def relations(result: Relations, shown: int = 1) -> str:
+    out = [f"Relations of {result.entity.name}"]
+    for r in result.relations:
+        years = f" ({r.start or '?'}–{r.end or ''})" if r.start or r.end else ""
+        out.append(f"  {r.head} {r.type.replace('_', ' ')} of {r.tail}{years}")
+        out += _evidence_lines(r.evidence, shown, "    ")
+    if not result.relations:
+        out.append("  none found")
+    return "\n".join(out)
+
+
+def contradictions(result: Contradictions, shown: int = 1) -> str:
+    out = [f"Contradictions involving {result.entity.name}: {len(result.pairs)}"]
+    for p in result.pairs:
+        out.append("")
+        out.append(f"  {p.kind}")
+        for side, entry in (("affirmed", p.affirmed), ("denied", p.denied)):
+            out.append(f"    {side:<9}{entry.date}: {_clip(entry.summary, 120)}")
+            out += _evidence_lines(entry.evidence, shown, "               ")
+    return "\n".join(out)
+
+
+def stats(counts: dict[str, object]) -> str:
+    return "\n".join(f"{k:>16}  {v if v is not None else '-'}" for k, v in counts.items())

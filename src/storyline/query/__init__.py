@@ -1,0 +1,43 @@
+"""Questions asked of the store, each a function of an open connection returning typed results
+with `to_dict()` for JSON: the CLI and the web API are thin layers over these.
+
+    >>> from storyline.store import Store
+    >>> from storyline import query
+    >>> with Store("storyline.db", create=False) as store:
+    ...     for entry in query.timeline(store.conn, "Russell Simmons").entries:
+    ...         print(entry.date, entry.summary)
+"""
+
+from storyline.query.common import EntityRef, Evidence, QueryError, find_entities, resolve
+from storyline.query.contradictions import Contradiction, Contradictions, contradictions
+from storyline.query.export import FORMATS, TABLES, export
+from storyline.query.people import Person, RelationResult, Relations, people, relations
+from storyline.query.quotes import QuoteQuery, QuoteResult, quotes
+from storyline.query.stats import stats
+from storyline.query.timeline import Timeline, TimelineEntry, timeline
+
+__all__ = [
+    "FORMATS",
+    "TABLES",
+    "Contradiction",
+    "Contradictions",
+    "EntityRef",
+    "Evidence",
+    "Person",
+    "QueryError",
+    "QuoteQuery",
+    "QuoteResult",
+    "RelationResult",
+    "Relations",
+    "Timeline",
+    "TimelineEntry",
+    "contradictions",
+    "export",
+    "find_entities",
+    "people",
+    "quotes",
+    "relations",
+    "resolve",
+    "stats",
+    "timeline",
+]

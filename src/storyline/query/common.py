@@ -1,0 +1,173 @@
+"""What every query shares: finding the entity a user means by a name, and the evidence of a fact.
+
+Every answer names its evidence: the article (id, title, date), the outlets that ran it, and the
+exact sentence with its offsets into the stored article text.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+from storyline.store.identity import automatic_key, normalise
+
+
+class Result:
+    """A query result: a dataclass whose to_dict() is its JSON form (nested results included)."""
+
+    def to_dict(self) -> dict:
+        return asdict(self)  # type: ignore[call-overload]
+
+
+class QueryError(ValueError):
+    """A query that cannot be answered as asked (a name that matches nothing, a bad date)."""
+
+
+@dataclass
+class EntityRef(Result):
+    id: int
+    name: str
+    type: str
+    articles: int = 0
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Evidence(Result):
+    """Where a fact was read: enough to open the article and find the sentence."""
+
+    article_id: str
+    title: str | None
+    published: str | None
+    outlets: list[str]
+    urls: list[str]
+    start: int
+    end: int
+    sentence: str
+
+    def cite(self) -> str:
+        outlets = ", ".join(self.outlets) or self.article_id[:12]
+        return f"{outlets}, {self.published or 'undated'}"
+
+
+def find_entities(conn: sqlite3.Connection, name: str, limit: int = 10) -> list[EntityRef]:
+    """Entities a name may mean, best first: exact name, then alias, then the resolution key, then
+    a part of the name; within each, the most widely reported first."""
+    name = name.strip()
+    if not name:
+        raise QueryError("an empty name matches nothing")
+    order = "ORDER BY (SELECT count(*) FROM article_entities ae WHERE ae.entity_id = e.id) DESC, e.id"
+    tries: list[tuple[str, tuple]] = [
+        ("SELECT e.id FROM entities e WHERE e.name = ? COLLATE NOCASE " + order, (name,)),
+        (
+            "SELECT e.id FROM entities e WHERE e.id IN "
+            "(SELECT entity_id FROM aliases WHERE alias = ? COLLATE NOCASE) " + order,
+            (name,),
+        ),
+        (
+            "SELECT e.id FROM entities e WHERE e.key IN (?, ?, ?) " + order,
+            (automatic_key(name, "PERSON"), automatic_key(name, "ORG"), "merge:" + normalise(name)),
+        ),
+        ("SELECT e.id FROM entities e WHERE e.name LIKE ? ESCAPE '\\' " + order, (f"%{_like(name)}%",)),
+    ]
+    for sql, params in tries:
+        ids = [row[0] for row in conn.execute(sql + f" LIMIT {int(limit)}", params)]
+        if ids:
+            return entity_refs(conn, ids)
+    return []
+
+
+def resolve(conn: sqlite3.Connection, name: str) -> tuple[EntityRef, list[EntityRef]]:
+    """The entity a name means and the others it might also mean; QueryError if none."""
+    found = find_entities(conn, name)
+    if not found:
+        raise QueryError(f"no person or organisation called {name!r} in the store (try 'storyline people')")
+    return found[0], found[1:]
+
+
+def entity_refs(conn: sqlite3.Connection, ids: Iterable[int]) -> list[EntityRef]:
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = {
+        row[0]: row
+        for row in conn.execute(
+            f"SELECT e.id, e.name, e.type, (SELECT count(DISTINCT article_id) FROM article_entities ae "
+            f"WHERE ae.entity_id = e.id) FROM entities e WHERE e.id IN ({marks})",
+            ids,
+        )
+    }
+    aliases: dict[int, list[str]] = {}
+    for entity, alias in conn.execute(
+        f"SELECT entity_id, alias FROM aliases WHERE entity_id IN ({marks})", ids
+    ):
+        aliases.setdefault(entity, []).append(alias)
+    return [
+        EntityRef(
+            i, rows[i][1], rows[i][2], rows[i][3], sorted(a for a in aliases.get(i, []) if a != rows[i][1])
+        )
+        for i in ids
+        if i in rows
+    ]
+
+
+def names_of(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, str]:
+    ids = list(set(ids))
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    return dict(conn.execute(f"SELECT id, name FROM entities WHERE id IN ({marks})", ids).fetchall())
+
+
+class EvidenceMaker:
+    """Builds Evidence for (article, start, end), reading each article's text and sources once."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._articles: dict[str, tuple[str | None, str | None, list[str], list[str]]] = {}
+
+    def __call__(self, article_id: str, start: int, end: int) -> Evidence:
+        if article_id not in self._articles:
+            title, published = self.conn.execute(
+                "SELECT title, published FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            sources = self.conn.execute(
+                "SELECT source, url FROM sources WHERE article_id = ? ORDER BY published, source",
+                (article_id,),
+            ).fetchall()
+            outlets = list(dict.fromkeys(s for s, _ in sources if s))
+            urls = list(dict.fromkeys(u for _, u in sources if u))
+            self._articles[article_id] = (title, published, outlets, urls)
+        title, published, outlets, urls = self._articles[article_id]
+        (sentence,) = self.conn.execute(
+            "SELECT substr(text, ?, ?) FROM articles WHERE id = ?", (start + 1, end - start, article_id)
+        ).fetchone()
+        return Evidence(article_id, title, published, outlets, urls, start, end, " ".join(sentence.split()))
+
+
+def fts_query(text: str) -> str:
+    """A user's search words as an FTS5 query that cannot be a syntax error: every word quoted."""
+    words = normalise(text).split()
+    if not words:
+        raise QueryError(f"nothing to search for in {text!r}")
+    return " ".join(f'"{w}"' for w in words)
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def date_label(value: str | None, mod: str | None, date_start: str | None) -> str:
+    """How a resolved date reads: '2017-11', 'before 2018-01-25', 'by 2018-01-26', 'undated'."""
+    if value is None and date_start is None:
+        return "undated"
+    shown = value or date_start or ""
+    if mod == "ON_OR_BEFORE":
+        return f"by {date_start}" if value is None else f"by {shown}"
+    if mod in {"BEFORE", "AFTER"}:
+        return f"{mod.lower()} {shown}"
+    if mod:
+        return f"{shown} ({mod.lower().replace('_', ' ')})"
+    return shown

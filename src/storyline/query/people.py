@@ -1,0 +1,106 @@
+"""People (and other entities) in the store with how much is known about them, and their relations."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from storyline.query.common import (
+    EntityRef,
+    Evidence,
+    EvidenceMaker,
+    Result,
+    _like,
+    entity_refs,
+    names_of,
+    resolve,
+)
+
+
+@dataclass
+class Person(Result):
+    id: int
+    name: str
+    type: str
+    aliases: list[str]
+    articles: int
+    quotes: int
+    events: int
+
+
+def people(
+    conn: sqlite3.Connection,
+    *,
+    search: str | None = None,
+    type_: str | None = "PERSON",
+    limit: int | None = 50,
+) -> list[Person]:
+    """Entities by how many articles mention them; `search` matches any part of a name or alias."""
+    where, params = [], []
+    if type_:
+        where.append("e.type = ?")
+        params.append(type_.upper())
+    if search:
+        pattern = f"%{_like(search.strip())}%"
+        where.append(
+            "(e.name LIKE ? ESCAPE '\\' OR e.id IN "
+            "(SELECT entity_id FROM aliases WHERE alias LIKE ? ESCAPE '\\'))"
+        )
+        params += [pattern, pattern]
+    sql = (
+        "SELECT ae.entity_id, count(DISTINCT ae.article_id) AS n FROM article_entities ae "
+        "JOIN entities e ON e.id = ae.entity_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " GROUP BY ae.entity_id ORDER BY n DESC, e.name"
+        + (f" LIMIT {int(limit)}" if limit else "")
+    )
+    ranked = conn.execute(sql, params).fetchall()
+    out = []
+    for ref in entity_refs(conn, [r[0] for r in ranked]):
+        (quoted,) = conn.execute("SELECT count(*) FROM quotes WHERE speaker_id = ?", (ref.id,)).fetchone()
+        (events,) = conn.execute(
+            "SELECT count(DISTINCT event_id) FROM event_roles WHERE entity_id = ?", (ref.id,)
+        ).fetchone()
+        out.append(Person(ref.id, ref.name, ref.type, ref.aliases, ref.articles, quoted, events))
+    return out
+
+
+@dataclass
+class RelationResult(Result):
+    type: str
+    head: str
+    head_id: int
+    tail: str
+    tail_id: int
+    start: str | None
+    end: str | None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Relations(Result):
+    entity: EntityRef
+    relations: list[RelationResult]
+
+
+def relations(conn: sqlite3.Connection, name: str) -> Relations:
+    """Every relation the entity is part of, the same relation from several articles merged."""
+    entity, _ = resolve(conn, name)
+    rows = conn.execute(
+        "SELECT article_id, type, head_id, tail_id, start_value, end_value, evidence_start, evidence_end "
+        "FROM relations WHERE head_id = ? OR tail_id = ? ORDER BY id",
+        (entity.id, entity.id),
+    ).fetchall()
+    names = names_of(conn, [r[2] for r in rows] + [r[3] for r in rows])
+    evidence = EvidenceMaker(conn)
+    merged: dict[tuple, RelationResult] = {}
+    for article_id, type_, head, tail, start, end, s0, s1 in rows:
+        key = (type_, head, tail)
+        result = merged.setdefault(
+            key, RelationResult(type_, names.get(head, "?"), head, names.get(tail, "?"), tail, start, end)
+        )
+        result.start = result.start or start
+        result.end = result.end or end
+        if s0 is not None:
+            result.evidence.append(evidence(article_id, s0, s1))
+    return Relations(entity, list(merged.values()))

@@ -1,0 +1,115 @@
+"""Quotes across the store, filtered by speaker, subject, words and date; one line per quote group
+(the same quote re-reported by several outlets), with its earliest date and every report.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date
+
+from storyline.query.common import (
+    EntityRef,
+    Evidence,
+    EvidenceMaker,
+    QueryError,
+    Result,
+    date_label,
+    fts_query,
+    resolve,
+)
+
+
+@dataclass
+class QuoteResult(Result):
+    group_id: int
+    text: str
+    speaker: str | None
+    speaker_id: int | None
+    cue: str | None
+    channel: str | None
+    kind: str
+    date: str
+    date_start: str | None
+    reports: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class QuoteQuery(Result):
+    speaker: EntityRef | None
+    about: EntityRef | None
+    quotes: list[QuoteResult]
+
+
+def _day(value: str | date | None, what: str) -> str | None:
+    if value is None or isinstance(value, date):
+        return value.isoformat() if value else None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise QueryError(f"{what}: not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def quotes(
+    conn: sqlite3.Connection,
+    *,
+    speaker: str | None = None,
+    about: str | None = None,
+    search: str | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    limit: int | None = 100,
+) -> QuoteQuery:
+    """Quote groups matching every filter given, oldest first; at most `limit` groups (None: all)."""
+    where, params = [], []
+    who = resolve(conn, speaker)[0] if speaker else None
+    subject = resolve(conn, about)[0] if about else None
+    if who is not None:
+        where.append("q.speaker_id = ?")
+        params.append(who.id)
+    if subject is not None:
+        where.append("q.id IN (SELECT quote_id FROM quote_about WHERE entity_id = ?)")
+        params.append(subject.id)
+    if search:
+        where.append("q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
+        params.append(fts_query(search))
+    if (first := _day(since, "--since")) is not None:
+        where.append("g.first_date >= ?")
+        params.append(first)
+    if (last := _day(until, "--until")) is not None:
+        where.append("g.first_date <= ?")
+        params.append(last)
+    sql = (
+        "SELECT q.group_id, g.text, g.first_date, q.article_id, q.speaker_id, q.speaker_name, q.cue, "
+        "q.channel, "
+        "q.kind, q.time_value, q.time_mod, q.date_start, q.evidence_start, q.evidence_end FROM quotes q "
+        "JOIN quote_groups g ON g.id = q.group_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY g.first_date IS NULL, g.first_date, q.group_id, q.date_start"
+    )
+    evidence = EvidenceMaker(conn)
+    groups: dict[int, QuoteResult] = {}
+    names: dict[int, str] = {}
+    for row in conn.execute(sql, params):
+        group, text, first_date, article_id, spk, spk_name, cue, channel, kind, value, mod, start, s0, s1 = (
+            row
+        )
+        result = groups.get(group)
+        if result is None:
+            if limit and len(groups) >= limit:
+                break
+            if spk is not None and spk not in names:
+                names[spk] = conn.execute("SELECT name FROM entities WHERE id = ?", (spk,)).fetchone()[0]
+            result = groups[group] = QuoteResult(
+                group,
+                text,
+                names.get(spk, spk_name) if spk is not None else spk_name,
+                spk,
+                cue,
+                channel,
+                kind,
+                date_label(value, mod, start) if start == first_date else date_label(None, None, first_date),
+                first_date,
+            )
+        result.reports.append(evidence(article_id, s0, s1))
+    return QuoteQuery(who, subject, list(groups.values()))

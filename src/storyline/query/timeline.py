@@ -1,0 +1,297 @@
+"""One person's timeline across every stored article: events, quotes by and about them, relation
+changes, and past dates they refer to ("our night together in 1991"), ordered by resolved date.
+
+Fuzzy dates sort by the first day they cover, the coarser first ("2017-11" before "2017-11-20");
+a bound ("before 2018-01-25", "by 2018-01-26") sorts just before that day; undated lines come last.
+The same fact reported by several articles is one line with every article as evidence.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date
+
+from storyline.intervals import interval
+from storyline.query.common import EntityRef, Evidence, EvidenceMaker, Result, date_label, names_of, resolve
+
+_MOD_RANK = {"BEFORE": 0, "ON_OR_BEFORE": 0, None: 1, "AFTER": 2}
+_REFERENCE_GRANULARITIES = {"day", "month", "year", "decade", "season", "quarter"}
+
+
+@dataclass
+class TimelineEntry(Result):
+    kind: str  # event | quote | quote_about | relation | reference
+    type: str  # the event or relation type, "quote", or "reference"
+    date: str  # how the date reads: "2017-11", "before 2018-01-25", "undated"
+    value: str | None  # the TIMEX3 value
+    granularity: str | None
+    date_start: str | None
+    date_end: str | None
+    summary: str
+    participants: list[dict] = field(default_factory=list)
+    modality: str = "asserted"
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def sort_key(self) -> tuple:
+        mod = self.date.split(" ")[0].upper() if self.date.startswith(("before", "by", "after")) else None
+        mod = "ON_OR_BEFORE" if mod == "BY" else mod
+        return (
+            self.date_start is None,
+            self.date_start or "",
+            _MOD_RANK.get(mod, 1),
+            "" if self.date_end is None else _invert(self.date_end),
+            self.evidence[0].published or "" if self.evidence else "",
+        )
+
+
+@dataclass
+class Timeline(Result):
+    entity: EntityRef
+    also_matched: list[EntityRef]
+    entries: list[TimelineEntry]
+
+
+def _invert(day: str) -> str:
+    """A string that sorts the later day first (coarser intervals before the finer ones inside)."""
+    return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in day)
+
+
+def timeline(conn: sqlite3.Connection, name: str, *, limit: int | None = None) -> Timeline:
+    """The timeline of the entity `name` means (see query.common.resolve)."""
+    entity, others = resolve(conn, name)
+    evidence = EvidenceMaker(conn)
+    entries = [
+        *events_of(conn, entity.id, evidence),
+        *_quotes(conn, entity.id, evidence),
+        *_relations(conn, entity.id, evidence),
+    ]
+    entries += _references(conn, entity.id, evidence, entries)
+    entries.sort(key=TimelineEntry.sort_key)
+    return Timeline(entity, others, entries[:limit] if limit else entries)
+
+
+def events_of(conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker) -> list[TimelineEntry]:
+    """The events the entity takes part in, one entry per distinct fact with all its reports."""
+    rows = conn.execute(
+        "SELECT e.id, e.article_id, e.type, e.trigger, e.modality, e.time_value, e.time_granularity, "
+        "e.time_mod, e.date_start, e.date_end, e.sentence_start, e.sentence_end, e.args FROM events e "
+        "WHERE e.id IN (SELECT event_id FROM event_roles WHERE entity_id = ?) ORDER BY e.id",
+        (entity_id,),
+    ).fetchall()
+    if not rows:
+        return []
+    marks = ",".join("?" * len(rows))
+    roles: dict[int, list[tuple[str, int]]] = {}
+    for event_id, role, who in conn.execute(
+        f"SELECT event_id, role, entity_id FROM event_roles WHERE event_id IN ({marks})", [r[0] for r in rows]
+    ):
+        roles.setdefault(event_id, []).append((role, who))
+    names = names_of(conn, [who for rs in roles.values() for _, who in rs])
+    grouped: dict[tuple, TimelineEntry] = {}
+    for event_id, article_id, type_, trigger, modality, value, gran, mod, first, last, s0, s1, args in rows:
+        parts = sorted(set(roles.get(event_id, [])))
+        key = ("event", type_, modality, value, mod if value else None, tuple(parts))
+        if value is None:  # undated: each article's own "by its date" is the same fact only within it
+            key += (article_id,)
+        entry = grouped.get(key)
+        if entry is None:
+            entry = grouped[key] = TimelineEntry(
+                "event",
+                type_,
+                date_label(value, mod, first),
+                value,
+                gran,
+                first,
+                last,
+                _event_summary(type_, trigger, modality, parts, names, json.loads(args)),
+                [{"id": who, "name": names.get(who, "?"), "role": role} for role, who in parts],
+                modality,
+            )
+        entry.evidence.append(evidence(article_id, s0, s1))
+    return list(grouped.values())
+
+
+def _event_summary(
+    type_: str, trigger: str, modality: str, parts: list[tuple[str, int]], names: dict[int, str], args: dict
+) -> str:
+    agents = [names[w] for r, w in parts if r == "agent" and w in names]
+    others = list(dict.fromkeys(names[w] for r, w in parts if r != "agent" and w in names))
+    text = type_
+    if agents:
+        text += ": " + " and ".join(agents) + (" → " + ", ".join(others) if others else "")
+    elif others:
+        text += ": " + ", ".join(others)
+    extra = [f"“{trigger}”"]
+    if modality != "asserted":
+        extra.append(modality)
+    if isinstance(args.get("money"), dict):
+        money = args["money"]
+        extra.append(f"{money.get('currency', '')} {money.get('amount', '')}".strip())
+    return f"{text} ({', '.join(extra)})"
+
+
+def _quotes(conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker) -> list[TimelineEntry]:
+    rows = conn.execute(
+        "SELECT 'quote', q.group_id, q.article_id, q.text, q.speaker_name, q.speaker_id, q.cue, q.channel, "
+        "q.time_value, q.time_granularity, q.time_mod, q.date_start, q.date_end, q.evidence_start, "
+        "q.evidence_end FROM quotes q WHERE q.speaker_id = ? "
+        "UNION ALL "
+        "SELECT 'quote_about', q.group_id, q.article_id, q.text, q.speaker_name, q.speaker_id, q.cue, "
+        "q.channel, q.time_value, q.time_granularity, q.time_mod, q.date_start, q.date_end, "
+        "q.evidence_start, q.evidence_end FROM quote_about a JOIN quotes q ON q.id = a.quote_id "
+        "WHERE a.entity_id = ? AND (q.speaker_id IS NULL OR q.speaker_id != ?)",
+        (entity_id, entity_id, entity_id),
+    ).fetchall()
+    names = names_of(conn, [r[5] for r in rows if r[5] is not None])
+    grouped: dict[tuple, TimelineEntry] = {}
+    for (
+        kind,
+        group,
+        article_id,
+        text,
+        speaker_name,
+        speaker,
+        cue,
+        channel,
+        value,
+        gran,
+        mod,
+        first,
+        last,
+        s0,
+        s1,
+    ) in rows:
+        key = (kind, group)
+        entry = grouped.get(key)
+        who = names.get(speaker, speaker_name) if speaker is not None else (speaker_name or "unattributed")
+        if entry is None:
+            how = " ".join(x for x in [cue, f"({channel})" if channel else None] if x)
+            entry = grouped[key] = TimelineEntry(
+                kind,
+                "quote",
+                date_label(value, mod, first),
+                value,
+                gran,
+                first,
+                last,
+                f"{who} {how}: “{text}”" if how else f"{who}: “{text}”",
+                [{"id": speaker, "name": who, "role": "speaker"}],
+            )
+        elif first and (entry.date_start is None or first < entry.date_start):  # the earliest report wins
+            entry.date, entry.value, entry.granularity = date_label(value, mod, first), value, gran
+            entry.date_start, entry.date_end = first, last
+        entry.evidence.append(evidence(article_id, s0, s1))
+    return list(grouped.values())
+
+
+def _relations(conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker) -> list[TimelineEntry]:
+    rows = conn.execute(
+        "SELECT article_id, type, head_id, tail_id, start_value, end_value, evidence_start, evidence_end "
+        "FROM relations WHERE head_id = ? OR tail_id = ? ORDER BY id",
+        (entity_id, entity_id),
+    ).fetchall()
+    names = names_of(conn, [r[2] for r in rows] + [r[3] for r in rows])
+    grouped: dict[tuple, TimelineEntry] = {}
+    for article_id, type_, head, tail, start, end, s0, s1 in rows:
+        relation = f"{names.get(head, '?')} {type_.replace('_', ' ')} of {names.get(tail, '?')}"
+        people = [
+            {"id": head, "name": names.get(head), "role": "head"},
+            {"id": tail, "name": names.get(tail), "role": "tail"},
+        ]
+        marks = [("began", start), ("ended", end)] if start or end else [("", None)]
+        for change, value in marks:
+            if change and not value:
+                continue
+            days = interval(value)
+            key = ("relation", type_, head, tail, change, value)
+            entry = grouped.get(key)
+            if entry is None:
+                entry = grouped[key] = TimelineEntry(
+                    "relation",
+                    type_,
+                    date_label(value, None, days[0].isoformat() if days else None),
+                    value,
+                    _granularity(value),
+                    days[0].isoformat() if days else None,
+                    days[1].isoformat() if days else None,
+                    f"{relation}: {change}" if change else relation,
+                    people,
+                )
+            if s0 is not None:
+                entry.evidence.append(evidence(article_id, s0, s1))
+    return list(grouped.values())
+
+
+def _granularity(value: str | None) -> str | None:
+    if not value:
+        return None
+    days = interval(value)
+    if days is None:
+        return None
+    span = (days[1] - days[0]).days
+    return (
+        "day"
+        if span == 0
+        else "week"
+        if span < 7
+        else "month"
+        if span < 32
+        else "year"
+        if span < 367
+        else "decade"
+    )
+
+
+def _references(
+    conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker, entries: list[TimelineEntry]
+) -> list[TimelineEntry]:
+    """Past dates the person names in their own quotes, where no event or relation already has them."""
+    rows = conn.execute(
+        "SELECT q.article_id, t.text, t.start, t.end, t.value, a.published, q.start, q.end, q.text "
+        "FROM quotes q JOIN timexes t ON t.article_id = q.article_id "
+        "AND t.start >= q.start AND t.end <= q.end "
+        "JOIN articles a ON a.id = q.article_id "
+        "WHERE q.speaker_id = ? AND t.type = 'DATE' AND q.kind != 'indirect'",
+        (entity_id,),
+    ).fetchall()
+    known = {
+        (e.value, ev.article_id) for e in entries for ev in e.evidence if e.kind in {"event", "relation"}
+    }
+    grouped: dict[tuple, TimelineEntry] = {}
+    for article_id, _, t0, t1, value, published, q0, _, quote in rows:
+        days = interval(value)
+        if (
+            days is None
+            or _granularity(value) not in _REFERENCE_GRANULARITIES | {"week"}
+            or (value, article_id) in known
+        ):
+            continue
+        if published and days[1] >= date.fromisoformat(published).replace(day=1):
+            continue  # only the past before the article's month: "now", "this week" are not references
+        local0, local1 = _clause(quote, t0 - q0, t1 - q0)
+        key = (value, article_id, local0)
+        if key in grouped:
+            continue
+        grouped[key] = TimelineEntry(
+            "reference",
+            "reference",
+            value,
+            value,
+            _granularity(value),
+            days[0].isoformat(),
+            days[1].isoformat(),
+            f"mentioned “{quote[local0:local1].strip()}”",
+            [{"id": entity_id, "name": None, "role": "speaker"}],
+            evidence=[evidence(article_id, q0 + local0, q0 + local1)],
+        )
+    return list(grouped.values())
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence of a quotation around [start, end)."""
+    before = [m.end() for m in re.finditer(r"[.!?]\s+", text[:start])]
+    after = re.search(r"[.!?](\s|$)", text[end:])
+    return (before[-1] if before else 0), (end + after.end() if after else len(text))

@@ -1,0 +1,1 @@
+"""Scale-out helpers: synthetic corpora for benchmarks, Dask execution."""

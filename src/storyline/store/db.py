@@ -1,0 +1,184 @@
+"""The store: one SQLite file in WAL mode, so that queries run while an ingest writes.
+
+SQLite is the default because it is in the standard library, lets many readers work beside one
+writer, and keeps an incremental FTS5 index over quotes. Writes are one transaction per article:
+a process killed at any moment (even by SIGKILL) leaves every committed article intact and no
+half-written one, and WAL with synchronous=NORMAL keeps committed transactions across a crash of
+the process (only a power cut can take back the last few).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+from storyline.model import Article
+from storyline.store.identity import Rules, load_rules
+from storyline.store.quote_groups import assign_group
+from storyline.store.schema import VERSION, migrate
+from storyline.store.writer import add_source, entity_id, write_article
+
+DEFAULT_DB = "storyline.db"
+
+
+def default_path() -> str:
+    """`$STORYLINE_DB`, else ./storyline.db."""
+    return os.environ.get("STORYLINE_DB") or DEFAULT_DB
+
+
+def rules_path_for(db_path: str | Path) -> Path:
+    """The merges-and-splits file that goes with a store: storyline.db -> storyline.entities.txt."""
+    p = Path(db_path)
+    return p.with_name(p.stem + ".entities.txt")
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used; the message names it and says why."""
+
+
+class Store:
+    """An open store. Use as a context manager, or call close()."""
+
+    def __init__(
+        self, path: str | Path | None = None, *, create: bool = True, rules: str | Path | None = None
+    ):
+        self.path = str(path or default_path())
+        if not create and not Path(self.path).is_file():
+            raise StoreError(f"{self.path}: no store here; run 'storyline ingest' first (or pass --db)")
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA busy_timeout = 30000")
+            self.conn.execute("PRAGMA cache_size = -65536")
+            migrate(self.conn, self.path)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: not a storyline store ({e})") from None
+        self.rules_path = Path(rules) if rules else rules_path_for(self.path)
+        self._rules: Rules | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @property
+    def version(self) -> int:
+        return VERSION
+
+    @property
+    def rules(self) -> Rules:
+        if self._rules is None:
+            self._rules = load_rules(self.rules_path)
+        return self._rules
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    # ------------------------------------------------------------------ writing
+    def has_article(self, article_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def add(self, article: Article) -> bool:
+        """Store an extracted article in one transaction; False (and only its source noted) if known."""
+        with self.transaction():
+            if self.has_article(article.id):
+                add_source(self.conn, article.id, article)
+                return False
+            write_article(self.conn, article, self.rules)
+            return True
+
+    def add_source(self, article: Article) -> bool:
+        """Note another source of an article already stored; False if that source was known too."""
+        with self.transaction():
+            return add_source(self.conn, article.id, article)
+
+    def transaction(self) -> _Transaction:
+        return _Transaction(self.conn)
+
+    # ------------------------------------------------------------------ entity rules
+    def apply_rules(self, force: bool = False) -> bool:
+        """Re-resolve every article entity if the rules file changed since the last run.
+
+        Facts keep their article-local entity ids, so this rewrites links without re-extracting.
+        """
+        rules = self.rules
+        if not force and (self.meta("rules_digest") or "") == rules.digest:
+            return False
+        with self.transaction():
+            rows = self.conn.execute(
+                "SELECT article_id, local_id, name, type, gender, aliases FROM article_entities"
+            ).fetchall()
+            self.conn.execute("DELETE FROM aliases")
+            self.conn.execute("DELETE FROM entities")
+            for article_id, local_id, name, type_, gender, aliases in rows:
+                new_id = entity_id(self.conn, rules, name, type_, gender)
+                self.conn.execute(
+                    "UPDATE article_entities SET entity_id = ? WHERE article_id = ? AND local_id = ?",
+                    (new_id, article_id, local_id),
+                )
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO aliases (entity_id, alias) VALUES (?, ?)",
+                    [(new_id, a) for a in dict.fromkeys([name, *json.loads(aliases)])],
+                )
+            link = (
+                "(SELECT entity_id FROM article_entities ae "
+                "WHERE ae.article_id = {t}.article_id AND ae.local_id = {c})"
+            )
+            self.conn.execute(f"UPDATE quotes SET speaker_id = {link.format(t='quotes', c='speaker_local')}")
+            self.conn.execute(
+                f"UPDATE relations SET head_id = {link.format(t='relations', c='head_local')}, "
+                f"tail_id = {link.format(t='relations', c='tail_local')}"
+            )
+            self._relink("quote_about", "quotes", "quote_id", ())
+            self._relink("event_roles", "events", "event_id", ("role",))
+            self._regroup_quotes()
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('rules_digest', ?)", (rules.digest,)
+            )
+        return True
+
+    def _relink(self, table: str, fact_table: str, fact_column: str, columns: tuple[str, ...]) -> None:
+        """Point a link table (quote_about, event_roles) at the entities its local ids now resolve to."""
+        picked = ", ".join(f"t.{c}" for c in (fact_column, *columns, "local_id"))
+        rows = self.conn.execute(
+            f"SELECT ae.entity_id, {picked} FROM {table} t JOIN {fact_table} f ON f.id = t.{fact_column} "
+            "JOIN article_entities ae ON ae.article_id = f.article_id AND ae.local_id = t.local_id"
+        ).fetchall()
+        self.conn.execute(f"DELETE FROM {table}")
+        names = ", ".join(("entity_id", fact_column, *columns, "local_id"))
+        marks = ", ".join("?" * (len(columns) + 3))
+        self.conn.executemany(f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})", rows)
+
+    def _regroup_quotes(self) -> None:
+        self.conn.execute("DELETE FROM quote_keys")
+        self.conn.execute("DELETE FROM quote_groups")
+        rows = self.conn.execute(
+            "SELECT q.id, q.text, q.speaker_id, q.date_start FROM quotes q "
+            "JOIN articles a ON a.id = q.article_id ORDER BY a.ingested_at, q.id"
+        ).fetchall()
+        for quote_id, text, speaker, first in rows:
+            group = assign_group(self.conn, text, speaker, first)
+            self.conn.execute("UPDATE quotes SET group_id = ? WHERE id = ?", (group, quote_id))
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (KeyboardInterrupt included)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self.conn.execute("ROLLBACK" if kind else "COMMIT")

@@ -1,0 +1,155 @@
+"""Ingest: read inputs, skip what the store already holds, extract the rest, store each article.
+
+Idempotent and resumable because an article is known by the sha256 of its cleaned text: an
+article already stored is never extracted again (only a new source of it is noted), and each
+stored article is its own transaction. A run killed part way leaves whole articles behind; the
+rerun skips them and adds the rest, ending with the counts of an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import glob
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from storyline.model import Article, ReadError
+from storyline.readers import READERS, read_path
+from storyline.readers.metadata import apply_metadata, load_metadata
+from storyline.readers.records import read_jsonl_lines
+from storyline.store.db import Store
+
+ARTICLE_SUFFIXES = frozenset({".txt", ".text", *READERS})
+STDIN = "-"
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: the summary printed at its end."""
+
+    added: int = 0
+    duplicates: int = 0  # already stored (or seen earlier in this run): skipped, not extracted
+    new_sources: int = 0  # of those, copies from a source not yet recorded
+    failed: list[ReadError] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def read(self) -> int:
+        return self.added + self.duplicates + len(self.failed)
+
+    def summary(self) -> str:
+        rate = self.added / self.seconds if self.seconds else 0.0
+        parts = [
+            f"{self.added:,} added",
+            f"{self.duplicates:,} skipped as duplicates"
+            + (f" ({self.new_sources:,} new sources noted)" if self.new_sources else ""),
+            f"{len(self.failed):,} failed",
+        ]
+        return f"{', '.join(parts)} in {self.seconds:.1f} s ({rate:.1f} articles/s extracted)"
+
+
+def expand(paths: Iterable[str], skip: Iterable[Path] = ()) -> Iterator[str | ReadError]:
+    """Files named, folders walked recursively (article suffixes only), globs expanded, '-' kept."""
+    skipped = {p.resolve() for p in skip}
+    for raw in paths:
+        if raw == STDIN:
+            yield STDIN
+            continue
+        path = Path(raw)
+        if path.is_file():
+            yield raw
+        elif path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in ARTICLE_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and p.resolve() not in skipped
+            )
+            yield from (str(p) for p in found)
+        elif matches := sorted(glob.glob(raw, recursive=True)):
+            yield from (m for m in matches if Path(m).is_file() and Path(m).resolve() not in skipped)
+        else:
+            yield ReadError(raw, "no such file, folder or matching files")
+
+
+def read_inputs(
+    paths: Iterable[str],
+    *,
+    plain: bool = False,
+    published: date | None = None,
+    max_bytes: int = 5_000_000,
+    metadata: str | Path | None = None,
+) -> Iterator[Article | ReadError]:
+    """Every article (or the reason it could not be read) from the paths, metadata applied."""
+    table = load_metadata(metadata) if metadata else {}
+    for item in expand(paths, skip=[Path(metadata)] if metadata else []):
+        if isinstance(item, ReadError):
+            yield item
+            continue
+        if item == STDIN:
+            records = read_jsonl_lines(sys.stdin.buffer, "<stdin>", published=published, max_bytes=max_bytes)
+        else:
+            records = read_path(item, plain=plain, published=published, max_bytes=max_bytes)
+        for record in records:
+            yield apply_metadata(record, table) if table and isinstance(record, Article) else record
+
+
+def ingest(
+    store: Store,
+    items: Iterable[Article | ReadError],
+    *,
+    batch_size: int = 16,
+    on_article: Callable[[IngestReport], None] | None = None,
+) -> IngestReport:
+    """Extract and store the articles not yet in the store; call on_article after each input."""
+    from storyline import extract_many
+
+    report = IngestReport()
+    started = time.perf_counter()
+    store.apply_rules()
+    in_flight: dict[str, list[Article]] = {}  # read this run, not yet written: later copies wait here
+
+    def fresh() -> Iterator[Article]:
+        for item in items:
+            if isinstance(item, ReadError):
+                report.failed.append(item)
+                _tick()
+                continue
+            article_id = item.id
+            if article_id in in_flight:
+                in_flight[article_id].append(item)
+                report.duplicates += 1
+                _tick()
+            elif store.has_article(article_id):
+                report.duplicates += 1
+                report.new_sources += store.add_source(item)
+                _tick()
+            else:
+                in_flight[article_id] = []
+                yield item
+
+    def _tick() -> None:
+        if on_article is not None:
+            report.seconds = time.perf_counter() - started
+            on_article(report)
+
+    for article in extract_many(fresh(), batch_size=batch_size):
+        later_copies = in_flight.pop(article.id, [])
+        failure = next((w for w in article.warnings if w.startswith("extraction failed")), None)
+        if failure:
+            report.failed.append(ReadError(article.input_id or "<article>", failure))
+        elif store.add(article):
+            report.added += 1
+        else:
+            report.duplicates += 1
+        if later_copies and store.has_article(article.id):
+            for copy in later_copies:
+                report.new_sources += store.add_source(copy)
+        _tick()
+    report.seconds = time.perf_counter() - started
+    return report

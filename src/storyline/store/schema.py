@@ -1,0 +1,240 @@
+"""The store's schema, versioned: each migration is a SQL script, applied in order, once.
+
+`PRAGMA user_version` records how many have run. A store written by a newer storyline (a higher
+version than this code knows) is refused rather than guessed at. The schema is documented in
+docs/store.md; a change is a new entry at the end of MIGRATIONS, never an edit of an old one.
+
+Every fact keeps its provenance: the article it came from (articles.id, the sha256 of the cleaned
+body), its offsets into articles.text, and the offsets of its evidence sentence. Entities appear
+twice: as the article's own entity (article_entities, keyed by the article's local id) and as the
+cross-article entity it resolves to (entities). Facts keep both ids, so that changing how entities
+resolve (the merges and splits file) rewrites links without re-extracting anything.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: articles, sources, entities, quotes (with cross-article groups and full-text search),
+    #    timexes, events, relations.
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        title TEXT,
+        author TEXT,
+        published TEXT,
+        published_datetime TEXT,
+        text TEXT NOT NULL,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX articles_published ON articles (published);
+
+    CREATE TABLE sources (
+        article_id TEXT NOT NULL REFERENCES articles (id),
+        source TEXT NOT NULL,
+        url TEXT NOT NULL,
+        input_id TEXT,
+        title TEXT,
+        author TEXT,
+        published TEXT,
+        PRIMARY KEY (article_id, source, url)
+    );
+
+    CREATE TABLE entities (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        gender TEXT
+    );
+    CREATE INDEX entities_name ON entities (name COLLATE NOCASE);
+
+    CREATE TABLE article_entities (
+        article_id TEXT NOT NULL REFERENCES articles (id),
+        local_id TEXT NOT NULL,
+        entity_id INTEGER NOT NULL REFERENCES entities (id),
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        gender TEXT,
+        aliases TEXT NOT NULL,
+        mentions TEXT NOT NULL,
+        PRIMARY KEY (article_id, local_id)
+    );
+    CREATE INDEX article_entities_entity ON article_entities (entity_id);
+
+    CREATE TABLE aliases (
+        entity_id INTEGER NOT NULL REFERENCES entities (id),
+        alias TEXT NOT NULL,
+        PRIMARY KEY (entity_id, alias)
+    ) WITHOUT ROWID;
+    CREATE INDEX aliases_alias ON aliases (alias COLLATE NOCASE);
+
+    CREATE TABLE quote_groups (
+        id INTEGER PRIMARY KEY,
+        text TEXT NOT NULL,
+        speaker_id INTEGER,
+        first_date TEXT
+    );
+    CREATE TABLE quote_keys (
+        key TEXT NOT NULL,
+        group_id INTEGER NOT NULL REFERENCES quote_groups (id),
+        PRIMARY KEY (key, group_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE quotes (
+        id INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles (id),
+        local_id TEXT NOT NULL,
+        group_id INTEGER REFERENCES quote_groups (id),
+        text TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        speaker_local TEXT,
+        speaker_id INTEGER REFERENCES entities (id),
+        speaker_name TEXT,
+        cue TEXT,
+        channel TEXT,
+        medium TEXT,
+        time_value TEXT,
+        time_granularity TEXT,
+        time_mod TEXT,
+        date_start TEXT,
+        date_end TEXT,
+        evidence_start INTEGER NOT NULL,
+        evidence_end INTEGER NOT NULL,
+        confidence REAL
+    );
+    CREATE INDEX quotes_speaker ON quotes (speaker_id, date_start);
+    CREATE INDEX quotes_group ON quotes (group_id);
+    CREATE INDEX quotes_article ON quotes (article_id);
+    CREATE INDEX quotes_date ON quotes (date_start);
+
+    CREATE VIRTUAL TABLE quotes_fts USING fts5 (
+        text, content = 'quotes', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER quotes_fts_insert AFTER INSERT ON quotes BEGIN
+        INSERT INTO quotes_fts (rowid, text) VALUES (new.id, new.text);
+    END;
+    CREATE TRIGGER quotes_fts_delete AFTER DELETE ON quotes BEGIN
+        INSERT INTO quotes_fts (quotes_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END;
+
+    CREATE TABLE quote_about (
+        entity_id INTEGER NOT NULL,
+        quote_id INTEGER NOT NULL REFERENCES quotes (id),
+        local_id TEXT NOT NULL,
+        PRIMARY KEY (entity_id, quote_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX quote_about_quote ON quote_about (quote_id);
+
+    CREATE TABLE timexes (
+        article_id TEXT NOT NULL REFERENCES articles (id),
+        local_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        value TEXT NOT NULL,
+        mod TEXT,
+        anchor TEXT,
+        PRIMARY KEY (article_id, local_id)
+    );
+
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles (id),
+        local_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        trigger TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        sentence_start INTEGER NOT NULL,
+        sentence_end INTEGER NOT NULL,
+        time_value TEXT,
+        time_granularity TEXT,
+        time_mod TEXT,
+        date_start TEXT,
+        date_end TEXT,
+        modality TEXT NOT NULL,
+        confidence REAL,
+        args TEXT NOT NULL,
+        quotes TEXT NOT NULL
+    );
+    CREATE INDEX events_article ON events (article_id);
+    CREATE INDEX events_type ON events (type, date_start);
+
+    CREATE TABLE event_roles (
+        entity_id INTEGER NOT NULL,
+        event_id INTEGER NOT NULL REFERENCES events (id),
+        role TEXT NOT NULL,
+        local_id TEXT NOT NULL,
+        PRIMARY KEY (entity_id, event_id, role)
+    ) WITHOUT ROWID;
+    CREATE INDEX event_roles_event ON event_roles (event_id);
+
+    CREATE TABLE relations (
+        id INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles (id),
+        local_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        head_local TEXT NOT NULL,
+        tail_local TEXT NOT NULL,
+        head_id INTEGER NOT NULL,
+        tail_id INTEGER NOT NULL,
+        start_value TEXT,
+        end_value TEXT,
+        evidence_start INTEGER,
+        evidence_end INTEGER,
+        confidence REAL
+    );
+    CREATE INDEX relations_head ON relations (head_id);
+    CREATE INDEX relations_tail ON relations (tail_id);
+    CREATE INDEX relations_article ON relations (article_id);
+    """,
+)
+
+VERSION = len(MIGRATIONS)
+
+
+class SchemaError(RuntimeError):
+    """The store cannot be used by this version of storyline."""
+
+
+def migrate(conn: sqlite3.Connection, path: str) -> int:
+    """Bring the store to VERSION; returns the version it had. Each step is one transaction."""
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found > VERSION:
+        raise SchemaError(
+            f"{path}: store schema version {found} is newer than this storyline knows ({VERSION}); "
+            "upgrade storyline"
+        )
+    for number in range(found, VERSION):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            # executescript would commit first; run statement by statement inside the transaction
+            for statement in _statements(MIGRATIONS[number]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return found
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements; triggers keep their inner semicolons."""
+    out: list[str] = []
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out

@@ -1,0 +1,244 @@
+"""Write one extracted Article into the store, inside the caller's transaction.
+
+Everything an article contributes goes in together or not at all, so a process killed mid-write
+leaves the store as it was before that article; a rerun then finds the article missing and adds it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from datetime import UTC, date, datetime
+
+from storyline.intervals import interval
+from storyline.model import Article, Quote, TimeValue
+from storyline.store.identity import Rules
+from storyline.store.quote_groups import assign_group
+
+NEAR = 250  # how far a speaker or cue may sit from its quote and still be part of its evidence
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*(?=\s)|\n")
+
+
+def span_dates(time: TimeValue | None, published: date | None) -> tuple[str | None, str | None, str | None]:
+    """(first day, last day, mod) of a fact's time; a fact with none was made by the publication date."""
+    if time is not None and (days := interval(time.value)) is not None:
+        return days[0].isoformat(), days[1].isoformat(), time.mod
+    if published is not None:
+        return published.isoformat(), published.isoformat(), "ON_OR_BEFORE"
+    return None, None, None
+
+
+def sentence_around(text: str, start: int, end: int, reach: int = 300) -> tuple[int, int]:
+    """Widen [start, end) to the sentence(s) it sits in: the evidence a reader checks."""
+    left = max(0, start - reach)
+    before = [m.end() for m in _SENTENCE_END.finditer(text, left, start)]
+    first = before[-1] if before else (left if left else 0)
+    after = _SENTENCE_END.search(text, max(end - 1, start), min(len(text), end + reach))
+    last = after.end() if after else min(len(text), end + reach if end + reach < len(text) else len(text))
+    while first < start and text[first].isspace():
+        first += 1
+    return first, max(last, end)
+
+
+def _quote_evidence(text: str, q: Quote) -> tuple[int, int]:
+    ends = [q.start, q.end]
+    for span in (q.cue_span, q.speaker_mention):
+        if span is not None and abs(span.start - q.start) < NEAR + (q.end - q.start):
+            ends += [span.start, span.end]
+    return sentence_around(text, min(ends), max(ends))
+
+
+def entity_id(conn: sqlite3.Connection, rules: Rules, name: str, type_: str, gender: str | None) -> int:
+    """The cross-article entity an article entity resolves to, created on first sight."""
+    key = rules.key(name, type_)
+    row = conn.execute("SELECT id, gender FROM entities WHERE key = ?", (key,)).fetchone()
+    if row is not None:
+        if gender and not row[1]:
+            conn.execute("UPDATE entities SET gender = ? WHERE id = ?", (gender, row[0]))
+        return row[0]
+    shown = rules.display_name(key) or name
+    new_id = conn.execute(
+        "INSERT INTO entities (key, name, type, gender) VALUES (?, ?, ?, ?)", (key, shown, type_, gender)
+    ).lastrowid
+    assert new_id is not None
+    return new_id
+
+
+def add_source(conn: sqlite3.Connection, article_id: str, article: Article) -> bool:
+    """Record where this copy of the article came from; False if that source is already known."""
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO sources (article_id, source, url, input_id, title, author, published) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            article_id,
+            article.source or "",
+            article.url or "",
+            article.input_id,
+            article.title,
+            article.author,
+            article.published.isoformat() if article.published else None,
+        ),
+    )
+    return cur.rowcount > 0
+
+
+def write_article(conn: sqlite3.Connection, article: Article, rules: Rules) -> str:
+    """Insert the article and every fact found in it; returns its id."""
+    a = article
+    article_id = a.id
+    conn.execute(
+        "INSERT INTO articles (id, title, author, published, published_datetime, text, ingested_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            article_id,
+            a.title,
+            a.author,
+            a.published.isoformat() if a.published else None,
+            a.published_datetime.isoformat(timespec="minutes") if a.published_datetime else None,
+            a.text,
+            datetime.now(UTC).isoformat(timespec="seconds"),
+        ),
+    )
+    add_source(conn, article_id, a)
+
+    ids: dict[str, int] = {}
+    for e in a.entities:
+        ids[e.id] = entity_id(conn, rules, e.name, e.type, e.gender)
+        conn.executemany(
+            "INSERT OR IGNORE INTO aliases (entity_id, alias) VALUES (?, ?)",
+            [(ids[e.id], alias) for alias in dict.fromkeys([e.name, *e.aliases])],
+        )
+        conn.execute(
+            "INSERT INTO article_entities (article_id, local_id, entity_id, name, type, gender, aliases, "
+            "mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article_id,
+                e.id,
+                ids[e.id],
+                e.name,
+                e.type,
+                e.gender,
+                json.dumps(e.aliases, ensure_ascii=False),
+                json.dumps([[m.start, m.end] for m in e.mentions]),
+            ),
+        )
+
+    for q in a.quotes:
+        _write_quote(conn, article_id, a, q, ids)
+
+    conn.executemany(
+        "INSERT INTO timexes (article_id, local_id, text, start, end, type, value, mod, anchor) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(article_id, t.id, t.text, t.start, t.end, t.type, t.value, t.mod, t.anchor) for t in a.timexes],
+    )
+
+    for v in a.events:
+        first, last, mod = span_dates(v.time, a.published)
+        event_id = conn.execute(
+            "INSERT INTO events (article_id, local_id, type, trigger, start, end, sentence_start, "
+            "sentence_end, time_value, time_granularity, time_mod, date_start, date_end, modality, "
+            "confidence, args, quotes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article_id,
+                v.id,
+                v.type,
+                v.trigger,
+                v.start,
+                v.end,
+                v.sentence.start,
+                v.sentence.end,
+                v.time.value if v.time else None,
+                v.time.granularity if v.time else None,
+                mod,
+                first,
+                last,
+                v.modality,
+                v.confidence,
+                json.dumps(v.args, ensure_ascii=False),
+                json.dumps(v.quotes),
+            ),
+        ).lastrowid
+        roles = {
+            (ids[local], role, local)
+            for role, value in v.args.items()
+            if isinstance(value, list)
+            for local in value
+            if isinstance(local, str) and local in ids
+        }
+        conn.executemany(
+            "INSERT OR IGNORE INTO event_roles (entity_id, event_id, role, local_id) VALUES (?, ?, ?, ?)",
+            [(entity, event_id, role, local) for entity, role, local in sorted(roles)],
+        )
+
+    conn.executemany(
+        "INSERT INTO relations (article_id, local_id, type, head_local, tail_local, head_id, tail_id, "
+        "start_value, end_value, evidence_start, evidence_end, confidence) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                article_id,
+                r.id,
+                r.type,
+                r.head,
+                r.tail,
+                ids[r.head],
+                ids[r.tail],
+                r.start,
+                r.end,
+                r.evidence.start if r.evidence else None,
+                r.evidence.end if r.evidence else None,
+                r.confidence,
+            )
+            for r in a.relations
+            if r.head in ids and r.tail in ids
+        ],
+    )
+    return article_id
+
+
+def _write_quote(
+    conn: sqlite3.Connection, article_id: str, a: Article, q: Quote, ids: dict[str, int]
+) -> None:
+    first, last, mod = span_dates(q.time, a.published)
+    speaker = ids.get(q.speaker) if q.speaker else None
+    evidence = _quote_evidence(a.text, q)
+    group = assign_group(conn, q.text, speaker, first)
+    quote_id = conn.execute(
+        "INSERT INTO quotes (article_id, local_id, group_id, text, start, end, kind, speaker_local, "
+        "speaker_id, speaker_name, cue, channel, medium, time_value, time_granularity, time_mod, "
+        "date_start, date_end, evidence_start, evidence_end, confidence) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            article_id,
+            q.id,
+            group,
+            q.text,
+            q.start,
+            q.end,
+            q.kind,
+            q.speaker,
+            speaker,
+            q.speaker_name,
+            q.cue,
+            q.channel,
+            q.medium,
+            q.time.value if q.time else None,
+            q.time.granularity if q.time else None,
+            mod,
+            first,
+            last,
+            evidence[0],
+            evidence[1],
+            q.confidence,
+        ),
+    ).lastrowid
+    about = {
+        (ids[e.id], e.id)
+        for e in a.entities
+        if e.id != q.speaker and e.id in ids and any(q.start <= m.start < q.end for m in e.mentions)
+    }
+    conn.executemany(
+        "INSERT OR IGNORE INTO quote_about (entity_id, quote_id, local_id) VALUES (?, ?, ?)",
+        [(entity, quote_id, local) for entity, local in sorted(about)],
+    )
