@@ -3,8 +3,10 @@ every query, on the demo corpus and the founding article."""
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -304,3 +306,61 @@ def test_cli_errors_are_one_line(tmp_path: Path, db: Path, capsys: pytest.Captur
     assert "not a storyline store" in capsys.readouterr().err
     with pytest.raises(StoreError):
         Store(tmp_path / "junk.db")
+
+
+def test_stdin_json_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = [
+        {
+            "id": "a",
+            "title": "T",
+            "published": "2021-03-04",
+            "source": "Wire",
+            "text": 'The mayor said, "We won."',
+        },
+        {
+            "id": "b",
+            "title": "T",
+            "published": "2021-03-05",
+            "source": "Paper",
+            "text": 'The mayor said, "We won."',
+        },
+        {"id": "c", "text": ""},
+    ]
+    data = "\n".join(json.dumps(r) for r in records).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    db = tmp_path / "stdin.db"
+    assert main(["ingest", "-", "--db", str(db), "--quiet"]) == 1  # one bad record
+    err = capsys.readouterr().err
+    assert "<stdin>:3: record has no text" in err
+    assert "1 added, 1 skipped as duplicates (1 new sources noted), 1 failed" in err
+    with Store(db, create=False) as store:
+        assert store.conn.execute("SELECT group_concat(source) FROM sources").fetchone()[0] in {
+            "Wire,Paper",
+            "Paper,Wire",
+        }
+
+
+POLNEAR = ROOT.parent / "shared" / "data" / "polnear"
+
+
+@pytest.mark.skipif(not (POLNEAR / "metadata.tsv").is_file(), reason="PolNeAR is not beside the repository")
+def test_metadata_file_dates_a_corpus() -> None:
+    meta = load_metadata(POLNEAR / "metadata.tsv")
+    files = sorted((POLNEAR / "dev" / "text").glob("*.txt"))[:3]
+    read = list(read_inputs([str(f) for f in files], metadata=POLNEAR / "metadata.tsv"))
+    assert len(read) == 3
+    for f, article in zip(files, read, strict=True):
+        assert article.published is not None
+        assert article.published.isoformat() == meta[f.stem]["published"]
+        assert article.source == meta[f.stem]["source"]
+
+
+def test_demo_prints_a_dated_timeline(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--quiet", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["entity"]["name"] == "Daniel Okafor"
+    dated = [e["date_start"] for e in result["entries"] if e["date_start"]]
+    assert len(dated) > 20 and dated == sorted(dated)
+    assert {"resignation", "lawsuit", "verdict"} <= {e["type"] for e in result["entries"]}

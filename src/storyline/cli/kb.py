@@ -33,9 +33,14 @@ def _progress(total: int | None, quiet: bool) -> tuple[Callable, Callable]:
     """A tqdm bar (articles/s, ETA) on a terminal; nothing otherwise."""
     if quiet or not sys.stderr.isatty():
         return (lambda report: None), (lambda: None)
+    import shutil
+
     from tqdm import tqdm
 
-    bar = tqdm(total=total, unit="article", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+    size = shutil.get_terminal_size((100, 20))  # a pty of unknown size reports 0 x 0: tqdm would hide
+    bar = tqdm(
+        total=total, unit="article", file=sys.stderr, ncols=size.columns, nrows=size.lines, smoothing=0.1
+    )
     state = {"seen": 0, "failed": 0}
 
     def update(report) -> None:  # noqa: ANN001
@@ -62,9 +67,13 @@ def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
         print(f"storyline: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     with store:
-        files = [p for p in expand(paths) if isinstance(p, str)]
-        single = all(p != "-" and Path(p).suffix.lower() not in {".jsonl", ".ndjson", ".csv"} for p in files)
-        update, close = _progress(len(files) if single else None, args.quiet)
+        inputs = list(expand(paths))  # each a file (or a reason it cannot be read): the bar's total
+        single = all(
+            not isinstance(p, str)
+            or (p != "-" and Path(p).suffix.lower() not in {".jsonl", ".ndjson", ".csv"})
+            for p in inputs
+        )
+        update, close = _progress(len(inputs) if single else None, args.quiet)
         try:
             items = read_inputs(
                 paths,
