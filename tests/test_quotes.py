@@ -662,3 +662,16 @@ def test_byline_author_of_a_seed_format_file_is_not_an_entity(tmp_path: Path) ->
     ]
     assert a.quotes[0].text == "We counted every single volume twice"
     assert a.quotes[1].text == "the children's section would open next month"
+
+
+def test_a_description_goes_to_the_person_with_that_title() -> None:
+    text = (
+        "Mark Dalton appeared in court on Monday. Dalton, 51, faces two counts of fraud. "
+        "Judge Anna Pryce set a trial date. Dalton's lawyer said Dalton would testify. "
+        "Dalton waved to reporters. The judge said the trial would last two weeks."
+    )
+    article = storyline.extract(text, published="2024-02-06")
+    judge = next(e for e in article.entities if e.name == "Anna Pryce")
+    dalton = next(e for e in article.entities if e.name == "Mark Dalton")
+    assert "The judge" in judge.aliases
+    assert not any(a.lower() == "the judge" for a in dalton.aliases)

@@ -313,12 +313,28 @@ def _add_descriptions(doc: Doc, index: EntityIndex) -> None:
             if child.dep_ == "appos" and index.at(child):
                 target = index.at(child)[0]
         if target is None:
-            target = _described(token, index, people)
+            target = _titled(token, doc, people) or _described(token, index, people)
             if target is None:
                 continue
         target.descriptions.append(span)
         for t in span:
             index._by_token.setdefault(t.i, (target, span))
+
+
+def _titled(token: Token, doc: Doc, people: list[Cluster]) -> Cluster | None:
+    """The one person the article gives this noun as a title ("the judge" after "Judge Miriam
+    Holloway", "the district attorney" after "District Attorney Leon Barros")."""
+    word = token.lower_
+    titled = [
+        c
+        for c in people
+        if any(
+            m.start < token.i
+            and (any(t.lower_ == word for t in m) or (m.start > 0 and doc[m.start - 1].lower_ == word))
+            for m in c.mentions
+        )
+    ]
+    return titled[0] if len(titled) == 1 else None
 
 
 def _described(token: Token, index: EntityIndex, people: list[Cluster]) -> Cluster | None:
