@@ -170,6 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
     from storyline.cli.kb import add_parsers
 
     add_parsers(sub, _date, _reading_options)
+
+    from storyline.cli.serve import add_parser as add_serve
+
+    add_serve(sub)
     return parser
 
 

@@ -8,15 +8,24 @@ with `to_dict()` for JSON: the CLI and the web API are thin layers over these.
     ...         print(entry.date, entry.summary)
 """
 
+from storyline.query.articles import ArticleSummary, ArticleView, SpanInfo, article, articles, articles_of
 from storyline.query.common import EntityRef, Evidence, QueryError, find_entities, resolve
 from storyline.query.contradictions import Contradiction, Contradictions, contradictions
 from storyline.query.export import FORMATS, TABLES, export
-from storyline.query.people import Person, RelationResult, Relations, people, relations
+from storyline.query.people import Person, RelationResult, Relations, count_people, people, person, relations
 from storyline.query.quotes import QuoteQuery, QuoteResult, quotes
 from storyline.query.stats import stats
 from storyline.query.timeline import Timeline, TimelineEntry, timeline
 
 __all__ = [
+    "ArticleSummary",
+    "ArticleView",
+    "SpanInfo",
+    "article",
+    "articles",
+    "articles_of",
+    "count_people",
+    "person",
     "FORMATS",
     "TABLES",
     "Contradiction",

@@ -78,8 +78,13 @@ def find_entities(conn: sqlite3.Connection, name: str, limit: int = 10) -> list[
     return []
 
 
-def resolve(conn: sqlite3.Connection, name: str) -> tuple[EntityRef, list[EntityRef]]:
-    """The entity a name means and the others it might also mean; QueryError if none."""
+def resolve(conn: sqlite3.Connection, name: str | int) -> tuple[EntityRef, list[EntityRef]]:
+    """The entity a name (or an entity id) means and the others it might also mean; QueryError if none."""
+    if isinstance(name, int):
+        refs = entity_refs(conn, [name])
+        if not refs:
+            raise QueryError(f"no entity {name} in the store")
+        return refs[0], []
     found = find_entities(conn, name)
     if not found:
         raise QueryError(f"no person or organisation called {name!r} in the store (try 'storyline people')")

@@ -28,14 +28,7 @@ class Person(Result):
     events: int
 
 
-def people(
-    conn: sqlite3.Connection,
-    *,
-    search: str | None = None,
-    type_: str | None = "PERSON",
-    limit: int | None = 50,
-) -> list[Person]:
-    """Entities by how many articles mention them; `search` matches any part of a name or alias."""
+def _filters(search: str | None, type_: str | None) -> tuple[list[str], list[str]]:
     where, params = [], []
     if type_:
         where.append("e.type = ?")
@@ -47,22 +40,48 @@ def people(
             "(SELECT entity_id FROM aliases WHERE alias LIKE ? ESCAPE '\\'))"
         )
         params += [pattern, pattern]
+    return where, params
+
+
+def count_people(conn: sqlite3.Connection, *, search: str | None = None, type_: str | None = "PERSON") -> int:
+    """How many entities `people` would list without a limit."""
+    where, params = _filters(search, type_)
+    sql = "SELECT count(*) FROM entities e" + (" WHERE " + " AND ".join(where) if where else "")
+    return conn.execute(sql, params).fetchone()[0]
+
+
+def people(
+    conn: sqlite3.Connection,
+    *,
+    search: str | None = None,
+    type_: str | None = "PERSON",
+    limit: int | None = 50,
+    offset: int = 0,
+) -> list[Person]:
+    """Entities by how many articles mention them; `search` matches any part of a name or alias."""
+    where, params = _filters(search, type_)
     sql = (
         "SELECT ae.entity_id, count(DISTINCT ae.article_id) AS n FROM article_entities ae "
         "JOIN entities e ON e.id = ae.entity_id"
         + (" WHERE " + " AND ".join(where) if where else "")
         + " GROUP BY ae.entity_id ORDER BY n DESC, e.name"
-        + (f" LIMIT {int(limit)}" if limit else "")
+        + (f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit else f" LIMIT -1 OFFSET {int(offset)}")
     )
     ranked = conn.execute(sql, params).fetchall()
-    out = []
-    for ref in entity_refs(conn, [r[0] for r in ranked]):
-        (quoted,) = conn.execute("SELECT count(*) FROM quotes WHERE speaker_id = ?", (ref.id,)).fetchone()
-        (events,) = conn.execute(
-            "SELECT count(DISTINCT event_id) FROM event_roles WHERE entity_id = ?", (ref.id,)
-        ).fetchone()
-        out.append(Person(ref.id, ref.name, ref.type, ref.aliases, ref.articles, quoted, events))
-    return out
+    return [_person(conn, ref) for ref in entity_refs(conn, [r[0] for r in ranked])]
+
+
+def person(conn: sqlite3.Connection, entity_id: int) -> Person:
+    """One entity with its counts; QueryError if there is none with this id."""
+    return _person(conn, resolve(conn, entity_id)[0])
+
+
+def _person(conn: sqlite3.Connection, ref: EntityRef) -> Person:
+    (quoted,) = conn.execute("SELECT count(*) FROM quotes WHERE speaker_id = ?", (ref.id,)).fetchone()
+    (events,) = conn.execute(
+        "SELECT count(DISTINCT event_id) FROM event_roles WHERE entity_id = ?", (ref.id,)
+    ).fetchone()
+    return Person(ref.id, ref.name, ref.type, ref.aliases, ref.articles, quoted, events)
 
 
 @dataclass

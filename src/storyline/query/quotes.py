@@ -53,17 +53,19 @@ def _day(value: str | date | None, what: str) -> str | None:
 def quotes(
     conn: sqlite3.Connection,
     *,
-    speaker: str | None = None,
-    about: str | None = None,
+    speaker: str | int | None = None,
+    about: str | int | None = None,
     search: str | None = None,
     since: str | date | None = None,
     until: str | date | None = None,
     limit: int | None = 100,
+    offset: int = 0,
 ) -> QuoteQuery:
-    """Quote groups matching every filter given, oldest first; at most `limit` groups (None: all)."""
+    """Quote groups matching every filter given, oldest first: at most `limit` (None: all), after
+    skipping `offset`. Speaker and subject are names (or entity ids)."""
     where, params = [], []
-    who = resolve(conn, speaker)[0] if speaker else None
-    subject = resolve(conn, about)[0] if about else None
+    who = resolve(conn, speaker)[0] if speaker not in (None, "") else None
+    subject = resolve(conn, about)[0] if about not in (None, "") else None
     if who is not None:
         where.append("q.speaker_id = ?")
         params.append(who.id)
@@ -90,12 +92,18 @@ def quotes(
     evidence = EvidenceMaker(conn)
     groups: dict[int, QuoteResult] = {}
     names: dict[int, str] = {}
+    skipped: set[int] = set()
     for row in conn.execute(sql, params):
         group, text, first_date, article_id, spk, spk_name, cue, channel, kind, value, mod, start, s0, s1 = (
             row
         )
+        if group in skipped:
+            continue
         result = groups.get(group)
         if result is None:
+            if len(skipped) < offset:
+                skipped.add(group)
+                continue
             if limit and len(groups) >= limit:
                 break
             if spk is not None and spk not in names:

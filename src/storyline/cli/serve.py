@@ -1,0 +1,75 @@
+"""`storyline serve`: the web interface and JSON API over a store (uvicorn, loopback by default)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from storyline.store import Store, StoreError, default_path
+
+    db = args.db or default_path()
+    try:
+        Store(db, create=False).close()  # fail now, with a clear line, rather than on the first request
+    except StoreError as e:
+        print(f"storyline: error: {e}", file=sys.stderr)
+        return 1
+    import uvicorn
+
+    from storyline.web.app import create_app
+
+    token = args.token or os.environ.get("STORYLINE_TOKEN")
+    app = create_app(
+        Path(db),
+        allow_ingest=args.allow_ingest,
+        token=token,
+        max_upload=args.max_upload,
+        rate=args.rate_limit,
+    )
+    if args.allow_ingest:
+        shown = "from $STORYLINE_TOKEN / --token" if token else app.state.storyline.ingest_token
+        print(
+            f"storyline: ingest allowed at POST /api/ingest with 'Authorization: Bearer {shown}'",
+            file=sys.stderr,
+        )
+    print(
+        f"storyline: serving {db} at http://{args.host}:{args.port}/ (API docs at /api/docs)", file=sys.stderr
+    )
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.log_level == "debug"
+    )
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="browse the store in a web browser; JSON API under /api/",
+        description="Serve the web interface (search, a person's timeline, articles read against their "
+        "quotes and dates, contradictions) and the JSON API (OpenAPI at /api/openapi.json). Bound to "
+        "127.0.0.1 unless --host says otherwise; ingest from the web is off unless --allow-ingest.",
+    )
+    p.add_argument("--db", metavar="PATH", help="the store (default: $STORYLINE_DB, else ./storyline.db)")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
+    )
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--allow-ingest", action="store_true", help="accept POST /api/ingest (needs the token)")
+    p.add_argument("--token", help="the ingest token (default: $STORYLINE_TOKEN, else a random one, printed)")
+    p.add_argument(
+        "--max-upload", type=int, default=5_000_000, metavar="BYTES", help="ingest upload limit (5 MB)"
+    )
+    p.add_argument(
+        "--rate-limit",
+        type=float,
+        default=50.0,
+        metavar="N",
+        help="requests per second per client (0: no limit)",
+    )
+    p.add_argument(
+        "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    p.set_defaults(func=cmd_serve)

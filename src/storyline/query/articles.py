@@ -1,0 +1,126 @@
+"""One stored article with every span found in it (quotes, entity mentions, time expressions,
+events), for reading it against its source; and the list of stored articles."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+
+from storyline.query.common import QueryError, Result
+
+
+@dataclass
+class SpanInfo(Result):
+    kind: str  # quote | mention | timex | event
+    start: int
+    end: int
+    label: str  # the speaker, entity name, TIMEX3 value or event type
+    entity_id: int | None = None
+    detail: dict = field(default_factory=dict)
+
+
+@dataclass
+class ArticleView(Result):
+    id: str
+    title: str | None
+    author: str | None
+    published: str | None
+    outlets: list[str]
+    urls: list[str]
+    text: str
+    spans: list[SpanInfo]
+
+
+@dataclass
+class ArticleSummary(Result):
+    id: str
+    title: str | None
+    published: str | None
+    outlets: list[str]
+    quotes: int
+
+
+def article(conn: sqlite3.Connection, article_id: str) -> ArticleView:
+    """The article and its spans, ordered by start; QueryError if no such article."""
+    row = conn.execute(
+        "SELECT id, title, author, published, text FROM articles WHERE id = ?", (article_id,)
+    ).fetchone()
+    if row is None:
+        raise QueryError(f"no article {article_id!r} in the store")
+    sources = conn.execute("SELECT source, url FROM sources WHERE article_id = ?", (article_id,)).fetchall()
+    spans: list[SpanInfo] = []
+    for start, end, speaker, speaker_id, cue, kind, value in conn.execute(
+        "SELECT q.start, q.end, coalesce(e.name, q.speaker_name), q.speaker_id, q.cue, q.kind, q.time_value "
+        "FROM quotes q LEFT JOIN entities e ON e.id = q.speaker_id WHERE q.article_id = ?",
+        (article_id,),
+    ):
+        spans.append(
+            SpanInfo(
+                "quote",
+                start,
+                end,
+                speaker or "unattributed",
+                speaker_id,
+                {"cue": cue, "kind": kind, "time": value},
+            )
+        )
+    for entity_id, name, type_, mentions in conn.execute(
+        "SELECT ae.entity_id, e.name, e.type, ae.mentions FROM article_entities ae "
+        "JOIN entities e ON e.id = ae.entity_id WHERE ae.article_id = ?",
+        (article_id,),
+    ):
+        spans += [
+            SpanInfo("mention", s, t, name, entity_id, {"type": type_}) for s, t in json.loads(mentions)
+        ]
+    for start, end, value, type_, mod in conn.execute(
+        "SELECT start, end, value, type, mod FROM timexes WHERE article_id = ?", (article_id,)
+    ):
+        spans.append(SpanInfo("timex", start, end, value, None, {"type": type_, "mod": mod}))
+    for start, end, type_, modality, value in conn.execute(
+        "SELECT start, end, type, modality, time_value FROM events WHERE article_id = ?", (article_id,)
+    ):
+        spans.append(SpanInfo("event", start, end, type_, None, {"modality": modality, "time": value}))
+    spans.sort(key=lambda s: (s.start, -s.end, s.kind))
+    return ArticleView(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        list(dict.fromkeys(s for s, _ in sources if s)),
+        list(dict.fromkeys(u for _, u in sources if u)),
+        row[4],
+        spans,
+    )
+
+
+_SUMMARY = (
+    "SELECT a.id, a.title, a.published, "
+    "(SELECT group_concat(DISTINCT source) FROM sources s WHERE s.article_id = a.id AND source != ''), "
+    "(SELECT count(*) FROM quotes q WHERE q.article_id = a.id) FROM articles a "
+)
+
+
+def _summaries(rows: list[tuple]) -> list[ArticleSummary]:
+    return [ArticleSummary(i, t, p, o.split(",") if o else [], n) for i, t, p, o, n in rows]
+
+
+def articles(
+    conn: sqlite3.Connection, *, limit: int = 50, offset: int = 0
+) -> tuple[int, list[ArticleSummary]]:
+    """(how many articles there are, one page of them, newest first)."""
+    (total,) = conn.execute("SELECT count(*) FROM articles").fetchone()
+    rows = conn.execute(
+        _SUMMARY + "ORDER BY a.published DESC, a.id LIMIT ? OFFSET ?", (limit, offset)
+    ).fetchall()
+    return total, _summaries(rows)
+
+
+def articles_of(conn: sqlite3.Connection, entity_id: int, *, limit: int = 50) -> list[ArticleSummary]:
+    """The articles that mention an entity, newest first."""
+    rows = conn.execute(
+        _SUMMARY + "WHERE a.id IN (SELECT article_id FROM article_entities WHERE entity_id = ?) "
+        "ORDER BY a.published DESC, a.id LIMIT ?",
+        (entity_id, limit),
+    ).fetchall()
+    return _summaries(rows)

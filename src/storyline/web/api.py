@@ -1,0 +1,193 @@
+"""The JSON API under /api/: the queries of storyline.query over HTTP, by entity id, paginated.
+
+Every error is a JSON object `{"error": "..."}` with a 4xx status: 400 for a bad parameter, 404
+for an unknown entity or article, 403 when ingest is off or the token is wrong.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
+
+from storyline import query
+from storyline.query.common import Result
+from storyline.web.state import ApiError, connection, web_state
+
+router = APIRouter(prefix="/api", tags=["api"])
+ERRORS = {400: {"description": "bad parameter"}, 404: {"description": "no such entity or article"}}
+
+Limit = Annotated[int, Query(ge=1, le=200, description="items per page (1-200)")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="items to skip")]
+EntityId = Annotated[int, Path(ge=1, le=2**62, description="an entity id, from /api/entities")]
+Conn = Annotated[sqlite3.Connection, Depends(connection)]
+
+
+@dataclass
+class EntityPage(Result):
+    total: int
+    limit: int
+    offset: int
+    items: list[query.Person]
+
+
+@dataclass
+class EntityDetail(Result):
+    entity: query.Person
+    articles: list[query.ArticleSummary]
+
+
+@dataclass
+class TimelinePage(Result):
+    entity: query.EntityRef
+    total: int
+    limit: int
+    offset: int
+    entries: list[query.TimelineEntry]
+
+
+@dataclass
+class QuotePage(Result):
+    limit: int
+    offset: int
+    quotes: list[query.QuoteResult]
+
+
+@dataclass
+class ArticlePage(Result):
+    total: int
+    limit: int
+    offset: int
+    items: list[query.ArticleSummary]
+
+
+@dataclass
+class IngestResult(Result):
+    added: int
+    duplicates: int
+    failed: list[str]
+
+
+def _ask(call, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    """Run a query; its QueryError becomes a 404 (unknown name or id) or 400 (bad value)."""
+    try:
+        return call(*args, **kwargs)
+    except query.QueryError as e:
+        message = str(e)
+        raise ApiError(404 if message.startswith("no ") else 400, message) from None
+
+
+@router.get("/stats", response_model=dict[str, int | str | None], summary="counts of what the store holds")
+def stats(conn: Conn) -> dict:
+    return query.stats(conn)
+
+
+@router.get("/entities", response_model=EntityPage, responses=ERRORS, summary="people and organisations")
+def entities(
+    conn: Conn,
+    search: Annotated[str | None, Query(max_length=200, description="part of a name or alias")] = None,
+    type: Annotated[str, Query(pattern="^(PERSON|ORG|GPE|NORP|WORK|OTHER|all)$")] = "PERSON",  # noqa: A002
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> EntityPage:
+    kind = None if type == "all" else type
+    items = query.people(conn, search=search, type_=kind, limit=limit, offset=offset)
+    return EntityPage(query.count_people(conn, search=search, type_=kind), limit, offset, items)
+
+
+@router.get("/entities/{entity_id}", response_model=EntityDetail, responses=ERRORS, summary="one entity")
+def entity(conn: Conn, entity_id: EntityId) -> EntityDetail:
+    ref = _ask(query.resolve, conn, entity_id)[0]
+    return EntityDetail(query.person(conn, ref.id), query.articles_of(conn, ref.id, limit=50))
+
+
+@router.get(
+    "/entities/{entity_id}/timeline",
+    response_model=TimelinePage,
+    responses=ERRORS,
+    summary="an entity's timeline",
+)
+def timeline(
+    conn: Conn, entity_id: EntityId, limit: Annotated[int, Query(ge=1, le=2000)] = 500, offset: Offset = 0
+):
+    result = _ask(query.timeline, conn, entity_id)
+    entries = result.entries
+    return TimelinePage(result.entity, len(entries), limit, offset, entries[offset : offset + limit])
+
+
+@router.get("/entities/{entity_id}/relations", response_model=query.Relations, responses=ERRORS)
+def relations(conn: Conn, entity_id: EntityId) -> query.Relations:
+    return _ask(query.relations, conn, entity_id)
+
+
+@router.get("/entities/{entity_id}/contradictions", response_model=query.Contradictions, responses=ERRORS)
+def contradictions(conn: Conn, entity_id: EntityId) -> query.Contradictions:
+    return _ask(query.contradictions, conn, entity_id)
+
+
+@router.get("/quotes", response_model=QuotePage, responses=ERRORS, summary="quotes, filtered")
+def quotes(
+    conn: Conn,
+    speaker: Annotated[int | None, Query(ge=1, le=2**62, description="said by this entity id")] = None,
+    about: Annotated[int | None, Query(ge=1, le=2**62, description="naming this entity id")] = None,
+    search: Annotated[str | None, Query(max_length=200, description="all these words")] = None,
+    since: Annotated[date | None, Query(description="YYYY-MM-DD")] = None,
+    until: Annotated[date | None, Query(description="YYYY-MM-DD")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> QuotePage:
+    if search is not None and not search.strip():
+        search = None
+    found = _ask(
+        query.quotes,
+        conn,
+        speaker=speaker,
+        about=about,
+        search=search,
+        since=since,
+        until=until,
+        limit=limit,
+        offset=offset,
+    )
+    return QuotePage(limit, offset, found.quotes)
+
+
+@router.get("/articles", response_model=ArticlePage, summary="stored articles, newest first")
+def articles(conn: Conn, limit: Limit = 20, offset: Offset = 0) -> ArticlePage:
+    total, items = query.articles(conn, limit=limit, offset=offset)
+    return ArticlePage(total, limit, offset, items)
+
+
+@router.get(
+    "/articles/{article_id}",
+    response_model=query.ArticleView,
+    responses=ERRORS,
+    summary="an article with the spans of every quote, entity mention, time expression and event",
+)
+def article(
+    conn: Conn, article_id: Annotated[str, Path(pattern="^[0-9a-f]{64}$", description="sha256 of the text")]
+) -> query.ArticleView:
+    return _ask(query.article, conn, article_id)
+
+
+@router.post(
+    "/ingest",
+    response_model=IngestResult,
+    responses={
+        403: {"description": "ingest is off, or the token is wrong"},
+        413: {"description": "too large"},
+    },
+    summary="ingest JSON Lines (one article per line: text, title, published, source, url)",
+)
+async def ingest(request: Request, authorization: Annotated[str | None, Header()] = None) -> IngestResult:
+    state = web_state(request)
+    if not state.ingest_token:
+        raise ApiError(403, "ingest from the web is off (start the server with --allow-ingest)")
+    if authorization != f"Bearer {state.ingest_token}":
+        raise ApiError(403, "a valid 'Authorization: Bearer TOKEN' header is required")
+    body = await request.body()
+    report = await state.ingest(body)
+    return IngestResult(report.added, report.duplicates, [str(f) for f in report.failed])

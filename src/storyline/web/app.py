@@ -1,0 +1,79 @@
+"""The web app: `create_app(db)` returns the ASGI application that `storyline serve` runs.
+
+Pages (Jinja2, htmx for the instant search, vis-timeline for the person page, all served from our
+own static files) and the JSON API under /api/ (OpenAPI at /api/openapi.json, docs at /api/docs).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from storyline import __version__
+from storyline.store import StoreError
+from storyline.web import api, pages
+from storyline.web.security import BodyLimit, RateLimit, SecurityHeaders
+from storyline.web.state import ApiError, WebState
+
+STATIC = Path(__file__).parent / "static"
+READ_LIMIT = 64 * 1024  # bytes a request may carry when ingest is off: queries carry none
+
+
+def create_app(
+    db: str | Path,
+    *,
+    allow_ingest: bool = False,
+    token: str | None = None,
+    max_upload: int = 5_000_000,
+    rate: float = 50.0,
+    burst: int = 200,
+) -> FastAPI:
+    """The app over the store at `db`. Ingest is off unless allowed; then it needs the token
+    (a random one is made if none is given: read it from `app.state.storyline.ingest_token`)."""
+    app = FastAPI(
+        title="storyline",
+        version=__version__,
+        description="Who said what, about whom, and when: the knowledge base over HTTP.",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.storyline = WebState(Path(db), (token or secrets.token_urlsafe(24)) if allow_ingest else None)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError):  # noqa: ANN202
+        return _error(request, exc.status, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, exc: RequestValidationError):  # noqa: ANN202
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p not in {"query", "path", "body"})
+        return _error(request, 400, f"bad parameter {where or 'value'}: {first.get('msg', 'invalid')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):  # noqa: ANN202
+        return _error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, exc: StoreError):  # noqa: ANN202
+        return _error(request, 503, str(exc))
+
+    app.add_middleware(BodyLimit, limit=max_upload if allow_ingest else READ_LIMIT)
+    app.add_middleware(RateLimit, rate=rate, burst=burst)
+    app.add_middleware(SecurityHeaders)  # the outermost: every answer carries the headers
+    return app
+
+
+def _error(request: Request, status: int, message: str):  # noqa: ANN202
+    if request.url.path.startswith("/api/") or request.url.path == "/api":
+        return JSONResponse({"error": message}, status_code=status)
+    return pages.error_page(request, status, message)

@@ -1,0 +1,70 @@
+"""What the web app holds: the store's path, one read connection per worker thread, and (only
+when ingest is allowed) the token and the single writer."""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import Request
+
+from storyline.readers.records import read_jsonl_lines
+from storyline.store import Store
+from storyline.store.ingest import IngestReport, ingest
+
+
+class ApiError(Exception):
+    """An error answered as `{"error": message}` with this status."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+@dataclass
+class WebState:
+    db: Path
+    ingest_token: str | None = None
+    _pool: queue.SimpleQueue = field(default_factory=queue.SimpleQueue)
+    _write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def borrow(self) -> sqlite3.Connection:
+        """A read connection for one request: from the pool, or newly opened (the store must exist)."""
+        try:
+            return self._pool.get_nowait()
+        except queue.Empty:
+            conn = Store(self.db, create=False).conn
+            conn.execute("PRAGMA query_only = ON")  # reads only: a request can never write
+            return conn
+
+    def give_back(self, conn: sqlite3.Connection) -> None:
+        self._pool.put(conn)
+
+    async def ingest(self, body: bytes) -> IngestReport:
+        """Extract and store JSON Lines, one writer at a time, off the event loop."""
+
+        def run() -> IngestReport:
+            with self._write_lock, Store(self.db) as store:
+                items = read_jsonl_lines(body.splitlines(keepends=True), "<upload>")
+                return ingest(store, items)
+
+        return await asyncio.to_thread(run)
+
+
+def web_state(request: Request) -> WebState:
+    return request.app.state.storyline
+
+
+def connection(request: Request) -> Iterator[sqlite3.Connection]:
+    """FastAPI dependency: a pooled read connection, used by this request alone."""
+    state = web_state(request)
+    conn = state.borrow()
+    try:
+        yield conn
+    finally:
+        state.give_back(conn)

@@ -1,0 +1,217 @@
+"""The HTTP API and pages through FastAPI's TestClient: every endpoint, good and bad parameters
+(a clear 4xx JSON error, never a 500), escaping, security headers and limits."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from storyline.web.app import create_app
+from webstore import HOSTILE, HOSTILE_QUOTE, build, expected_articles
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("web") / "web.db")
+
+
+@pytest.fixture(scope="module")
+def client(db: Path) -> TestClient:
+    return TestClient(create_app(db, rate=0), raise_server_exceptions=True)
+
+
+def _id(client: TestClient, name: str) -> int:
+    found = client.get("/api/entities", params={"search": name}).json()["items"]
+    return next(p["id"] for p in found if p["name"] == name)
+
+
+def test_stats(client: TestClient) -> None:
+    stats = client.get("/api/stats").json()
+    assert stats["articles"] == expected_articles() and stats["quotes"] > 300
+
+
+def test_entities_search_and_pagination(client: TestClient) -> None:
+    page = client.get("/api/entities", params={"search": "Okafor", "limit": 2}).json()
+    assert page["total"] >= 4 and len(page["items"]) == 2
+    rest = client.get("/api/entities", params={"search": "Okafor", "limit": 2, "offset": 2}).json()
+    assert {p["id"] for p in rest["items"]}.isdisjoint(p["id"] for p in page["items"])
+    orgs = client.get("/api/entities", params={"type": "ORG"}).json()["items"]
+    assert orgs and all(o["type"] == "ORG" for o in orgs)
+
+
+def test_entity_detail_timeline_relations_contradictions(client: TestClient) -> None:
+    russell = _id(client, "Russell Simmons")
+    detail = client.get(f"/api/entities/{russell}").json()
+    assert detail["entity"]["name"] == "Russell Simmons" and len(detail["articles"]) == 1
+    timeline = client.get(f"/api/entities/{russell}/timeline").json()
+    dated = [e["date_start"] for e in timeline["entries"] if e["date_start"]]
+    assert dated == sorted(dated) and timeline["total"] == len(timeline["entries"])
+    assert {"1991", "1998", "2009", "2017-11", "2018-01-25"} <= {
+        e["value"] or e["date"] for e in timeline["entries"]
+    }
+    page = client.get(f"/api/entities/{russell}/timeline", params={"limit": 2, "offset": 1}).json()
+    assert page["entries"] == timeline["entries"][1:3]
+    relations = client.get(f"/api/entities/{russell}/relations").json()["relations"]
+    assert any(r["type"] == "spouse" and r["start"] == "1998" for r in relations)
+    pairs = client.get(f"/api/entities/{russell}/contradictions").json()["pairs"]
+    assert any(p["kind"] == "accusation and denial" for p in pairs)
+
+
+def test_quotes_filters(client: TestClient) -> None:
+    kimora = _id(client, "Kimora Lee Simmons")
+    quotes = client.get("/api/quotes", params={"speaker": kimora}).json()["quotes"]
+    assert len(quotes) == 5 and all(q["date"] == "2018-01-25" for q in quotes)
+    found = client.get("/api/quotes", params={"search": "unequivocally deny"}).json()["quotes"]
+    assert found and "unequivocally deny" in found[0]["text"]
+    late = client.get("/api/quotes", params={"since": "2025-10-01", "limit": 200}).json()["quotes"]
+    assert late and all(q["date_start"] >= "2025-10-01" for q in late)
+    odd = client.get("/api/quotes", params={"search": '"*( OR NEAR'}).json()
+    assert odd["quotes"] == []
+
+
+def test_articles_with_spans(client: TestClient) -> None:
+    listing = client.get("/api/articles", params={"limit": 5}).json()
+    assert listing["total"] == expected_articles() and len(listing["items"]) == 5
+    article = client.get(f"/api/articles/{listing['items'][0]['id']}").json()
+    kinds = {s["kind"] for s in article["spans"]}
+    assert {"quote", "mention", "timex", "event"} <= kinds
+    for s in article["spans"]:
+        assert 0 <= s["start"] < s["end"] <= len(article["text"])
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/entities?type=SPACESHIP", 400),
+        ("/api/entities?limit=0", 400),
+        ("/api/entities?limit=10000", 400),
+        ("/api/entities?offset=-1", 400),
+        ("/api/entities/abc", 400),
+        ("/api/entities/0", 400),
+        ("/api/entities/999999999", 404),
+        ("/api/entities/999999999/timeline", 404),
+        ("/api/entities/999999999/relations", 404),
+        ("/api/entities/999999999/contradictions", 404),
+        ("/api/entities/1/timeline?limit=abc", 400),
+        ("/api/quotes?since=yesterday", 400),
+        ("/api/quotes?until=2025-13-45", 400),
+        ("/api/quotes?speaker=999999999", 404),
+        ("/api/quotes?speaker=-3", 400),
+        ("/api/quotes?search=" + "x" * 300, 400),
+        ("/api/articles/not-a-hash", 400),
+        ("/api/articles/" + "0" * 64, 404),
+        ("/api/nothing-here", 404),
+    ],
+)
+def test_bad_parameters_are_clear_json_errors(client: TestClient, url: str, status: int) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["error"]
+
+
+def test_pages(client: TestClient) -> None:
+    okafor = _id(client, "Daniel Okafor")
+    home = client.get("/")
+    assert home.status_code == 200 and "Daniel Okafor" in home.text
+    person = client.get(f"/people/{okafor}")
+    assert person.status_code == 200 and f'data-api="/api/entities/{okafor}/timeline' in person.text
+    assert client.get(f"/people/{okafor}/contradictions").status_code == 200
+    fragment = client.get("/search", params={"q": "Okafor"}, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in fragment.text and "Helen Okafor" in fragment.text
+    assert "<html" in client.get("/search", params={"q": "Okafor"}).text
+    missing = client.get("/people/999999999")
+    assert missing.status_code == 404 and "text/html" in missing.headers["content-type"]
+
+
+def test_article_page_marks_the_evidence_sentence(client: TestClient) -> None:
+    russell = _id(client, "Russell Simmons")
+    entry = next(
+        e
+        for e in client.get(f"/api/entities/{russell}/timeline").json()["entries"]
+        if e["type"] == "marriage"
+    )
+    ev = entry["evidence"][0]
+    page = client.get(f"/articles/{ev['article_id']}", params={"start": ev["start"], "end": ev["end"]})
+    marked = "".join(re.findall(r'<mark class="focus"[^>]*>(.*?)</mark>', page.text, flags=re.S))
+    assert re.sub(r"<[^>]+>", "", marked).strip() == ev["sentence"]
+    assert 'title="1998"' in page.text  # the date, with its resolved value on hover
+
+
+def test_hostile_text_is_escaped_everywhere(client: TestClient) -> None:
+    article = client.get(f"/articles/{HOSTILE.id}")
+    assert article.status_code == 200
+    for page in (article.text, client.get("/search", params={"q": "alert"}).text, client.get("/").text):
+        assert "<script>alert" not in page and "<img src=x" not in page and "<b>Council" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in article.text
+    assert "onerror=alert(1)&gt;" in article.text
+    quotes = client.get("/api/quotes", params={"search": "onerror"}).json()["quotes"]
+    assert quotes and HOSTILE_QUOTE in quotes[0]["text"]  # the API returns the text as data, unchanged
+
+
+def test_security_headers(client: TestClient) -> None:
+    for url in ("/", "/api/stats", "/api/entities/abc"):
+        headers = client.get(url).headers
+        csp = headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+        assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
+
+
+def test_openapi_lists_every_endpoint(client: TestClient) -> None:
+    paths = set(client.get("/api/openapi.json").json()["paths"])
+    assert {
+        "/api/stats",
+        "/api/entities",
+        "/api/entities/{entity_id}",
+        "/api/entities/{entity_id}/timeline",
+        "/api/entities/{entity_id}/relations",
+        "/api/entities/{entity_id}/contradictions",
+        "/api/quotes",
+        "/api/articles",
+        "/api/articles/{article_id}",
+        "/api/ingest",
+    } == paths
+
+
+def test_static_files_only_from_the_package(client: TestClient) -> None:
+    assert client.get("/static/app.js").status_code == 200
+    assert client.get("/static/vendor/vis-timeline-graph2d.min.js").status_code == 200
+    for bad in ("/static/../app.py", "/static/%2e%2e/app.py", "/static/..%2f..%2fpyproject.toml"):
+        assert client.get(bad).status_code == 404
+
+
+def test_ingest_is_off_by_default(client: TestClient) -> None:
+    response = client.post("/api/ingest", content=b"{}", headers={"Authorization": "Bearer x"})
+    assert response.status_code == 403 and "off" in response.json()["error"]
+
+
+def test_ingest_with_token_and_limits(tmp_path: Path, db: Path) -> None:
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(db.read_bytes())
+    app = TestClient(create_app(copy, allow_ingest=True, token="s3cret", max_upload=2_000, rate=0))
+    line = json.dumps({"text": 'The governor said, "We will rebuild the bridge."', "published": "2024-01-02"})
+    assert app.post("/api/ingest", content=line.encode()).status_code == 403
+    assert (
+        app.post("/api/ingest", content=line.encode(), headers={"Authorization": "Bearer nope"}).status_code
+        == 403
+    )
+    ok = app.post("/api/ingest", content=line.encode(), headers={"Authorization": "Bearer s3cret"})
+    assert ok.status_code == 200 and ok.json()["added"] == 1
+    again = app.post("/api/ingest", content=line.encode(), headers={"Authorization": "Bearer s3cret"})
+    assert again.json() == {"added": 0, "duplicates": 1, "failed": []}
+    big = app.post("/api/ingest", content=b"x" * 5_000, headers={"Authorization": "Bearer s3cret"})
+    assert big.status_code == 413 and "bytes" in big.json()["error"]
+
+
+def test_request_bodies_are_refused_when_ingest_is_off(client: TestClient) -> None:
+    assert client.post("/api/ingest", content=b"x" * 100_000).status_code == 413
+
+
+def test_rate_limit(db: Path) -> None:
+    limited = TestClient(create_app(db, rate=1, burst=3))
+    codes = [limited.get("/api/stats").status_code for _ in range(6)]
+    assert codes[:3] == [200, 200, 200] and 429 in codes[3:]
