@@ -50,6 +50,24 @@ class TimelinePage(Result):
 
 
 @dataclass
+class RelationPage(Result):
+    entity: query.EntityRef
+    total: int
+    limit: int
+    offset: int
+    relations: list[query.RelationResult]
+
+
+@dataclass
+class ContradictionPage(Result):
+    entity: query.EntityRef
+    total: int
+    limit: int
+    offset: int
+    pairs: list[query.Contradiction]
+
+
+@dataclass
 class QuotePage(Result):
     limit: int
     offset: int
@@ -118,14 +136,20 @@ def timeline(
     return TimelinePage(result.entity, len(entries), limit, offset, entries[offset : offset + limit])
 
 
-@router.get("/entities/{entity_id}/relations", response_model=query.Relations, responses=ERRORS)
-def relations(conn: Conn, entity_id: EntityId) -> query.Relations:
-    return _ask(query.relations, conn, entity_id)
+@router.get("/entities/{entity_id}/relations", response_model=RelationPage, responses=ERRORS)
+def relations(conn: Conn, entity_id: EntityId, limit: Limit = 100, offset: Offset = 0) -> RelationPage:
+    found = _ask(query.relations, conn, entity_id)
+    items = found.relations
+    return RelationPage(found.entity, len(items), limit, offset, items[offset : offset + limit])
 
 
-@router.get("/entities/{entity_id}/contradictions", response_model=query.Contradictions, responses=ERRORS)
-def contradictions(conn: Conn, entity_id: EntityId) -> query.Contradictions:
-    return _ask(query.contradictions, conn, entity_id)
+@router.get("/entities/{entity_id}/contradictions", response_model=ContradictionPage, responses=ERRORS)
+def contradictions(
+    conn: Conn, entity_id: EntityId, limit: Limit = 100, offset: Offset = 0
+) -> ContradictionPage:
+    found = _ask(query.contradictions, conn, entity_id)
+    items = found.pairs
+    return ContradictionPage(found.entity, len(items), limit, offset, items[offset : offset + limit])
 
 
 @router.get("/quotes", response_model=QuotePage, responses=ERRORS, summary="quotes, filtered")

@@ -1,0 +1,167 @@
+"""Load test of `storyline serve` on loopback, bounded in requests and in time. It prints figures
+and asserts nothing.
+
+The script starts the server on the given store (a subprocess; rate limit off, because every
+client shares 127.0.0.1). Optionally, it starts an ingest of --ingest-corpus into the same store,
+in another process, so that readers meet a writer. Then --clients concurrent clients each loop
+over two requests, a random person's page and that person's timeline API:
+
+    GET /people/{id}
+    GET /api/entities/{id}/timeline
+
+Each client waits a random 0 to 2x --think seconds between its requests. The figure that counts
+is latency (p50, p95, p99, max) per request kind, with the error count; throughput is reported
+next to it. The first --warmup requests (the server opening its connections and compiling its
+templates) are not counted. People are drawn from the 500 most reported (heavy pages) and from all the rest.
+
+Run from the repo root:
+`.venv/bin/python bench/load_test.py STORE.db [--clients 50] [--requests 6000] [--ingest-corpus DIR]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2 as httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+STORYLINE = str(ROOT / ".venv" / "bin" / "storyline")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def people(db: Path, rng: random.Random) -> list[int]:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    top = [
+        r[0]
+        for r in conn.execute(
+            "SELECT entity_id FROM article_entities ae JOIN entities e ON e.id = ae.entity_id "
+            "WHERE e.type = 'PERSON' GROUP BY entity_id ORDER BY count(*) DESC LIMIT 500"
+        )
+    ]
+    (max_id,) = conn.execute("SELECT max(id) FROM entities").fetchone()
+    rest = []
+    while len(rest) < 500:
+        row = conn.execute("SELECT id FROM entities WHERE id = ? AND type = 'PERSON'", (rng.randint(1, max_id),))
+        if (found := row.fetchone()) is not None:
+            rest.append(found[0])
+    return top + rest
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(p / 100 * len(ordered))) - 1))]
+
+
+async def client(
+    base: str, ids: list[int], rng: random.Random, budget: dict, think: float, results: dict, stop_at: float
+) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        while budget["left"] > 0 and time.monotonic() < stop_at:
+            person = rng.choice(ids)
+            for kind, url in (("person page", f"/people/{person}"), ("timeline API", f"/api/entities/{person}/timeline")):
+                if budget["left"] <= 0:
+                    return
+                budget["left"] -= 1
+                started = time.perf_counter()
+                try:
+                    response = await http.get(url)
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                results[kind]["ms"].append(1000 * (time.perf_counter() - started))
+                results[kind]["errors"] += not ok
+                await asyncio.sleep(rng.uniform(0, 2 * think))
+
+
+async def run(base: str, ids: list[int], clients: int, requests: int, seconds: float, think: float) -> dict:
+    results = {k: {"ms": [], "errors": 0} for k in ("person page", "timeline API")}
+    budget = {"left": requests}
+    stop_at = time.monotonic() + seconds
+    rngs = [random.Random(i) for i in range(clients)]
+    await asyncio.gather(*(client(base, ids, rngs[i], budget, think, results, stop_at) for i in range(clients)))
+    return results
+
+
+def count_articles(db: Path) -> int:
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("db", type=Path)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=6000, help="total requests (bound)")
+    parser.add_argument("--seconds", type=float, default=180, help="time bound")
+    parser.add_argument("--think", type=float, default=0.5, help="mean seconds a client waits between requests")
+    parser.add_argument("--ingest-corpus", type=Path, help="a folder of JSON Lines to ingest meanwhile")
+    parser.add_argument("--warmup", type=int, default=200, help="requests made (and not counted) first")
+    args = parser.parse_args()
+
+    port = free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    server = subprocess.Popen(
+        [STORYLINE, "serve", "--db", str(args.db), "--port", str(port), "--rate-limit", "0"],
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(base + "/api/stats", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    ids = people(args.db, random.Random(7))
+    asyncio.run(run(base, ids, args.clients, args.warmup, args.seconds, 0.0))  # connections, templates, cache
+    ingest = None
+    before = count_articles(args.db)
+    if args.ingest_corpus:
+        ingest = subprocess.Popen(
+            [STORYLINE, "ingest", str(args.ingest_corpus), "--db", str(args.db), "--quiet"],
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(8)  # let it load the model and start writing
+    print(
+        f"store {args.db} ({before:,} articles); {args.clients} clients, think {args.think} s, "
+        f"at most {args.requests:,} requests or {args.seconds:.0f} s; ingest meanwhile: {bool(ingest)}"
+    )
+    started = time.perf_counter()
+    results = asyncio.run(run(base, ids, args.clients, args.requests, args.seconds, args.think))
+    elapsed = time.perf_counter() - started
+    written = count_articles(args.db) - before
+    if ingest is not None:
+        ingest.send_signal(signal.SIGINT)
+        ingest.wait(timeout=60)
+    server.terminate()
+    server.wait(timeout=30)
+    total = sum(len(r["ms"]) for r in results.values())
+    print(f"{total:,} requests in {elapsed:.1f} s ({total / elapsed:.0f}/s); articles ingested meanwhile: {written:,}")
+    print(f"{'':<14} {'n':>6} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    for kind, r in results.items():
+        ms = r["ms"]
+        print(
+            f"{kind:<14} {len(ms):>6} {r['errors']:>6} {statistics.median(ms):>8.1f} {percentile(ms, 95):>8.1f} "
+            f"{percentile(ms, 99):>8.1f} {max(ms):>8.1f}"
+        )
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
