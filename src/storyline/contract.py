@@ -84,3 +84,93 @@ def to_dict(article: Article) -> dict:
 def to_json(article: Article) -> str:
     """One line of JSON Lines."""
     return json.dumps(to_dict(article), ensure_ascii=False)
+
+
+def _span_from(d: dict | None) -> Span | None:
+    return None if d is None else Span(d["start"], d["end"], d.get("text", ""))
+
+
+def _time_from(d: dict | None) -> TimeValue | None:
+    return None if d is None else TimeValue(d["value"], d["granularity"], d.get("mod"))
+
+
+def from_dict(data: dict) -> Article:
+    """The Article a contract object describes: the inverse of to_dict (what `storyline load` needs)."""
+    from datetime import date, datetime
+
+    from storyline.model import Entity, Event, Quote, Relation, Timex
+
+    a = data["article"]
+    article = Article(
+        text=a["text"],
+        title=a.get("title"),
+        author=a.get("author"),
+        source=a.get("source"),
+        url=a.get("url"),
+        published=date.fromisoformat(a["published"]) if a.get("published") else None,
+        published_datetime=datetime.fromisoformat(a["published_datetime"])
+        if a.get("published_datetime")
+        else None,
+        input_id=a.get("input_id"),
+    )
+    article.entities = [
+        Entity(
+            e["id"],
+            e["name"],
+            e["type"],
+            list(e["aliases"]),
+            [_span_from(m) for m in e["mentions"]],
+            e.get("gender"),
+        )
+        for e in data["entities"]
+    ]
+    article.quotes = [
+        Quote(
+            id=q["id"],
+            text=q["text"],
+            start=q["start"],
+            end=q["end"],
+            kind=q["kind"],
+            speaker=q.get("speaker"),
+            speaker_name=q.get("speaker_name"),
+            speaker_mention=_span_from(q.get("speaker_mention")),
+            cue=q.get("cue"),
+            cue_span=_span_from(q.get("cue_span")),
+            channel=q.get("channel"),
+            medium=q.get("medium"),
+            time=_time_from(q.get("time")),
+            confidence=q.get("confidence", 0.0),
+        )
+        for q in data["quotes"]
+    ]
+    article.timexes = [Timex(**t) for t in data["timexes"]]
+    article.events = [
+        Event(
+            id=v["id"],
+            type=v["type"],
+            trigger=v["trigger"],
+            start=v["start"],
+            end=v["end"],
+            sentence=Span(v["sentence"]["start"], v["sentence"]["end"], ""),
+            time=_time_from(v.get("time")),
+            args=v.get("args", {}),
+            quotes=list(v.get("quotes", [])),
+            confidence=v.get("confidence", 0.0),
+            modality=v.get("modality", "asserted"),
+        )
+        for v in data["events"]
+    ]
+    article.relations = [
+        Relation(
+            id=r["id"],
+            type=r["type"],
+            head=r["head"],
+            tail=r["tail"],
+            start=r.get("start"),
+            end=r.get("end"),
+            evidence=_span_from(r.get("evidence")),
+            confidence=r.get("confidence", 0.0),
+        )
+        for r in data["relations"]
+    ]
+    return article

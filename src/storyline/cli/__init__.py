@@ -71,6 +71,10 @@ def _articles(args: argparse.Namespace, reporter: _Reporter) -> Iterator[Article
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    if args.out:
+        from storyline.cli.scale import cmd_extract_out
+
+        return cmd_extract_out(args)
     from storyline import extract_many
     from storyline.contract import to_json
     from storyline.summary import render
@@ -141,6 +145,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help="article files (.txt, .html, .jsonl, .csv)")
     p.add_argument("--json", action="store_true", help="print the JSON contract, one line per article")
     _reading_options(p)
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="write a Parquet dataset partitioned by publication month instead of printing "
+        "(articles, entities, mentions, quotes, timexes, events, relations)",
+    )
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, metavar="N", help="with --out: extract on a local Dask cluster")
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="with --out: extract on an existing Dask cluster"
+    )
+    p.add_argument(
+        "--part-size", type=int, default=256, metavar="N", help="with --out: articles per part file"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress line")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser(
@@ -171,9 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_parsers(sub, _date, _reading_options)
 
+    from storyline.cli.scale import add_parsers as add_scale
     from storyline.cli.serve import add_parser as add_serve
 
     add_serve(sub)
+    add_scale(sub)
     return parser
 
 

@@ -59,7 +59,7 @@ def _progress(total: int | None, quiet: bool) -> tuple[Callable, Callable]:
 def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
     from storyline.readers.metadata import MetadataError
     from storyline.store.identity import RulesError
-    from storyline.store.ingest import expand, ingest, read_inputs
+    from storyline.store.ingest import expand, read_inputs
 
     try:
         store = _store(args, create=True)
@@ -82,7 +82,7 @@ def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
                 max_bytes=args.max_bytes,
                 metadata=args.metadata,
             )
-            report = ingest(store, items, batch_size=args.batch_size, on_article=update)
+            report = _ingest_with(args, store, items, update)
         except (MetadataError, RulesError) as e:
             close()
             print(f"storyline: error: {e}", file=sys.stderr)
@@ -93,6 +93,20 @@ def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
                 print(f"storyline: error: {item}", file=sys.stderr)
         print(f"storyline: {store.path}: {report.summary()}", file=sys.stderr)
     return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _ingest_with(args: argparse.Namespace, store, items, update):  # noqa: ANN001, ANN202
+    """Ingest here, or with the extraction on a Dask cluster (--workers N, --scheduler ADDRESS)."""
+    from storyline.store.ingest import ingest
+
+    workers, scheduler = getattr(args, "workers", None), getattr(args, "scheduler", None)
+    if not workers and not scheduler:
+        return ingest(store, items, batch_size=args.batch_size, on_article=update)
+    from storyline.scale.cluster import dask_client
+    from storyline.scale.work import on_cluster
+
+    with dask_client(workers, scheduler) as client:
+        return ingest(store, items, on_article=update, extract=on_cluster(client, batch=2 * args.batch_size))
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -267,6 +281,13 @@ def add_parsers(sub: argparse._SubParsersAction, date_type: Callable, add_readin
         "applied on ingest",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", type=int, metavar="N", help="extract on a local Dask cluster of N worker processes"
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="extract on an existing Dask cluster, e.g. tcp://10.0.0.5:8786"
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser(

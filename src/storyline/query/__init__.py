@@ -12,6 +12,7 @@ from storyline.query.articles import ArticleSummary, ArticleView, SpanInfo, arti
 from storyline.query.common import EntityRef, Evidence, QueryError, find_entities, resolve
 from storyline.query.contradictions import Contradiction, Contradictions, contradictions
 from storyline.query.export import FORMATS, TABLES, export
+from storyline.query.export import rows as export_rows
 from storyline.query.people import Person, RelationResult, Relations, count_people, people, person, relations
 from storyline.query.quotes import QuoteQuery, QuoteResult, quotes
 from storyline.query.stats import stats
@@ -42,6 +43,7 @@ __all__ = [
     "TimelineEntry",
     "contradictions",
     "export",
+    "export_rows",
     "find_entities",
     "people",
     "quotes",

@@ -105,9 +105,14 @@ def ingest(
     *,
     batch_size: int = 16,
     on_article: Callable[[IngestReport], None] | None = None,
+    extract: Callable[[Iterable[Article]], Iterator[Article]] | None = None,
 ) -> IngestReport:
-    """Extract and store the articles not yet in the store; call on_article after each input."""
-    from storyline import extract_many
+    """Extract and store the articles not yet in the store; call on_article after each input.
+
+    `extract` runs the extraction (default: here, in batches); storyline.scale.work.on_cluster
+    runs the same function on a Dask cluster. Either way articles are stored in input order.
+    """
+    from storyline.scale.work import in_process
 
     report = IngestReport()
     started = time.perf_counter()
@@ -138,7 +143,7 @@ def ingest(
             report.seconds = time.perf_counter() - started
             on_article(report)
 
-    for article in extract_many(fresh(), batch_size=batch_size):
+    for article in (extract or in_process(batch_size))(fresh()):
         later_copies = in_flight.pop(article.id, [])
         failure = next((w for w in article.warnings if w.startswith("extraction failed")), None)
         if failure:
