@@ -116,3 +116,38 @@ def test_cli_generate_extract_out_and_load(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db", create=False) as store:
         assert query.stats(store.conn)["articles"] == 12
     assert main(["load", str(tmp_path / "nothing"), "--db", str(tmp_path / "s.db")]) == 1
+
+
+def test_query_parquet_with_duckdb_answers_like_the_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    seed = ROOT / "examples" / "kimora-lee-simmons-2018-01-26.txt"
+    assert main(["extract", str(seed), str(DEMO), "--out", str(tmp_path / "pq"), "--quiet"]) == 0
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "query",
+                "--parquet",
+                str(tmp_path / "pq"),
+                "quotes",
+                "--speaker",
+                "Kimora Lee Simmons",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    quotes = json.loads(capsys.readouterr().out)
+    assert len(quotes) == 5 and {q["date"] for q in quotes} == {"2018-01-25"}
+    assert main(["query", "--parquet", str(tmp_path / "pq"), "timeline", "Russell Simmons", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    dates = [r["date"] for r in rows if r["date"]]
+    assert dates == sorted(dates)
+    values = [r["value"] for r in rows]
+    assert values.index("1998") < values.index("2009") < values.index("2017-11") < values.index("2018-01-25")
+    assert main(["query", "--parquet", str(tmp_path / "pq"), "timeline", "Nobody Atall"]) == 1
+    assert "no person or organisation called 'Nobody Atall'" in capsys.readouterr().err
+    assert main(["query", "--parquet", str(tmp_path / "nothing"), "stats"]) == 1

@@ -73,7 +73,77 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    import json
+
+    import duckdb
+
+    from storyline.scale import duck
+
+    try:
+        db = duck.connect(args.parquet)
+        if args.question == "timeline":
+            result: object = [r.to_dict() for r in duck.timeline(db, args.name)]
+        elif args.question == "quotes":
+            found = duck.quotes(
+                db,
+                speaker=args.speaker,
+                search=args.search,
+                since=args.since,
+                until=args.until,
+                limit=args.limit,
+            )
+            result = [r.to_dict() for r in found]
+        elif args.question == "people":
+            result = [
+                {"name": n, "articles": k} for n, k in duck.people(db, search=args.search, limit=args.limit)
+            ]
+        else:
+            result = duck.stats(db)
+    except (duck.ParquetError, duckdb.Error) as e:
+        print(f"storyline: error: {e}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    elif isinstance(result, dict):
+        print("\n".join(f"{k:>20}  {v}" for k, v in result.items()))
+    else:
+        for row in result:
+            if "kind" in row:
+                who = f"{row['who']}: " if row["kind"] == "quote" and args.question == "quotes" else ""
+                when = row.get("value") or (f"by {row['date']}" if row["date"] else "undated")
+                print(f"{when:<18} {row['kind']:<6} {who}{row['text'][:110]}")
+                print(f"{'':<25}↳ {row['outlet'] or row['article_id'][:12]}, {row['published']}")
+            else:
+                print(f"{row['articles']:>8}  {row['name']}")
+    return 0
+
+
 def add_parsers(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "query",
+        help="ask a Parquet dataset ('extract --out') the store's questions, with DuckDB",
+        description="Answer timeline, quotes, people and stats straight from a Parquet dataset with DuckDB, "
+        "without a store. Entities are resolved across articles by the store's rule.",
+    )
+    p.add_argument("--parquet", required=True, metavar="DIR", help="the dataset folder")
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument("--json", action="store_true", help="print JSON")
+    questions = p.add_subparsers(dest="question", metavar="QUESTION", required=True)
+    q = questions.add_parser("timeline", parents=[shared], help="events and quotes of a person, by date")
+    q.add_argument("name")
+    q = questions.add_parser("quotes", parents=[shared], help="quotes by speaker, words and date")
+    q.add_argument("--speaker", metavar="NAME")
+    q.add_argument("--search", metavar="TEXT")
+    q.add_argument("--since", metavar="YYYY-MM-DD")
+    q.add_argument("--until", metavar="YYYY-MM-DD")
+    q.add_argument("--limit", type=int, default=100)
+    q = questions.add_parser("people", parents=[shared], help="the most reported people")
+    q.add_argument("--search", metavar="TEXT")
+    q.add_argument("--limit", type=int, default=50)
+    questions.add_parser("stats", parents=[shared], help="row counts")
+    p.set_defaults(func=cmd_query)
+
     p = sub.add_parser(
         "load",
         help="store a Parquet dataset from 'extract --out' (no extraction)",
