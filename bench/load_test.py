@@ -57,7 +57,8 @@ def people(db: Path, rng: random.Random) -> list[int]:
     (max_id,) = conn.execute("SELECT max(id) FROM entities").fetchone()
     rest = []
     while len(rest) < 500:
-        row = conn.execute("SELECT id FROM entities WHERE id = ? AND type = 'PERSON'", (rng.randint(1, max_id),))
+        pick = rng.randint(1, max_id)
+        row = conn.execute("SELECT id FROM entities WHERE id = ? AND type = 'PERSON'", (pick,))
         if (found := row.fetchone()) is not None:
             rest.append(found[0])
     return top + rest
@@ -74,7 +75,11 @@ async def client(
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
         while budget["left"] > 0 and time.monotonic() < stop_at:
             person = rng.choice(ids)
-            for kind, url in (("person page", f"/people/{person}"), ("timeline API", f"/api/entities/{person}/timeline")):
+            pages = (
+                ("person page", f"/people/{person}"),
+                ("timeline API", f"/api/entities/{person}/timeline"),
+            )
+            for kind, url in pages:
                 if budget["left"] <= 0:
                     return
                 budget["left"] -= 1
@@ -94,7 +99,8 @@ async def run(base: str, ids: list[int], clients: int, requests: int, seconds: f
     budget = {"left": requests}
     stop_at = time.monotonic() + seconds
     rngs = [random.Random(i) for i in range(clients)]
-    await asyncio.gather(*(client(base, ids, rngs[i], budget, think, results, stop_at) for i in range(clients)))
+    tasks = [client(base, ids, rngs[i], budget, think, results, stop_at) for i in range(clients)]
+    await asyncio.gather(*tasks)
     return results
 
 
@@ -109,7 +115,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=6000, help="total requests (bound)")
     parser.add_argument("--seconds", type=float, default=180, help="time bound")
-    parser.add_argument("--think", type=float, default=0.5, help="mean seconds a client waits between requests")
+    parser.add_argument("--think", type=float, default=0.5, help="mean seconds between a client's requests")
     parser.add_argument("--ingest-corpus", type=Path, help="a folder of JSON Lines to ingest meanwhile")
     parser.add_argument("--warmup", type=int, default=200, help="requests made (and not counted) first")
     args = parser.parse_args()
@@ -152,12 +158,14 @@ def main() -> None:
     server.terminate()
     server.wait(timeout=30)
     total = sum(len(r["ms"]) for r in results.values())
-    print(f"{total:,} requests in {elapsed:.1f} s ({total / elapsed:.0f}/s); articles ingested meanwhile: {written:,}")
+    print(f"{total:,} requests in {elapsed:.1f} s ({total / elapsed:.0f}/s)")
+    print(f"articles ingested meanwhile by another process: {written:,}")
     print(f"{'':<14} {'n':>6} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for kind, r in results.items():
         ms = r["ms"]
         print(
-            f"{kind:<14} {len(ms):>6} {r['errors']:>6} {statistics.median(ms):>8.1f} {percentile(ms, 95):>8.1f} "
+            f"{kind:<14} {len(ms):>6} {r['errors']:>6} {statistics.median(ms):>8.1f} "
+            f"{percentile(ms, 95):>8.1f} "
             f"{percentile(ms, 99):>8.1f} {max(ms):>8.1f}"
         )
     sys.stdout.flush()
