@@ -70,9 +70,7 @@ def main() -> None:
             rate, peak = run(corpus, work / "out", workers, args.part_size)
             rates[name].append(rate)
             peaks[name] += peak
-            print(
-                f"   round {r + 1}: {name:<20} {rate:6.1f} articles/s   peak RSS per process {max(peak):.0f} MB"
-            )
+            print(f"   round {r + 1}: {name:<20} {rate:6.1f} articles/s, peak RSS {max(peak):.0f} MB")
     print(f"\n{'':<20} {'articles/s':>11} {'peak MB':>8}")
     for name in rates:
         print(f"{name:<20} {statistics.median(rates[name]):>11.1f} {max(peaks[name]):>8.0f}")
