@@ -129,8 +129,9 @@ def names_of(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, str]:
 class EvidenceMaker:
     """Builds Evidence for (article, start, end), reading each article's text and sources once."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, cap: int | None = None):
         self.conn = conn
+        self.cap = cap  # at most this many pieces of evidence per fact (None: all); the rest are counted
         self._articles: dict[str, tuple[str | None, str | None, list[str], list[str]]] = {}
 
     def __call__(self, article_id: str, start: int, end: int) -> Evidence:

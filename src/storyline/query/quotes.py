@@ -32,6 +32,7 @@ class QuoteResult(Result):
     date: str
     date_start: str | None
     reports: list[Evidence] = field(default_factory=list)
+    reports_total: int = 0  # every report of this quote; `reports` may hold only the first few
 
 
 @dataclass
@@ -60,9 +61,11 @@ def quotes(
     until: str | date | None = None,
     limit: int | None = 100,
     offset: int = 0,
+    reports: int | None = None,
 ) -> QuoteQuery:
     """Quote groups matching every filter given, oldest first: at most `limit` (None: all), after
-    skipping `offset`. Speaker and subject are names (or entity ids)."""
+    skipping `offset`. Speaker and subject are names (or entity ids). With `reports`, each quote
+    keeps only its first few reports (reports_total still counts them all)."""
     where, params = [], []
     who = resolve(conn, speaker)[0] if speaker not in (None, "") else None
     subject = resolve(conn, about)[0] if about not in (None, "") else None
@@ -89,7 +92,7 @@ def quotes(
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY g.first_date IS NULL, g.first_date, q.group_id, q.date_start"
     )
-    evidence = EvidenceMaker(conn)
+    evidence = EvidenceMaker(conn, cap=reports)
     groups: dict[int, QuoteResult] = {}
     names: dict[int, str] = {}
     skipped: set[int] = set()
@@ -119,5 +122,7 @@ def quotes(
                 date_label(value, mod, start) if start == first_date else date_label(None, None, first_date),
                 first_date,
             )
-        result.reports.append(evidence(article_id, s0, s1))
+        result.reports_total += 1
+        if evidence.cap is None or len(result.reports) < evidence.cap:
+            result.reports.append(evidence(article_id, s0, s1))
     return QuoteQuery(who, subject, list(groups.values()))

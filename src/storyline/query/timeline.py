@@ -34,6 +34,12 @@ class TimelineEntry(Result):
     participants: list[dict] = field(default_factory=list)
     modality: str = "asserted"
     evidence: list[Evidence] = field(default_factory=list)
+    evidence_total: int = 0  # reports of this fact; `evidence` may hold only the first few
+
+    def cite(self, make: EvidenceMaker, article_id: str, start: int, end: int) -> None:
+        self.evidence_total += 1
+        if make.cap is None or len(self.evidence) < make.cap:
+            self.evidence.append(make(article_id, start, end))
 
     def sort_key(self) -> tuple:
         mod = self.date.split(" ")[0].upper() if self.date.startswith(("before", "by", "after")) else None
@@ -59,16 +65,19 @@ def _invert(day: str) -> str:
     return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in day)
 
 
-def timeline(conn: sqlite3.Connection, name: str, *, limit: int | None = None) -> Timeline:
-    """The timeline of the entity `name` means (see query.common.resolve)."""
+def timeline(
+    conn: sqlite3.Connection, name: str | int, *, limit: int | None = None, evidence: int | None = None
+) -> Timeline:
+    """The timeline of the entity `name` means (see query.common.resolve); with `evidence`, each
+    line keeps only its first few reports (evidence_total still counts them all)."""
     entity, others = resolve(conn, name)
-    evidence = EvidenceMaker(conn)
+    evidence_of = EvidenceMaker(conn, cap=evidence)
     entries = [
-        *events_of(conn, entity.id, evidence),
-        *_quotes(conn, entity.id, evidence),
-        *_relations(conn, entity.id, evidence),
+        *events_of(conn, entity.id, evidence_of),
+        *_quotes(conn, entity.id, evidence_of),
+        *_relations(conn, entity.id, evidence_of),
     ]
-    entries += _references(conn, entity.id, evidence, entries)
+    entries += _references(conn, entity.id, evidence_of, entries)
     entries.sort(key=TimelineEntry.sort_key)
     return Timeline(entity, others, entries[:limit] if limit else entries)
 
@@ -110,7 +119,7 @@ def events_of(conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker)
                 [{"id": who, "name": names.get(who, "?"), "role": role} for role, who in parts],
                 modality,
             )
-        entry.evidence.append(evidence(article_id, s0, s1))
+        entry.cite(evidence, article_id, s0, s1)
     return list(grouped.values())
 
 
@@ -183,7 +192,7 @@ def _quotes(conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker) -
         elif first and (entry.date_start is None or first < entry.date_start):  # the earliest report wins
             entry.date, entry.value, entry.granularity = date_label(value, mod, first), value, gran
             entry.date_start, entry.date_end = first, last
-        entry.evidence.append(evidence(article_id, s0, s1))
+        entry.cite(evidence, article_id, s0, s1)
     return list(grouped.values())
 
 
@@ -221,7 +230,7 @@ def _relations(conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker
                     people,
                 )
             if s0 is not None:
-                entry.evidence.append(evidence(article_id, s0, s1))
+                entry.cite(evidence, article_id, s0, s1)
     return list(grouped.values())
 
 
@@ -286,6 +295,7 @@ def _references(
             f"mentioned “{quote[local0:local1].strip()}”",
             [{"id": entity_id, "name": None, "role": "speaker"}],
             evidence=[evidence(article_id, q0 + local0, q0 + local1)],
+            evidence_total=1,
         )
     return list(grouped.values())
 

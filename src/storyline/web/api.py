@@ -162,6 +162,7 @@ def quotes(
     until: Annotated[date | None, Query(description="YYYY-MM-DD")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
+    reports: Annotated[int, Query(ge=1, le=100, description="reports shown per quote")] = 5,
 ) -> QuotePage:
     if search is not None and not search.strip():
         search = None

@@ -68,7 +68,9 @@ def search(request: Request, conn: Conn, q: Annotated[str, Query(max_length=200)
     """Instant results: people and quotes. A fragment for htmx, the whole page otherwise."""
     q = q.strip()
     people = query.people(conn, search=q, type_=None, limit=10) if q else []
-    found = query.quotes(conn, search=q, limit=10).quotes if q and any(c.isalnum() for c in q) else []
+    found = (
+        query.quotes(conn, search=q, limit=10, reports=3).quotes if q and any(c.isalnum() for c in q) else []
+    )
     name = "_results.html" if request.headers.get("hx-request") else "search.html"
     return _page(request, name, q=q, people=people, quotes=found)
 
@@ -80,8 +82,8 @@ def person(request: Request, conn: Conn, entity_id: EntityId) -> HTMLResponse:
         request,
         "person.html",
         person=who,
-        said=query.quotes(conn, speaker=entity_id, limit=30).quotes,
-        about=query.quotes(conn, about=entity_id, limit=30).quotes,
+        said=query.quotes(conn, speaker=entity_id, limit=30, reports=3).quotes,
+        about=query.quotes(conn, about=entity_id, limit=30, reports=3).quotes,
         relations=query.relations(conn, entity_id).relations,
         articles=query.articles_of(conn, entity_id, limit=20),
     )

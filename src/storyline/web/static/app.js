@@ -37,6 +37,8 @@
       list.appendChild(li);
     });
     panel.appendChild(list);
+    var more = (entry.evidence_total || 0) - entry.evidence.length;
+    if (more > 0) panel.appendChild(text("p", "+" + more + " more reports", "muted"));
   }
 
   function drawTimeline(box) {
