@@ -13,8 +13,9 @@ Phases, in one process, on a corpus from `storyline.scale.generate` (determinist
    1 are stored (text marked as a copy, so each is a new article, dated later, from another outlet)
    until it does; their quotes join the original quotes' groups as re-reports. This writes facts
    without running the model again, so the query phase sees a store of the stated size;
-4. queries, through the Python API the CLI calls: `timeline` of random people, `quotes --search`
-   of two consecutive words from random stored quotes, `quotes --speaker`; p50, p95 and max.
+4. queries, through the Python API the CLI calls, as the CLI calls it (3 reports kept per line,
+   its default): `timeline` of random people, `quotes --search` of two consecutive words from
+   random stored quotes, `quotes --speaker`; p50, p95 and max. `--store DB` runs only this phase.
 
 Run from the repo root: `.venv/bin/python bench/ingest_scale.py [--articles N] [--sample N] ...`.
 """
@@ -161,9 +162,9 @@ def latencies(db: Path, n: int, seed: int = 1) -> None:
                 phrases.append(f"{words[k]} {words[k + 1]}")
         print(f"\n4. query latency over {n} queries each (Python API, warm cache)")
         cases = {
-            "timeline NAME": lambda: query.timeline(conn, rng.choice(people)),
-            "quotes --search TEXT": lambda: query.quotes(conn, search=phrases.pop()),
-            "quotes --speaker NAME": lambda: query.quotes(conn, speaker=rng.choice(people)),
+            "timeline NAME": lambda: query.timeline(conn, rng.choice(people), evidence=3),
+            "quotes --search TEXT": lambda: query.quotes(conn, search=phrases.pop(), reports=3),
+            "quotes --speaker NAME": lambda: query.quotes(conn, speaker=rng.choice(people), reports=3),
         }
         for name, ask in cases.items():
             ask()
@@ -188,7 +189,14 @@ def main() -> None:
     parser.add_argument("--quotes", type=int, default=1_000_000, help="quotes stored for the query phase")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--work", type=Path, help="folder for the corpus and store (default: a temp folder)")
+    parser.add_argument("--store", type=Path, help="only measure query latency on this existing store")
     args = parser.parse_args()
+    if args.store:
+        with Store(args.store, create=False) as store:
+            s = query.stats(store.conn)
+        print(f"store {args.store}: {s['articles']:,} articles, {s['quotes']:,} quotes")
+        latencies(args.store, args.queries)
+        return
     work = args.work or Path(tempfile.mkdtemp(prefix="storyline-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     corpus_dir = work / f"corpus-{args.articles}"

@@ -130,7 +130,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         status = run_ingest(args, paths)
         if status == EXIT_USAGE:
             return status
-        args.name, args.evidence = args.person, 1
+        args.name = args.person
         print(file=sys.stderr)
         return max(status, cmd_timeline(args))
 
@@ -168,7 +168,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
     return _query(
         args,
-        lambda conn: timeline(conn, args.name, limit=args.limit or None),
+        lambda conn: timeline(conn, args.name, limit=args.limit or None, evidence=args.evidence or None),
         lambda r: render.timeline(r, args.evidence),  # type: ignore[arg-type]
     )
 
@@ -186,6 +186,7 @@ def cmd_quotes(args: argparse.Namespace) -> int:
             since=args.since,
             until=args.until,
             limit=args.limit or None,
+            reports=args.evidence or None,
         ),
         lambda r: render.quotes(r, args.evidence),  # type: ignore[arg-type]
     )
@@ -300,7 +301,7 @@ def add_parsers(sub: argparse._SubParsersAction, date_type: Callable, add_readin
     _output(p)
     p.add_argument("--batch-size", type=int, default=16, metavar="N", help=argparse.SUPPRESS)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=cmd_demo, limit=None)
+    p.set_defaults(func=cmd_demo, limit=None, evidence=1)
 
     p = sub.add_parser(
         "timeline",

@@ -15,10 +15,12 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def _evidence_lines(evidence: list[Evidence], shown: int, indent: str) -> list[str]:
+def _evidence_lines(evidence: list[Evidence], shown: int, indent: str, total: int | None = None) -> list[str]:
+    shown = shown or len(evidence)
     lines = [f"{indent}↳ {e.cite()}: “{_clip(e.sentence, 150)}”" for e in evidence[:shown]]
-    if len(evidence) > shown:
-        lines.append(f"{indent}  (+{len(evidence) - shown} more reports)")
+    more = (total if total is not None else len(evidence)) - min(shown, len(evidence))
+    if more > 0:
+        lines.append(f"{indent}  (+{more} more reports)")
     return lines
 
 
@@ -26,7 +28,7 @@ def _entry(entry: TimelineEntry, shown: int) -> list[str]:
     head = f"{_clip(entry.date, DATE_WIDTH - 1):<{DATE_WIDTH}}{entry.kind.replace('_', ' '):<12}"
     body = textwrap.wrap(_clip(entry.summary, 300), WIDTH - len(head)) or [""]
     lines = [head + body[0]] + [" " * len(head) + b for b in body[1:]]
-    return lines + _evidence_lines(entry.evidence, shown, " " * DATE_WIDTH)
+    return lines + _evidence_lines(entry.evidence, shown, " " * DATE_WIDTH, entry.evidence_total)
 
 
 def timeline(result: Timeline, shown: int = 1) -> str:
@@ -51,7 +53,7 @@ def quotes(result: QuoteQuery, shown: int = 1) -> str:
         how = " ".join(x for x in [q.cue, f"({q.channel})" if q.channel else None] if x)
         out.append(f"{q.date:<{DATE_WIDTH}}{q.speaker or 'unattributed'} {how}".rstrip() + ":")
         out += [" " * DATE_WIDTH + line for line in textwrap.wrap(f"“{q.text}”", WIDTH - DATE_WIDTH)]
-        out += _evidence_lines(q.reports, shown, " " * DATE_WIDTH)
+        out += _evidence_lines(q.reports, shown, " " * DATE_WIDTH, q.reports_total)
     out.append(f"{len(result.quotes)} quotes")
     return "\n".join(out)
 
