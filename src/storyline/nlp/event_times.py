@@ -63,6 +63,8 @@ def event_times(
         lo, hi = ev.sentence
         frame = ev.quote if ev.quote is not None and ev.quote.kind != "indirect" else None
         own = [t for t in points if lo <= t.start < hi and frame_of[id(t)] is frame]
+        if ev.type in SPEECH_ACTS:  # "alleging that he ... in 2021": the content's date is not the act's
+            own = [t for t in own if not _in_content(ev.trigger, t.start)]
         if own:
             # a date in the trigger's own clause beats a nearer one in a conjoined clause:
             # "founded Tern in 2012 and resigned as chief executive in April"
@@ -107,6 +109,15 @@ def _in_clause(trigger: Token, char: int) -> bool:
         c.left_edge.idx <= char < c.right_edge.idx + len(c.right_edge)
         for c in head.children
         if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}
+    )
+
+
+def _in_content(trigger: Token, char: int) -> bool:
+    """Whether a character lies in what a speech act says (its clausal complement)."""
+    return any(
+        c.left_edge.idx <= char < c.right_edge.idx + len(c.right_edge)
+        for c in trigger.children
+        if c.dep_ in {"ccomp", "xcomp"}
     )
 
 

@@ -110,12 +110,21 @@ def entity_refs(conn: sqlite3.Connection, ids: Iterable[int]) -> list[EntityRef]
     ):
         aliases.setdefault(entity, []).append(alias)
     return [
-        EntityRef(
-            i, rows[i][1], rows[i][2], rows[i][3], sorted(a for a in aliases.get(i, []) if a != rows[i][1])
-        )
+        EntityRef(i, rows[i][1], rows[i][2], rows[i][3], _distinct(aliases.get(i, []), rows[i][1]))
         for i in ids
         if i in rows
     ]
+
+
+def _distinct(aliases: list[str], name: str) -> list[str]:
+    """Aliases without the name itself and without case variants ("the founder", "The founder")."""
+    seen = {name.lower()}
+    out = []
+    for alias in sorted(aliases, key=lambda a: (a.lower(), a)):
+        if alias.lower() not in seen:
+            seen.add(alias.lower())
+            out.append(alias)
+    return out
 
 
 def names_of(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, str]:
