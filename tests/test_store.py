@@ -347,6 +347,10 @@ POLNEAR = ROOT.parent / "shared" / "data" / "polnear"
 
 @pytest.mark.skipif(not (POLNEAR / "metadata.tsv").is_file(), reason="PolNeAR is not beside the repository")
 def test_metadata_file_dates_a_corpus() -> None:
+    from storyline.readers.metadata import discover_metadata
+
+    assert discover_metadata([str(POLNEAR / "dev")]) == (POLNEAR / "metadata.tsv").resolve()
+    assert discover_metadata([str(POLNEAR / "dev" / "text" / "nothing.txt")]) is None
     meta = load_metadata(POLNEAR / "metadata.tsv")
     files = sorted((POLNEAR / "dev" / "text").glob("*.txt"))[:3]
     read = list(read_inputs([str(f) for f in files], metadata=POLNEAR / "metadata.tsv"))

@@ -73,6 +73,16 @@ def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
             or (p != "-" and Path(p).suffix.lower() not in {".jsonl", ".ndjson", ".csv"})
             for p in inputs
         )
+        if args.metadata is None and not getattr(args, "no_metadata", False):
+            from storyline.readers.metadata import discover_metadata
+
+            found = discover_metadata(paths)
+            if found is not None:
+                args.metadata = str(found)
+                print(
+                    f"storyline: using metadata {found} (--metadata FILE to choose, --no-metadata for none)",
+                    file=sys.stderr,
+                )
         update, close = _progress(len(inputs) if single else None, args.quiet)
         try:
             items = read_inputs(
@@ -272,8 +282,14 @@ def add_parsers(sub: argparse._SubParsersAction, date_type: Callable, add_readin
     p.add_argument(
         "--metadata",
         metavar="FILE",
-        help="CSV/TSV of file name, published, source, title, author, url for the inputs (e.g. PolNeAR's "
-        "metadata.tsv); its values win over the files'",
+        help="CSV/TSV of file name, published, source, title, author, url for the inputs; its values win "
+        "over the files'. Default: a metadata.tsv/.csv in a folder given or up to two folders above it "
+        "(e.g. PolNeAR's)",
+    )
+    p.add_argument(
+        "--no-metadata",
+        action="store_true",
+        help="do not look for metadata.tsv/.csv beside the folders given",
     )
     p.add_argument(
         "--entities",

@@ -59,6 +59,34 @@ def load_metadata(path: str | Path) -> dict[str, dict[str, str]]:
     return table
 
 
+METADATA_NAMES = ("metadata.tsv", "metadata.csv")
+
+
+def discover_metadata(paths: list[str]) -> Path | None:
+    """A metadata file kept with a corpus: metadata.tsv or .csv in a folder given, or up to two
+    folders above it (PolNeAR keeps it beside dev/ and train/), with a file-name column."""
+    for raw in paths:
+        folder = Path(raw)
+        if not folder.is_dir():
+            continue
+        for place in [folder, *list(folder.resolve().parents)[:2]]:
+            for name in METADATA_NAMES:
+                candidate = place / name
+                if candidate.is_file() and _has_key_column(candidate):
+                    return candidate
+    return None
+
+
+def _has_key_column(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8-sig") as f:
+            first = f.readline()
+    except (OSError, UnicodeDecodeError):
+        return False
+    columns = {c.strip().lower() for c in first.replace("\t", ",").split(",")}
+    return bool(columns & {"filename", "file", "path"})
+
+
 def apply_metadata(article: Article, table: dict[str, dict[str, str]]) -> Article:
     """The article with the metadata of its file filled in (unchanged if there is none)."""
     if not article.input_id:
