@@ -22,7 +22,7 @@ SEED = ROOT / "examples" / "kimora-lee-simmons-2018-01-26.txt"
 def _ingest_command(db: Path) -> list[str]:
     return [
         sys.executable, "-m", "storyline.cli", "ingest", str(DEMO), str(SEED),
-        "--metadata", str(DEMO / "metadata.tsv"), "--db", str(db), "--quiet", "--batch-size", "1",
+        "--metadata", str(DEMO.parent / "metadata.tsv"), "--db", str(db), "--quiet", "--batch-size", "1",
     ]  # fmt: skip
 
 

@@ -33,7 +33,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
 
 def _inputs(paths: list[str]):  # noqa: ANN202
-    return read_inputs(paths, metadata=DEMO / "metadata.tsv")
+    return read_inputs(paths, metadata=DEMO.parent / "metadata.tsv")
 
 
 def _tables(db: Path) -> dict[str, list[tuple]]:

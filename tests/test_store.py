@@ -23,7 +23,7 @@ from storyline.store.schema import VERSION
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "demo"
 SEED = ROOT / "examples" / "kimora-lee-simmons-2018-01-26.txt"
-METADATA = DEMO / "metadata.tsv"
+METADATA = DEMO.parent / "metadata.tsv"
 INPUTS = [str(DEMO), str(SEED)]
 
 

@@ -28,7 +28,7 @@ HOSTILE = Article(
 
 def build(db: Path) -> Path:
     with Store(db) as store:
-        items = [*read_inputs([str(DEMO), str(SEED)], metadata=DEMO / "metadata.tsv"), HOSTILE]
+        items = [*read_inputs([str(DEMO), str(SEED)], metadata=DEMO.parent / "metadata.tsv"), HOSTILE]
         report = ingest(store, items)
     assert report.added >= 24 and not report.failed, report.failed
     return db

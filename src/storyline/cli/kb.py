@@ -73,16 +73,6 @@ def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
             or (p != "-" and Path(p).suffix.lower() not in {".jsonl", ".ndjson", ".csv"})
             for p in inputs
         )
-        if args.metadata is None and not getattr(args, "no_metadata", False):
-            from storyline.readers.metadata import discover_metadata
-
-            found = discover_metadata(paths)
-            if found is not None:
-                args.metadata = str(found)
-                print(
-                    f"storyline: using metadata {found} (--metadata FILE to choose, --no-metadata for none)",
-                    file=sys.stderr,
-                )
         update, close = _progress(len(inputs) if single else None, args.quiet)
         try:
             items = read_inputs(
@@ -91,6 +81,12 @@ def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
                 published=args.published,
                 max_bytes=args.max_bytes,
                 metadata=args.metadata,
+                discover=not getattr(args, "no_metadata", False),
+                on_metadata=lambda found: print(
+                    f"storyline: using metadata {found} for the files beside it "
+                    "(--metadata FILE to choose one, --no-metadata for none)",
+                    file=sys.stderr,
+                ),
             )
             report = _ingest_with(args, store, items, update)
         except (MetadataError, RulesError) as e:
@@ -134,7 +130,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     with tempfile.TemporaryDirectory(prefix="storyline-demo-") as tmp:
         args.db = args.db or str(Path(tmp) / "demo.db")
-        args.metadata = str(demo / "metadata.tsv")
+        args.metadata = str(EXAMPLES / "metadata.tsv")
         args.plain, args.published, args.max_bytes, args.entities = False, None, 5_000_000, None
         paths = [str(demo), *map(str, sorted(EXAMPLES.glob("*.txt")))]
         status = run_ingest(args, paths)

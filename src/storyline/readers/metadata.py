@@ -63,17 +63,18 @@ METADATA_NAMES = ("metadata.tsv", "metadata.csv")
 
 
 def discover_metadata(paths: list[str]) -> Path | None:
-    """A metadata file kept with a corpus: metadata.tsv or .csv in a folder given, or up to two
-    folders above it (PolNeAR keeps it beside dev/ and train/), with a file-name column."""
+    """A metadata file kept with a corpus: metadata.tsv or .csv in a folder given (or the folder of
+    a file given), or up to two folders above it (PolNeAR keeps it beside dev/ and train/), with a
+    file-name column."""
     for raw in paths:
-        folder = Path(raw)
-        if not folder.is_dir():
+        folder = Path(raw) if Path(raw).is_dir() else Path(raw).parent
+        if not Path(raw).exists():
             continue
         for place in [folder, *list(folder.resolve().parents)[:2]]:
             for name in METADATA_NAMES:
                 candidate = place / name
                 if candidate.is_file() and _has_key_column(candidate):
-                    return candidate
+                    return candidate.resolve()
     return None
 
 

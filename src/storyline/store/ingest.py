@@ -18,7 +18,7 @@ from pathlib import Path
 
 from storyline.model import Article, ReadError
 from storyline.readers import READERS, read_path
-from storyline.readers.metadata import apply_metadata, load_metadata
+from storyline.readers.metadata import apply_metadata, discover_metadata, load_metadata
 from storyline.readers.records import read_jsonl_lines
 from storyline.store.db import Store
 
@@ -84,19 +84,32 @@ def read_inputs(
     published: date | None = None,
     max_bytes: int = 5_000_000,
     metadata: str | Path | None = None,
+    discover: bool = False,
+    on_metadata: Callable[[Path], None] | None = None,
 ) -> Iterator[Article | ReadError]:
-    """Every article (or the reason it could not be read) from the paths, metadata applied."""
-    table = load_metadata(metadata) if metadata else {}
-    for item in expand(paths, skip=[Path(metadata)] if metadata else []):
-        if isinstance(item, ReadError):
-            yield item
-            continue
-        if item == STDIN:
-            records = read_jsonl_lines(sys.stdin.buffer, "<stdin>", published=published, max_bytes=max_bytes)
-        else:
-            records = read_path(item, plain=plain, published=published, max_bytes=max_bytes)
-        for record in records:
-            yield apply_metadata(record, table) if table and isinstance(record, Article) else record
+    """Every article (or the reason it could not be read) from the paths, metadata applied.
+
+    `metadata` applies to every input; with `discover`, each folder given uses the metadata file
+    kept with it, if any (readers.metadata.discover_metadata), and on_metadata hears of each.
+    """
+    tables: dict[Path, dict[str, dict[str, str]]] = {}
+    for path in paths:
+        found = Path(metadata) if metadata else discover_metadata([path]) if discover else None
+        if found is not None and found not in tables and not metadata and on_metadata is not None:
+            on_metadata(found)
+        table = tables.setdefault(found, load_metadata(found)) if found else {}
+        for item in expand([path], skip=list(tables)):
+            if isinstance(item, ReadError):
+                yield item
+                continue
+            if item == STDIN:
+                records = read_jsonl_lines(
+                    sys.stdin.buffer, "<stdin>", published=published, max_bytes=max_bytes
+                )
+            else:
+                records = read_path(item, plain=plain, published=published, max_bytes=max_bytes)
+            for record in records:
+                yield apply_metadata(record, table) if table and isinstance(record, Article) else record
 
 
 def ingest(
