@@ -151,3 +151,18 @@ def test_query_parquet_with_duckdb_answers_like_the_store(
     assert main(["query", "--parquet", str(tmp_path / "pq"), "timeline", "Nobody Atall"]) == 1
     assert "no person or organisation called 'Nobody Atall'" in capsys.readouterr().err
     assert main(["query", "--parquet", str(tmp_path / "nothing"), "stats"]) == 1
+
+
+def test_json_lines_through_fsspec_urls(tmp_path: Path) -> None:
+    from storyline.scale.bulk import extract_urls_to_parquet
+    from storyline.scale.duck import connect, stats
+
+    write_corpus(20, tmp_path / "gen", seed=5, shard_size=10)
+    (tmp_path / "gen" / "corpus-00001.jsonl").open("a").write("{not json\n")
+    url = (tmp_path / "gen").resolve().as_uri() + "/*.jsonl"
+    report = extract_urls_to_parquet([url], tmp_path / "remote")
+    extract_to_parquet(_inputs([str(tmp_path / "gen")]), tmp_path / "local")
+    assert report.articles == 20 and [f.reason for f in report.failed] == [
+        "not valid JSON (expecting property name enclosed in double quotes)"
+    ]
+    assert stats(connect(tmp_path / "remote")) == stats(connect(tmp_path / "local"))

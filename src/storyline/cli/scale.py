@@ -9,11 +9,13 @@ import time
 
 
 def cmd_extract_out(args: argparse.Namespace) -> int:
-    from storyline.scale.bulk import extract_to_parquet
+    from storyline.scale.bulk import BulkReport, extract_to_parquet, extract_urls_to_parquet
     from storyline.scale.cluster import dask_client
     from storyline.store.ingest import read_inputs
 
-    items = read_inputs(args.files, plain=args.plain, published=args.published, max_bytes=args.max_bytes)
+    urls = [f for f in args.files if "://" in f]
+    local = [f for f in args.files if "://" not in f]
+    items = read_inputs(local, plain=args.plain, published=args.published, max_bytes=args.max_bytes)
     started = time.perf_counter()
 
     def progress(report) -> None:  # noqa: ANN001
@@ -25,13 +27,21 @@ def cmd_extract_out(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
 
+    remote = BulkReport()
     if args.workers or args.scheduler:
         with dask_client(args.workers, args.scheduler) as client:
             report = extract_to_parquet(
                 items, args.out, part_size=args.part_size, client=client, on_part=progress
             )
+            if urls:
+                remote = extract_urls_to_parquet(urls, args.out, client=client)
     else:
         report = extract_to_parquet(items, args.out, part_size=args.part_size, on_part=progress)
+        if urls:
+            remote = extract_urls_to_parquet(urls, args.out)
+    report.articles += remote.articles
+    report.parts += remote.parts
+    report.failed += remote.failed
     if not args.quiet and sys.stderr.isatty():
         print(file=sys.stderr)
     for failure in report.failed:
