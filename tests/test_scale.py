@@ -166,3 +166,14 @@ def test_json_lines_through_fsspec_urls(tmp_path: Path) -> None:
         "not valid JSON (expecting property name enclosed in double quotes)"
     ]
     assert stats(connect(tmp_path / "remote")) == stats(connect(tmp_path / "local"))
+
+
+def test_ingest_through_a_scheduler_address(corpus: list[str], single: Path, tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    db = tmp_path / "remote.db"
+    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://127.0.0.1:")
+        assert main(["ingest", *corpus, "--db", str(db), "--quiet", "--scheduler", address]) == 0
+    assert _tables(db) == _tables(single)
