@@ -21,7 +21,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from storyline.web.app import create_app
 
-    token = args.token or os.environ.get("STORYLINE_TOKEN")
+    given = args.token or os.environ.get("STORYLINE_TOKEN")
+    token = given
+    if args.allow_ingest and not token and args.workers > 1:
+        import secrets
+
+        token = secrets.token_urlsafe(24)  # every server process must accept the same token
     app = create_app(
         Path(db),
         allow_ingest=args.allow_ingest,
@@ -30,7 +35,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         rate=args.rate_limit,
     )
     if args.allow_ingest:
-        shown = "from $STORYLINE_TOKEN / --token" if token else app.state.storyline.ingest_token
+        shown = "from $STORYLINE_TOKEN / --token" if given else app.state.storyline.ingest_token
         print(
             f"storyline: ingest allowed at POST /api/ingest with 'Authorization: Bearer {shown}'",
             file=sys.stderr,
@@ -38,9 +43,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(
         f"storyline: serving {db} at http://{args.host}:{args.port}/ (API docs at /api/docs)", file=sys.stderr
     )
-    uvicorn.run(
-        app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.log_level == "debug"
+    options = {"host": args.host, "port": args.port, "log_level": args.log_level}
+    options["access_log"] = args.log_level == "debug"
+    if args.workers <= 1:
+        uvicorn.run(app, **options)
+        return 0
+    os.environ.update(  # each server process builds the same app from these (web.app.app_from_env)
+        STORYLINE_DB=str(Path(db).resolve()),
+        STORYLINE_ALLOW_INGEST="1" if args.allow_ingest else "0",
+        STORYLINE_TOKEN=app.state.storyline.ingest_token or "",
+        STORYLINE_MAX_UPLOAD=str(args.max_upload),
+        STORYLINE_RATE_LIMIT=str(args.rate_limit),
     )
+    uvicorn.run("storyline.web.app:app_from_env", factory=True, workers=args.workers, **options)
     return 0
 
 
@@ -69,6 +84,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="requests per second per client (0: no limit)",
     )
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="server processes (default 1)")
     p.add_argument(
         "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
     )

@@ -73,6 +73,19 @@ def create_app(
     return app
 
 
+def app_from_env() -> FastAPI:
+    """The app as `storyline serve --workers N` starts it in each worker process (settings by env)."""
+    import os
+
+    return create_app(
+        os.environ["STORYLINE_DB"],
+        allow_ingest=os.environ.get("STORYLINE_ALLOW_INGEST") == "1",
+        token=os.environ.get("STORYLINE_TOKEN") or None,
+        max_upload=int(os.environ.get("STORYLINE_MAX_UPLOAD", "5000000")),
+        rate=float(os.environ.get("STORYLINE_RATE_LIMIT", "50")),
+    )
+
+
 def _error(request: Request, status: int, message: str):  # noqa: ANN202
     if request.url.path.startswith("/api/") or request.url.path == "/api":
         return JSONResponse({"error": message}, status_code=status)
