@@ -117,13 +117,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=180, help="time bound")
     parser.add_argument("--think", type=float, default=0.5, help="mean seconds between a client's requests")
     parser.add_argument("--ingest-corpus", type=Path, help="a folder of JSON Lines to ingest meanwhile")
+    parser.add_argument("--server-workers", type=int, default=1, help="storyline serve --workers")
     parser.add_argument("--warmup", type=int, default=200, help="requests made (and not counted) first")
     args = parser.parse_args()
 
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     server = subprocess.Popen(
-        [STORYLINE, "serve", "--db", str(args.db), "--port", str(port), "--rate-limit", "0"],
+        [STORYLINE, "serve", "--db", str(args.db), "--port", str(port), "--rate-limit", "0"]
+        + ["--workers", str(args.server_workers)],
         stderr=subprocess.DEVNULL,
         env=env,
     )
@@ -145,7 +147,8 @@ def main() -> None:
         )
         time.sleep(8)  # let it load the model and start writing
     print(
-        f"store {args.db} ({before:,} articles); {args.clients} clients, think {args.think} s, "
+        f"store {args.db} ({before:,} articles); server processes {args.server_workers}; "
+        f"{args.clients} clients, think {args.think} s, "
         f"at most {args.requests:,} requests or {args.seconds:.0f} s; ingest meanwhile: {bool(ingest)}"
     )
     started = time.perf_counter()
