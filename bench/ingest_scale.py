@@ -62,23 +62,41 @@ def articles(corpus: list[Path], limit: int | None = None) -> Iterator[Article]:
                     return
 
 
-def throughput(corpus: list[Path], sample: int, rounds: int, work: Path) -> list[Article]:
-    print(f"\n1. throughput on {sample:,} generated articles, {rounds} alternating rounds")
+def fresh_store(db: Path, base: Path | None) -> None:
+    """An empty store, or a copy of `base` (to measure writes into a large store)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    if base is not None:
+        import sqlite3
+
+        with sqlite3.connect(f"file:{base}?mode=ro", uri=True) as src, sqlite3.connect(db) as dst:
+            src.backup(dst)
+
+
+def throughput(
+    corpus: list[Path], sample: int, rounds: int, work: Path, base: Path | None = None, skip: int = 0
+) -> list[Article]:
+    where = f"a copy of {base}" if base else "an empty store"
+    print(
+        f"\n1. throughput on {sample:,} generated articles, {rounds} alternating rounds; ingest into {where}"
+    )
     extract_rates, ingest_rates, kept = [], [], []
     warm = list(extract_many(articles(corpus, 32)))  # load the model once, outside the timing
     assert warm
+    chosen = list(articles(corpus, skip + sample))[skip:]  # with a base store: articles it lacks
     for r in range(rounds):
         started = time.perf_counter()
         kept = []
         with open("/dev/null", "w") as sink:
-            for a in extract_many(articles(corpus, sample)):
+            for a in extract_many(chosen):
                 sink.write(to_json(a) + "\n")
                 kept.append(a)
         extract_rates.append(sample / (time.perf_counter() - started))
         db = work / f"round{r}.db"
+        fresh_store(db, base)
         with Store(db) as store:
             started = time.perf_counter()
-            report = ingest(store, articles(corpus, sample))
+            report = ingest(store, iter(chosen))
             ingest_rates.append(report.added / (time.perf_counter() - started))
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -190,7 +208,17 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--work", type=Path, help="folder for the corpus and store (default: a temp folder)")
     parser.add_argument("--store", type=Path, help="only measure query latency on this existing store")
+    parser.add_argument(
+        "--base", type=Path, help="only measure throughput, ingesting into copies of this store"
+    )
     args = parser.parse_args()
+    if args.base:
+        work = args.work or Path(tempfile.mkdtemp(prefix="storyline-bench-"))
+        corpus = sorted((work / "corpus-extra").glob("*.jsonl")) or write_corpus(
+            args.sample, work / "corpus-extra", seed=1
+        )
+        throughput(corpus, args.sample, args.rounds, work, base=args.base)
+        return
     if args.store:
         with Store(args.store, create=False) as store:
             s = query.stats(store.conn)

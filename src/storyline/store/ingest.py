@@ -2,7 +2,8 @@
 
 Idempotent and resumable because an article is known by the sha256 of its cleaned text: an
 article already stored is never extracted again (only a new source of it is noted), and each
-stored article is its own transaction. A run killed part way leaves whole articles behind; the
+stored article is written whole or not at all (a savepoint in a batch committed at least twice a
+second). A run killed part way leaves whole articles behind; the
 rerun skips them and adds the rest, ending with the counts of an uninterrupted run.
 """
 
@@ -169,5 +170,6 @@ def ingest(
             for copy in later_copies:
                 report.new_sources += store.add_source(copy)
         _tick()
+    store.flush()
     report.seconds = time.perf_counter() - started
     return report

@@ -2,8 +2,9 @@
 
 A group is found through keys: the whole normalised text, and for longer quotes its first and last
 words, so that a dropped word or changed punctuation in the middle still meets the original. A
-candidate joins only if the speaker agrees (or one side has none and the quote is long enough to be
-distinctive) and the word sequences are at least 80% alike.
+candidate joins only if the speaker agrees (or the group has none yet and the quote is long enough
+to be distinctive) and the word sequences are at least 80% alike. Keys are indexed with the group's
+speaker, so that finding candidates is a seek, however common a quote's opening words are.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from storyline.store.identity import normalise
 EDGE_WORDS = 6
 MIN_FUZZY_WORDS = 8
 MIN_SIMILARITY = 0.8
+MAX_CANDIDATES = 20  # fuzzy candidates compared per quote, the most recent groups first
 
 
 def words_of(text: str) -> list[str]:
@@ -39,21 +41,30 @@ def assign_group(conn: sqlite3.Connection, text: str, speaker_id: int | None, da
     """The id of the group this quote belongs to, created if it is the first of its kind."""
     words = words_of(text)
     keys = keys_of(words)
-    marks = ",".join("?" * len(keys))
-    candidates = conn.execute(
-        f"SELECT DISTINCT g.id, g.text, g.speaker_id, g.first_date FROM quote_keys k "
-        f"JOIN quote_groups g ON g.id = k.group_id WHERE k.key IN ({marks})",
-        keys,
-    ).fetchall()
+    # the exact text first, then the edge keys. A quote with a speaker seeks (key, speaker) and
+    # (key, 0) in the index, so common openings ("we will continue to") shared by thousands of groups
+    # cost nothing; one without a speaker takes the first few groups under each key. No ORDER BY:
+    # the LIMIT then also bounds the work.
+    speaker = speaker_id or 0
+    who = "AND k.speaker IN (?, 0)" if speaker_id is not None else ""
     best: tuple[float, int, str | None] | None = None
-    for group_id, group_text, group_speaker, first_date in candidates:
-        if speaker_id != group_speaker and (
-            (speaker_id is not None and group_speaker is not None) or len(words) < MIN_FUZZY_WORDS
-        ):
+    for wanted in (keys[:1], keys[1:]):
+        if not wanted:
             continue
-        score = similarity(words, words_of(group_text))
-        if score >= MIN_SIMILARITY and (best is None or score > best[0]):
-            best = (score, group_id, first_date)
+        marks = ",".join("?" * len(wanted))
+        candidates = conn.execute(
+            f"SELECT DISTINCT g.id, g.text, g.speaker_id, g.first_date FROM quote_keys k "
+            f"JOIN quote_groups g ON g.id = k.group_id WHERE k.key IN ({marks}) {who} LIMIT {MAX_CANDIDATES}",
+            [*wanted, speaker] if who else wanted,
+        ).fetchall()
+        for group_id, group_text, group_speaker, first_date in candidates:
+            if speaker_id != group_speaker and len(words) < MIN_FUZZY_WORDS:
+                continue
+            score = similarity(words, words_of(group_text))
+            if score >= MIN_SIMILARITY and (best is None or score > best[0]):
+                best = (score, group_id, first_date)
+        if best is not None:
+            break
     if best is None:
         group_id = conn.execute(
             "INSERT INTO quote_groups (text, speaker_id, first_date) VALUES (?, ?, ?)",
@@ -70,6 +81,7 @@ def assign_group(conn: sqlite3.Connection, text: str, speaker_id: int | None, da
                 (speaker_id, group_id),
             )
     conn.executemany(
-        "INSERT OR IGNORE INTO quote_keys (key, group_id) VALUES (?, ?)", [(k, group_id) for k in keys]
+        "INSERT OR IGNORE INTO quote_keys (key, speaker, group_id) VALUES (?, ?, ?)",
+        [(k, speaker, group_id) for k in keys],
     )
     return group_id

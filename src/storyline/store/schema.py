@@ -195,6 +195,21 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX relations_tail ON relations (tail_id);
     CREATE INDEX relations_article ON relations (article_id);
     """,
+    # 2: quote keys carry the group's speaker (0: none), so that a lookup seeks (key, speaker) in
+    #    the index instead of scanning every group that shares a common opening.
+    """
+    CREATE TABLE quote_keys_by_speaker (
+        key TEXT NOT NULL,
+        speaker INTEGER NOT NULL,
+        group_id INTEGER NOT NULL REFERENCES quote_groups (id),
+        PRIMARY KEY (key, speaker, group_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO quote_keys_by_speaker (key, speaker, group_id)
+        SELECT k.key, coalesce(g.speaker_id, 0), k.group_id FROM quote_keys k
+        JOIN quote_groups g ON g.id = k.group_id;
+    DROP TABLE quote_keys;
+    ALTER TABLE quote_keys_by_speaker RENAME TO quote_keys;
+    """,
 )
 
 VERSION = len(MIGRATIONS)
