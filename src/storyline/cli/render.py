@@ -55,6 +55,11 @@ def quotes(result: QuoteQuery, shown: int = 1) -> str:
         out += [" " * DATE_WIDTH + line for line in textwrap.wrap(f"“{q.text}”", WIDTH - DATE_WIDTH)]
         out += _evidence_lines(q.reports, shown, " " * DATE_WIDTH, q.reports_total)
     out.append(f"{len(result.quotes)} quotes")
+    if result.truncated:
+        out.append(
+            f"(the words match {result.matches:,} quotes: only the latest stored matches were ordered; "
+            "narrow with more words, --speaker, --about, --since or --until)"
+        )
     return "\n".join(out)
 
 

@@ -40,6 +40,8 @@ class QuoteQuery(Result):
     speaker: EntityRef | None
     about: EntityRef | None
     quotes: list[QuoteResult]
+    matches: int | None = None  # quotes the search words match, when there is a search
+    truncated: bool = False  # the search matched more than BROAD: only the latest WINDOW were ordered
 
 
 def _day(value: str | date | None, what: str) -> str | None:
@@ -49,6 +51,27 @@ def _day(value: str | date | None, what: str) -> str | None:
         return date.fromisoformat(value).isoformat()
     except ValueError:
         raise QueryError(f"{what}: not a date (YYYY-MM-DD): {value!r}") from None
+
+
+BROAD = 5_000  # a search matching more quotes than this (alone) orders only the latest WINDOW
+WINDOW = 2_000
+
+
+def _page_of_groups(
+    conn: sqlite3.Connection, filters: str, params: list, limit: int | None, offset: int
+) -> list[int]:
+    """The groups on the asked page, oldest first (a group's first date is its earliest quote's)."""
+    sql = (
+        f"SELECT q.group_id FROM quotes q JOIN quote_groups g ON g.id = q.group_id{filters} "
+        "ORDER BY q.date_start, q.group_id"
+    )
+    seen: dict[int, None] = {}
+    wanted = None if limit is None else offset + limit
+    for (group,) in conn.execute(sql, params):
+        seen.setdefault(group)
+        if wanted is not None and len(seen) >= wanted:
+            break
+    return list(seen)[offset:]
 
 
 def quotes(
@@ -64,7 +87,9 @@ def quotes(
     reports: int | None = None,
 ) -> QuoteQuery:
     """Quote groups matching every filter given, oldest first: at most `limit` (None: all), after
-    skipping `offset`. Speaker and subject are names (or entity ids). With `reports`, each quote
+    skipping `offset`. Search words that match more than BROAD quotes (with no speaker or subject to
+    narrow them) order only the WINDOW most recently stored matches: `truncated` says so. Speaker
+    and subject are names (or entity ids). With `reports`, each quote
     keeps only its first few reports (reports_total still counts them all)."""
     where, params = [], []
     who = resolve(conn, speaker)[0] if speaker not in (None, "") else None
@@ -75,23 +100,43 @@ def quotes(
     if subject is not None:
         where.append("q.id IN (SELECT quote_id FROM quote_about WHERE entity_id = ?)")
         params.append(subject.id)
-    if search:
-        where.append("q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
-        params.append(fts_query(search))
+    fts = fts_query(search) if search else None
+    matches, truncated = None, False
+    if fts:
+        (matches,) = conn.execute(
+            "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH ?", [fts]
+        ).fetchone()
+        if who is not None or subject is not None:  # the other filter drives; probe the index per quote
+            where.append("EXISTS (SELECT 1 FROM quotes_fts WHERE quotes_fts MATCH ? AND rowid = q.id)")
+        elif matches > BROAD:  # common words: order only the latest matches, and say so
+            truncated = True
+            where.append(
+                "q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ? "
+                f"ORDER BY rowid DESC LIMIT {WINDOW})"
+            )
+        else:
+            where.append("q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
+        params.append(fts)
     if (first := _day(since, "--since")) is not None:
         where.append("g.first_date >= ?")
         params.append(first)
     if (last := _day(until, "--until")) is not None:
         where.append("g.first_date <= ?")
         params.append(last)
+    filters = (" WHERE " + " AND ".join(where)) if where else ""
+    chosen = _page_of_groups(conn, filters, params, limit, offset)
+    if not chosen:
+        return QuoteQuery(who, subject, [], matches, truncated)
+    marks = ",".join("?" * len(chosen))
     sql = (
         "SELECT q.group_id, g.text, g.first_date, q.article_id, q.speaker_id, q.speaker_name, q.cue, "
-        "q.channel, "
-        "q.kind, q.time_value, q.time_mod, q.date_start, q.evidence_start, q.evidence_end FROM quotes q "
-        "JOIN quote_groups g ON g.id = q.group_id"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY g.first_date IS NULL, g.first_date, q.group_id, q.date_start"
+        "q.channel, q.kind, q.time_value, q.time_mod, q.date_start, q.evidence_start, q.evidence_end "
+        "FROM quotes q JOIN quote_groups g ON g.id = q.group_id"
+        + (filters + " AND " if filters else " WHERE ")
+        + f"q.group_id IN ({marks}) ORDER BY g.first_date IS NULL, g.first_date, q.group_id, q.date_start"
     )
+    params = [*params, *chosen]
+    offset, limit = 0, None  # the page is already chosen
     evidence = EvidenceMaker(conn, cap=reports)
     groups: dict[int, QuoteResult] = {}
     names: dict[int, str] = {}
@@ -125,4 +170,4 @@ def quotes(
         result.reports_total += 1
         if evidence.cap is None or len(result.reports) < evidence.cap:
             result.reports.append(evidence(article_id, s0, s1))
-    return QuoteQuery(who, subject, list(groups.values()))
+    return QuoteQuery(who, subject, list(groups.values()), matches, truncated)
