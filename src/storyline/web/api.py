@@ -12,6 +12,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi.responses import JSONResponse
 
 from storyline import query
 from storyline.query.common import Result
@@ -72,6 +73,8 @@ class QuotePage(Result):
     limit: int
     offset: int
     quotes: list[query.QuoteResult]
+    matches: int | None = None  # quotes the search words match
+    truncated: bool = False  # very common words: only the latest 2,000 matches were ordered
 
 
 @dataclass
@@ -87,6 +90,12 @@ class IngestResult(Result):
     added: int
     duplicates: int
     failed: list[str]
+
+
+def _json(result: Result) -> JSONResponse:
+    """The result as JSON, sent as is: the response_model documents it; validating it again on the
+    way out doubled the time of a large timeline."""
+    return JSONResponse(result.to_dict())
 
 
 def _ask(call, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
@@ -113,13 +122,13 @@ def entities(
 ) -> EntityPage:
     kind = None if type == "all" else type
     items = query.people(conn, search=search, type_=kind, limit=limit, offset=offset)
-    return EntityPage(query.count_people(conn, search=search, type_=kind), limit, offset, items)
+    return _json(EntityPage(query.count_people(conn, search=search, type_=kind), limit, offset, items))
 
 
 @router.get("/entities/{entity_id}", response_model=EntityDetail, responses=ERRORS, summary="one entity")
 def entity(conn: Conn, entity_id: EntityId) -> EntityDetail:
     ref = _ask(query.resolve, conn, entity_id)[0]
-    return EntityDetail(query.person(conn, ref.id), query.articles_of(conn, ref.id, limit=50))
+    return _json(EntityDetail(query.person(conn, ref.id), query.articles_of(conn, ref.id, limit=50)))
 
 
 @router.get(
@@ -129,18 +138,22 @@ def entity(conn: Conn, entity_id: EntityId) -> EntityDetail:
     summary="an entity's timeline",
 )
 def timeline(
-    conn: Conn, entity_id: EntityId, limit: Annotated[int, Query(ge=1, le=2000)] = 500, offset: Offset = 0
+    conn: Conn,
+    entity_id: EntityId,
+    limit: Annotated[int, Query(ge=1, le=2000)] = 500,
+    offset: Offset = 0,
+    evidence: Annotated[int, Query(ge=1, le=100, description="reports kept per line")] = 5,
 ):
-    result = _ask(query.timeline, conn, entity_id)
+    result = _ask(query.timeline, conn, entity_id, evidence=evidence)
     entries = result.entries
-    return TimelinePage(result.entity, len(entries), limit, offset, entries[offset : offset + limit])
+    return _json(TimelinePage(result.entity, len(entries), limit, offset, entries[offset : offset + limit]))
 
 
 @router.get("/entities/{entity_id}/relations", response_model=RelationPage, responses=ERRORS)
 def relations(conn: Conn, entity_id: EntityId, limit: Limit = 100, offset: Offset = 0) -> RelationPage:
     found = _ask(query.relations, conn, entity_id)
     items = found.relations
-    return RelationPage(found.entity, len(items), limit, offset, items[offset : offset + limit])
+    return _json(RelationPage(found.entity, len(items), limit, offset, items[offset : offset + limit]))
 
 
 @router.get("/entities/{entity_id}/contradictions", response_model=ContradictionPage, responses=ERRORS)
@@ -149,7 +162,7 @@ def contradictions(
 ) -> ContradictionPage:
     found = _ask(query.contradictions, conn, entity_id)
     items = found.pairs
-    return ContradictionPage(found.entity, len(items), limit, offset, items[offset : offset + limit])
+    return _json(ContradictionPage(found.entity, len(items), limit, offset, items[offset : offset + limit]))
 
 
 @router.get("/quotes", response_model=QuotePage, responses=ERRORS, summary="quotes, filtered")
@@ -176,14 +189,15 @@ def quotes(
         until=until,
         limit=limit,
         offset=offset,
+        reports=reports,
     )
-    return QuotePage(limit, offset, found.quotes)
+    return _json(QuotePage(limit, offset, found.quotes, found.matches, found.truncated))
 
 
 @router.get("/articles", response_model=ArticlePage, summary="stored articles, newest first")
 def articles(conn: Conn, limit: Limit = 20, offset: Offset = 0) -> ArticlePage:
     total, items = query.articles(conn, limit=limit, offset=offset)
-    return ArticlePage(total, limit, offset, items)
+    return _json(ArticlePage(total, limit, offset, items))
 
 
 @router.get(
@@ -195,7 +209,7 @@ def articles(conn: Conn, limit: Limit = 20, offset: Offset = 0) -> ArticlePage:
 def article(
     conn: Conn, article_id: Annotated[str, Path(pattern="^[0-9a-f]{64}$", description="sha256 of the text")]
 ) -> query.ArticleView:
-    return _ask(query.article, conn, article_id)
+    return _json(_ask(query.article, conn, article_id))
 
 
 @router.post(
