@@ -368,3 +368,18 @@ def test_demo_prints_a_dated_timeline(capsys: pytest.CaptureFixture[str]) -> Non
     dated = [e["date_start"] for e in result["entries"] if e["date_start"]]
     assert len(dated) > 20 and dated == sorted(dated)
     assert {"resignation", "lawsuit", "verdict"} <= {e["type"] for e in result["entries"]}
+
+
+def test_every_query_command_prints_json(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (
+        ["people", "--limit", "3"],
+        ["relations", "Russell Simmons"],
+        ["contradictions", "Russell Simmons"],
+        ["timeline", "Russell Simmons", "--evidence", "0"],
+        ["stats"],
+    ):
+        assert main([*argv, "--json", "--db", str(db)]) == 0, argv
+        data = json.loads(capsys.readouterr().out)
+        assert data, argv
+    people = main(["people", "--limit", "2", "--json", "--db", str(db)])
+    assert people == 0 and len(json.loads(capsys.readouterr().out)) == 2

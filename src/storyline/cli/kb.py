@@ -153,20 +153,12 @@ def _query(args: argparse.Namespace, ask: Callable, show: Callable[[object], str
         print(f"storyline: error: {e}", file=sys.stderr)
         return EXIT_FAILED
     if args.json:
-        _print_json(
-            result
-            if isinstance(result, dict | list) and not hasattr(result, "to_dict")
-            else _jsonable(result)
-        )
+        from storyline.query.common import plain
+
+        _print_json(plain(result))
     else:
         print(show(result))
     return EXIT_OK
-
-
-def _jsonable(result: object) -> object:
-    if isinstance(result, list):
-        return [r.to_dict() for r in result]
-    return result.to_dict()  # type: ignore[attr-defined]
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:

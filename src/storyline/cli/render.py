@@ -33,8 +33,9 @@ def _entry(entry: TimelineEntry, shown: int) -> list[str]:
 
 def timeline(result: Timeline, shown: int = 1) -> str:
     e = result.entity
+    noun = "article" if e.articles == 1 else "articles"
     out = [
-        f"Timeline of {e.name} ({e.type}, {e.articles} articles"
+        f"Timeline of {e.name} ({e.type}, {e.articles} {noun}"
         + (f"; also: {', '.join(e.aliases[:6])})" if e.aliases else ")")
     ]
     if result.also_matched:
