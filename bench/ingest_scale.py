@@ -74,7 +74,7 @@ def fresh_store(db: Path, base: Path | None) -> None:
 
 
 def throughput(
-    corpus: list[Path], sample: int, rounds: int, work: Path, base: Path | None = None, skip: int = 0
+    corpus: list[Path], sample: int, rounds: int, work: Path, base: Path | None = None
 ) -> list[Article]:
     where = f"a copy of {base}" if base else "an empty store"
     print(
@@ -83,7 +83,7 @@ def throughput(
     extract_rates, ingest_rates, kept = [], [], []
     warm = list(extract_many(articles(corpus, 32)))  # load the model once, outside the timing
     assert warm
-    chosen = list(articles(corpus, skip + sample))[skip:]  # with a base store: articles it lacks
+    chosen = list(articles(corpus, sample))
     for r in range(rounds):
         started = time.perf_counter()
         kept = []

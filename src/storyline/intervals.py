@@ -1,5 +1,5 @@
-"""The calendar interval a TIMEX3 value covers: what lets a timeline sort "1998", "2017-11" and
-"2018-01-25" on one axis and draw the fuzzy ones as ranges.
+"""The calendar interval a TIMEX3 value covers, and its granularity: what lets a timeline sort
+"1998", "2017-11" and "2018-01-25" on one axis and draw the fuzzy ones as ranges.
 """
 
 from __future__ import annotations
@@ -51,3 +51,30 @@ def interval(value: str | None) -> tuple[date, date] | None:
     except ValueError:  # an impossible date ("2017-02-30", week 54) is not a place on the axis
         return None
     return None
+
+
+def granularity(value: str) -> str:
+    """The precision of a TIMEX3 value: what a timeline needs to sort and draw it."""
+    if value.endswith("_REF"):
+        return "ref"
+    if value.startswith("P"):
+        return "duration"
+    if "T" in value:
+        return "time"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return "day"
+    if "-W" in value:
+        return "week"
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return "month"
+    if "-Q" in value or "-H" in value:
+        return "quarter"
+    if re.fullmatch(r"\d{4}-(SP|SU|FA|WI)", value):
+        return "season"
+    if re.fullmatch(r"\d{4}", value) or value.startswith("FY"):
+        return "year"
+    if re.fullmatch(r"\d{3}X?", value):
+        return "decade"
+    if re.fullmatch(r"\d{2}", value):
+        return "century"
+    return "other"

@@ -18,6 +18,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Token
 
+from storyline.intervals import granularity  # noqa: F401 - used here and re-exported
 from storyline.model import Timex
 
 # ---------------------------------------------------------------- the word tables
@@ -66,33 +67,6 @@ def _week(d: date) -> str:
 def _add_months(y: int, m: int, n: int) -> tuple[int, int]:
     k = y * 12 + (m - 1) + n
     return k // 12, k % 12 + 1
-
-
-def granularity(value: str) -> str:
-    """The precision of a TIMEX3 value: what a timeline needs to sort and draw it."""
-    if value.endswith("_REF"):
-        return "ref"
-    if value.startswith("P"):
-        return "duration"
-    if "T" in value:
-        return "time"
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return "day"
-    if "-W" in value:
-        return "week"
-    if re.fullmatch(r"\d{4}-\d{2}", value):
-        return "month"
-    if "-Q" in value or "-H" in value:
-        return "quarter"
-    if re.fullmatch(r"\d{4}-(SP|SU|FA|WI)", value):
-        return "season"
-    if re.fullmatch(r"\d{4}", value) or value.startswith("FY"):
-        return "year"
-    if re.fullmatch(r"\d{3}X?", value):
-        return "decade"
-    if re.fullmatch(r"\d{2}", value):
-        return "century"
-    return "other"
 
 
 # ---------------------------------------------------------------- context: tense and discourse

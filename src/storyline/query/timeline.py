@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 
-from storyline.intervals import interval
+from storyline.intervals import granularity, interval
 from storyline.query.common import EntityRef, Evidence, EvidenceMaker, Result, date_label, names_of, resolve
 
 _MOD_RANK = {"BEFORE": 0, "ON_OR_BEFORE": 0, None: 1, "AFTER": 2}
@@ -35,6 +35,7 @@ class TimelineEntry(Result):
     modality: str = "asserted"
     evidence: list[Evidence] = field(default_factory=list)
     evidence_total: int = 0  # reports of this fact; `evidence` may hold only the first few
+    mod: str | None = None  # BEFORE / AFTER / ON_OR_BEFORE: the date is a bound, not the time itself
 
     def cite(self, make: EvidenceMaker, article_id: str, start: int, end: int) -> None:
         self.evidence_total += 1
@@ -42,12 +43,10 @@ class TimelineEntry(Result):
             self.evidence.append(make(article_id, start, end))
 
     def sort_key(self) -> tuple:
-        mod = self.date.split(" ")[0].upper() if self.date.startswith(("before", "by", "after")) else None
-        mod = "ON_OR_BEFORE" if mod == "BY" else mod
         return (
             self.date_start is None,
             self.date_start or "",
-            _MOD_RANK.get(mod, 1),
+            _MOD_RANK.get(self.mod, 1),
             "" if self.date_end is None else _invert(self.date_end),
             self.evidence[0].published or "" if self.evidence else "",
         )
@@ -118,6 +117,7 @@ def events_of(conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker)
                 _event_summary(type_, trigger, modality, parts, names, json.loads(args)),
                 [{"id": who, "name": names.get(who, "?"), "role": role} for role, who in parts],
                 modality,
+                mod=mod,
             )
         entry.cite(evidence, article_id, s0, s1)
     return list(grouped.values())
@@ -188,9 +188,11 @@ def _quotes(conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker) -
                 last,
                 f"{who} {how}: “{text}”" if how else f"{who}: “{text}”",
                 [{"id": speaker, "name": who, "role": "speaker"}],
+                mod=mod,
             )
         elif first and (entry.date_start is None or first < entry.date_start):  # the earliest report wins
             entry.date, entry.value, entry.granularity = date_label(value, mod, first), value, gran
+            entry.mod = mod
             entry.date_start, entry.date_end = first, last
         entry.cite(evidence, article_id, s0, s1)
     return list(grouped.values())
@@ -223,7 +225,7 @@ def _relations(conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker
                     type_,
                     date_label(value, None, days[0].isoformat() if days else None),
                     value,
-                    _granularity(value),
+                    (granularity(value) if value else None),
                     days[0].isoformat() if days else None,
                     days[1].isoformat() if days else None,
                     f"{relation}: {change}" if change else relation,
@@ -232,26 +234,6 @@ def _relations(conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker
             if s0 is not None:
                 entry.cite(evidence, article_id, s0, s1)
     return list(grouped.values())
-
-
-def _granularity(value: str | None) -> str | None:
-    if not value:
-        return None
-    days = interval(value)
-    if days is None:
-        return None
-    span = (days[1] - days[0]).days
-    return (
-        "day"
-        if span == 0
-        else "week"
-        if span < 7
-        else "month"
-        if span < 32
-        else "year"
-        if span < 367
-        else "decade"
-    )
 
 
 def _references(
@@ -274,7 +256,7 @@ def _references(
         days = interval(value)
         if (
             days is None
-            or _granularity(value) not in _REFERENCE_GRANULARITIES | {"week"}
+            or (granularity(value) if value else None) not in _REFERENCE_GRANULARITIES | {"week"}
             or (value, article_id) in known
         ):
             continue
@@ -289,7 +271,7 @@ def _references(
             "reference",
             value,
             value,
-            _granularity(value),
+            (granularity(value) if value else None),
             days[0].isoformat(),
             days[1].isoformat(),
             f"mentioned “{quote[local0:local1].strip()}”",
