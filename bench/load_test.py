@@ -9,7 +9,9 @@ over two requests, a random person's page and that person's timeline API:
     GET /people/{id}
     GET /api/entities/{id}/timeline
 
-Each client waits a random 0 to 2x --think seconds between its requests. The figure that counts
+Each client waits a random 0 to 2x --think seconds before its first request (a ramp-up: 50
+clients firing at the same instant measure a burst that real users do not make) and between its
+requests. The figure that counts
 is latency (p50, p95, p99, max) per request kind, with the error count; throughput is reported
 next to it. The first --warmup requests (the server opening its connections and compiling its
 templates) are not counted. People are drawn from the 500 most reported (heavy pages) and from all the rest.
@@ -73,6 +75,7 @@ async def client(
     base: str, ids: list[int], rng: random.Random, budget: dict, think: float, results: dict, stop_at: float
 ) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        await asyncio.sleep(rng.uniform(0, 2 * think))  # users arrive spread out, not all at one instant
         while budget["left"] > 0 and time.monotonic() < stop_at:
             person = rng.choice(ids)
             pages = (
@@ -118,6 +121,7 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=0.5, help="mean seconds between a client's requests")
     parser.add_argument("--ingest-corpus", type=Path, help="a folder of JSON Lines to ingest meanwhile")
     parser.add_argument("--server-workers", type=int, default=1, help="storyline serve --workers")
+    parser.add_argument("--server-threads", type=int, default=2, help="storyline serve --threads")
     parser.add_argument("--warmup", type=int, default=200, help="requests made (and not counted) first")
     args = parser.parse_args()
 
@@ -125,7 +129,7 @@ def main() -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     server = subprocess.Popen(
         [STORYLINE, "serve", "--db", str(args.db), "--port", str(port), "--rate-limit", "0"]
-        + ["--workers", str(args.server_workers)],
+        + ["--workers", str(args.server_workers), "--threads", str(args.server_threads)],
         stderr=subprocess.DEVNULL,
         env=env,
     )
@@ -147,7 +151,8 @@ def main() -> None:
         )
         time.sleep(8)  # let it load the model and start writing
     print(
-        f"store {args.db} ({before:,} articles); server processes {args.server_workers}; "
+        f"store {args.db} ({before:,} articles); server processes {args.server_workers} "
+        f"x {args.server_threads} threads; "
         f"{args.clients} clients, think {args.think} s, "
         f"at most {args.requests:,} requests or {args.seconds:.0f} s; ingest meanwhile: {bool(ingest)}"
     )

@@ -231,11 +231,34 @@ def test_timeline_is_in_date_order_with_evidence(conn: sqlite3.Connection) -> No
     assert {"event", "quote", "relation", "reference"} <= kinds
 
 
+def test_a_timeline_page_is_a_slice_of_the_whole(conn: sqlite3.Connection) -> None:
+    whole = query.timeline(conn, "Russell Simmons")
+    page = query.timeline(conn, "Russell Simmons", limit=4, offset=3, evidence=1)
+    assert whole.total == page.total == len(whole.entries) > 7
+    assert [e.summary for e in page.entries] == [e.summary for e in whole.entries[3:7]]
+    for short, full in zip(page.entries, whole.entries[3:7], strict=True):
+        assert short.evidence == full.evidence[:1]
+        assert short.evidence_total == full.evidence_total == len(full.evidence)
+
+
+def test_results_encode_to_json_as_their_dicts(conn: sqlite3.Connection) -> None:
+    for result in (
+        query.timeline(conn, "Russell Simmons", evidence=2),
+        query.relations(conn, "Kimora Lee Simmons"),
+        query.contradictions(conn, "Russell Simmons"),
+    ):
+        assert json.loads(result.to_json()) == result.to_dict()
+    assert "reports" not in query.timeline(conn, "Russell Simmons").to_dict()["entries"][0]
+
+
 def test_relations_of_a_person(conn: sqlite3.Connection) -> None:
     found = query.relations(conn, "Kimora Lee Simmons").relations
     spouse = next(r for r in found if r.type == "spouse")
     assert {spouse.head, spouse.tail} == {"Kimora Lee Simmons", "Russell Simmons"}
     assert (spouse.start, spouse.end) == ("1998", "2009")
+    assert spouse.evidence_total == len(spouse.evidence) >= 1
+    capped = query.relations(conn, "Kimora Lee Simmons", evidence=1).relations
+    assert [len(r.evidence) for r in capped] == [min(1, r.evidence_total) for r in found]
 
 
 def test_contradictions_pair_an_accusation_with_its_denial(conn: sqlite3.Connection) -> None:

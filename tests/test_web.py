@@ -215,3 +215,21 @@ def test_rate_limit(db: Path) -> None:
     limited = TestClient(create_app(db, rate=1, burst=3))
     codes = [limited.get("/api/stats").status_code for _ in range(6)]
     assert codes[:3] == [200, 200, 200] and 429 in codes[3:]
+
+
+def test_concurrent_requests_share_a_few_connections(db: Path) -> None:
+    """50 requests at once are all answered, through no more read connections than `threads`."""
+    import asyncio
+
+    import httpx2
+
+    app = create_app(db, rate=0, threads=2)
+
+    async def burst() -> list[int]:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://test") as http:
+            answers = await asyncio.gather(*(http.get("/api/entities?limit=5") for _ in range(50)))
+        return [a.status_code for a in answers]
+
+    assert asyncio.run(burst()) == [200] * 50
+    assert app.state.storyline._pool.qsize() <= 2

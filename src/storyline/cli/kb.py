@@ -204,7 +204,11 @@ def cmd_people(args: argparse.Namespace) -> int:
 def cmd_relations(args: argparse.Namespace) -> int:
     from storyline.query import relations
 
-    return _query(args, lambda conn: relations(conn, args.name), lambda r: render.relations(r, args.evidence))  # type: ignore[arg-type]
+    return _query(
+        args,
+        lambda conn: relations(conn, args.name, evidence=args.evidence or None),
+        lambda r: render.relations(r, args.evidence),
+    )  # type: ignore[arg-type]
 
 
 def cmd_contradictions(args: argparse.Namespace) -> int:

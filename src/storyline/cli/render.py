@@ -77,7 +77,7 @@ def relations(result: Relations, shown: int = 1) -> str:
     for r in result.relations:
         years = f" ({r.start or '?'}–{r.end or ''})" if r.start or r.end else ""
         out.append(f"  {r.head} {r.type.replace('_', ' ')} of {r.tail}{years}")
-        out += _evidence_lines(r.evidence, shown, "    ")
+        out += _evidence_lines(r.evidence, shown, "    ", r.evidence_total)
     if not result.relations:
         out.append("  none found")
     return "\n".join(out)

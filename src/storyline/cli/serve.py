@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+THREADS = 2  # as storyline.web.app.THREADS (not imported here: the CLI starts without the web stack)
+
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from storyline.store import Store, StoreError, default_path
@@ -33,6 +35,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         token=token,
         max_upload=args.max_upload,
         rate=args.rate_limit,
+        threads=args.threads,
     )
     if args.allow_ingest:
         shown = "from $STORYLINE_TOKEN / --token" if given else app.state.storyline.ingest_token
@@ -54,6 +57,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         STORYLINE_TOKEN=app.state.storyline.ingest_token or "",
         STORYLINE_MAX_UPLOAD=str(args.max_upload),
         STORYLINE_RATE_LIMIT=str(args.rate_limit),
+        STORYLINE_THREADS=str(args.threads),
     )
     uvicorn.run("storyline.web.app:app_from_env", factory=True, workers=args.workers, **options)
     return 0
@@ -85,6 +89,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="requests per second per client (0: no limit)",
     )
     p.add_argument("--workers", type=int, default=1, metavar="N", help="server processes (default 1)")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=THREADS,
+        metavar="N",
+        help=f"requests answered at once per process (default {THREADS}; more only adds GIL contention)",
+    )
     p.add_argument(
         "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
     )

@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from storyline.query.common import EntityRef, EvidenceMaker, Result, resolve
-from storyline.query.timeline import TimelineEntry, events_of
+from storyline.query.timeline import TimelineEntry, events_of, in_order, with_evidence
 
 CLAIMS = frozenset({"accusation", "lawsuit", "charge"})
 # response type -> (who responds: the claim's "target" or "other", what the pair is called)
@@ -71,8 +71,7 @@ def _pick_claims(response: TimelineEntry, claims: list[TimelineEntry]) -> list[T
 def contradictions(conn: sqlite3.Connection, name: str) -> Contradictions:
     """Every opposed pair that involves the entity, as claimant, target or respondent."""
     entity, _ = resolve(conn, name)
-    evidence = EvidenceMaker(conn)
-    own = events_of(conn, entity.id, evidence)
+    own = events_of(conn, entity.id)
     # whose claims to look at: the entity's own, and those of everyone the entity accuses or defends
     targets = {entity.id}
     for e in own:
@@ -81,7 +80,7 @@ def contradictions(conn: sqlite3.Connection, name: str) -> Contradictions:
     pairs: list[Contradiction] = []
     seen: set[tuple[int, int]] = set()
     for target in sorted(targets):
-        entries = own if target == entity.id else events_of(conn, target, evidence)
+        entries = own if target == entity.id else events_of(conn, target)
         asserted = [e for e in entries if e.modality == "asserted"]
         claims = [e for e in asserted if e.type in CLAIMS and target in _ids(e, {"agent"}, exclude=True)]
         for response in asserted:
@@ -100,7 +99,10 @@ def contradictions(conn: sqlite3.Connection, name: str) -> Contradictions:
                 seen.add((id(claim), id(response)))
                 pairs.append(Contradiction(kind, claim, response))
         pairs += _opposite_modality(entries, entity.id) if target == entity.id else []
+    shown = [e for p in pairs for e in (p.affirmed, p.denied)]
+    in_order(conn, shown)  # reads the dates the pairs sort by
     pairs.sort(key=lambda p: p.denied.sort_key())
+    with_evidence(shown, EvidenceMaker(conn))
     return Contradictions(entity, pairs)
 
 

@@ -94,6 +94,7 @@ class RelationResult(Result):
     start: str | None
     end: str | None
     evidence: list[Evidence] = field(default_factory=list)
+    evidence_total: int = 0  # reports of this relation; `evidence` may show only the first few
 
 
 @dataclass
@@ -102,8 +103,9 @@ class Relations(Result):
     relations: list[RelationResult]
 
 
-def relations(conn: sqlite3.Connection, name: str) -> Relations:
-    """Every relation the entity is part of, the same relation from several articles merged."""
+def relations(conn: sqlite3.Connection, name: str | int, *, evidence: int | None = None) -> Relations:
+    """Every relation the entity is part of, the same relation from several articles merged; with
+    `evidence`, each shows only its first few reports (evidence_total counts them all)."""
     entity, _ = resolve(conn, name)
     rows = conn.execute(
         "SELECT article_id, type, head_id, tail_id, start_value, end_value, evidence_start, evidence_end "
@@ -111,7 +113,7 @@ def relations(conn: sqlite3.Connection, name: str) -> Relations:
         (entity.id, entity.id),
     ).fetchall()
     names = names_of(conn, [r[2] for r in rows] + [r[3] for r in rows])
-    evidence = EvidenceMaker(conn)
+    make = EvidenceMaker(conn, cap=evidence)
     merged: dict[tuple, RelationResult] = {}
     for article_id, type_, head, tail, start, end, s0, s1 in rows:
         key = (type_, head, tail)
@@ -121,5 +123,8 @@ def relations(conn: sqlite3.Connection, name: str) -> Relations:
         result.start = result.start or start
         result.end = result.end or end
         if s0 is not None:
-            result.evidence.append(evidence(article_id, s0, s1))
+            result.evidence_total += 1
+            make.keep(key, article_id, s0, s1)
+    for key, evidence in make.kept().items():
+        merged[key].evidence = evidence  # type: ignore[index]
     return Relations(entity, list(merged.values()))

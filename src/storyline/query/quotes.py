@@ -168,6 +168,7 @@ def quotes(
                 first_date,
             )
         result.reports_total += 1
-        if evidence.cap is None or len(result.reports) < evidence.cap:
-            result.reports.append(evidence(article_id, s0, s1))
+        evidence.keep(group, article_id, s0, s1)
+    for group, reports in evidence.kept().items():
+        groups[group].reports = reports  # type: ignore[index]
     return QuoteQuery(who, subject, list(groups.values()), matches, truncated)

@@ -4,6 +4,9 @@ changes, and past dates they refer to ("our night together in 1991"), ordered by
 Fuzzy dates sort by the first day they cover, the coarser first ("2017-11" before "2017-11-20");
 a bound ("before 2018-01-25", "by 2018-01-26") sorts just before that day; undated lines come last.
 The same fact reported by several articles is one line with every article as evidence.
+
+Lines are built from the reports' offsets alone; the evidence sentences are read only for the lines
+a caller asks for (a page of a long timeline), because reading them dominated the cost of a query.
 """
 
 from __future__ import annotations
@@ -37,10 +40,15 @@ class TimelineEntry(Result):
     evidence_total: int = 0  # reports of this fact; `evidence` may hold only the first few
     mod: str | None = None  # BEFORE / AFTER / ON_OR_BEFORE: the date is a bound, not the time itself
 
-    def cite(self, make: EvidenceMaker, article_id: str, start: int, end: int) -> None:
+    def __post_init__(self) -> None:
+        # every report as (article id, start, end), not part of the JSON: `evidence` shows them
+        self.reports: list[tuple[str, int, int]] = []
+        self.first_published: str | None = None
+
+    def cite(self, article_id: str, start: int, end: int) -> None:
+        """Count one more report of this fact; its sentence is read later, if it is shown."""
+        self.reports.append((article_id, start, end))
         self.evidence_total += 1
-        if make.cap is None or len(self.evidence) < make.cap:
-            self.evidence.append(make(article_id, start, end))
 
     def sort_key(self) -> tuple:
         return (
@@ -48,7 +56,7 @@ class TimelineEntry(Result):
             self.date_start or "",
             _MOD_RANK.get(self.mod, 1),
             "" if self.date_end is None else _invert(self.date_end),
-            self.evidence[0].published or "" if self.evidence else "",
+            self.first_published or "",
         )
 
 
@@ -57,32 +65,64 @@ class Timeline(Result):
     entity: EntityRef
     also_matched: list[EntityRef]
     entries: list[TimelineEntry]
+    total: int = 0  # lines in the whole timeline; `entries` may be one page of them
+
+
+def in_order(conn: sqlite3.Connection, entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """Sort lines by date; lines of the same date by when their first report was published
+    (read here for all lines in one query: joining every report to its article cost more)."""
+    firsts = list({e.reports[0][0] for e in entries if e.reports})
+    published: dict[str, str | None] = {}
+    for at in range(0, len(firsts), EvidenceMaker.BATCH):
+        batch = firsts[at : at + EvidenceMaker.BATCH]
+        marks = ",".join("?" * len(batch))
+        published.update(conn.execute(f"SELECT id, published FROM articles WHERE id IN ({marks})", batch))
+    for entry in entries:
+        entry.first_published = published.get(entry.reports[0][0]) if entry.reports else None
+    entries.sort(key=TimelineEntry.sort_key)
+    return entries
+
+
+def with_evidence(entries: list[TimelineEntry], make: EvidenceMaker) -> list[TimelineEntry]:
+    """Read the evidence sentences of these lines (their first `make.cap` reports, or all)."""
+    todo = [e for e in {id(e): e for e in entries}.values() if not e.evidence]  # one may come twice
+    shown = [e.reports if make.cap is None else e.reports[: make.cap] for e in todo]
+    built = iter(make.many([report for reports in shown for report in reports]))
+    for entry, reports in zip(todo, shown, strict=True):
+        entry.evidence = [next(built) for _ in reports]
+    return entries
+
+
+_INVERTED_DIGITS = str.maketrans("0123456789", "9876543210")
 
 
 def _invert(day: str) -> str:
     """A string that sorts the later day first (coarser intervals before the finer ones inside)."""
-    return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in day)
+    return day.translate(_INVERTED_DIGITS)
 
 
 def timeline(
-    conn: sqlite3.Connection, name: str | int, *, limit: int | None = None, evidence: int | None = None
+    conn: sqlite3.Connection,
+    name: str | int,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    evidence: int | None = None,
 ) -> Timeline:
-    """The timeline of the entity `name` means (see query.common.resolve); with `evidence`, each
-    line keeps only its first few reports (evidence_total still counts them all)."""
+    """The timeline of the entity `name` means (see query.common.resolve): its lines from `offset`,
+    at most `limit` of them; with `evidence`, each line shows only its first few reports
+    (evidence_total still counts them all)."""
     entity, others = resolve(conn, name)
-    evidence_of = EvidenceMaker(conn, cap=evidence)
-    entries = [
-        *events_of(conn, entity.id, evidence_of),
-        *_quotes(conn, entity.id, evidence_of),
-        *_relations(conn, entity.id, evidence_of),
-    ]
-    entries += _references(conn, entity.id, evidence_of, entries)
-    entries.sort(key=TimelineEntry.sort_key)
-    return Timeline(entity, others, entries[:limit] if limit else entries)
+    entries = [*events_of(conn, entity.id), *_quotes(conn, entity.id), *_relations(conn, entity.id)]
+    entries += _references(conn, entity.id, entries)
+    in_order(conn, entries)
+    page = entries[offset : offset + limit] if limit else entries[offset:]
+    return Timeline(entity, others, with_evidence(page, EvidenceMaker(conn, cap=evidence)), len(entries))
 
 
-def events_of(conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker) -> list[TimelineEntry]:
-    """The events the entity takes part in, one entry per distinct fact with all its reports."""
+def events_of(conn: sqlite3.Connection, entity_id: int) -> list[TimelineEntry]:
+    """The events the entity takes part in, one entry per distinct fact with all its reports
+    (their evidence not yet read: see with_evidence)."""
     rows = conn.execute(
         "SELECT e.id, e.article_id, e.type, e.trigger, e.modality, e.time_value, e.time_granularity, "
         "e.time_mod, e.date_start, e.date_end, e.sentence_start, e.sentence_end, e.args FROM events e "
@@ -99,7 +139,21 @@ def events_of(conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker)
         roles.setdefault(event_id, []).append((role, who))
     names = names_of(conn, [who for rs in roles.values() for _, who in rs])
     grouped: dict[tuple, TimelineEntry] = {}
-    for event_id, article_id, type_, trigger, modality, value, gran, mod, first, last, s0, s1, args in rows:
+    for (
+        event_id,
+        article_id,
+        type_,
+        trigger,
+        modality,
+        value,
+        gran,
+        mod,
+        first,
+        last,
+        s0,
+        s1,
+        args,
+    ) in rows:
         parts = sorted(set(roles.get(event_id, [])))
         key = ("event", type_, modality, value, mod if value else None, tuple(parts))
         if value is None:  # undated: each article's own "by its date" is the same fact only within it
@@ -119,7 +173,7 @@ def events_of(conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker)
                 modality,
                 mod=mod,
             )
-        entry.cite(evidence, article_id, s0, s1)
+        entry.cite(article_id, s0, s1)
     return list(grouped.values())
 
 
@@ -142,7 +196,7 @@ def _event_summary(
     return f"{text} ({', '.join(extra)})"
 
 
-def _quotes(conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker) -> list[TimelineEntry]:
+def _quotes(conn: sqlite3.Connection, entity_id: int) -> list[TimelineEntry]:
     rows = conn.execute(
         "SELECT 'quote', q.group_id, q.article_id, q.text, q.speaker_name, q.speaker_id, q.cue, q.channel, "
         "q.time_value, q.time_granularity, q.time_mod, q.date_start, q.date_end, q.evidence_start, "
@@ -194,11 +248,11 @@ def _quotes(conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker) -
             entry.date, entry.value, entry.granularity = date_label(value, mod, first), value, gran
             entry.mod = mod
             entry.date_start, entry.date_end = first, last
-        entry.cite(evidence, article_id, s0, s1)
+        entry.cite(article_id, s0, s1)
     return list(grouped.values())
 
 
-def _relations(conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker) -> list[TimelineEntry]:
+def _relations(conn: sqlite3.Connection, entity_id: int) -> list[TimelineEntry]:
     rows = conn.execute(
         "SELECT article_id, type, head_id, tail_id, start_value, end_value, evidence_start, evidence_end "
         "FROM relations WHERE head_id = ? OR tail_id = ? ORDER BY id",
@@ -232,12 +286,12 @@ def _relations(conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker
                     people,
                 )
             if s0 is not None:
-                entry.cite(evidence, article_id, s0, s1)
+                entry.cite(article_id, s0, s1)
     return list(grouped.values())
 
 
 def _references(
-    conn: sqlite3.Connection, entity_id: int, evidence: EvidenceMaker, entries: list[TimelineEntry]
+    conn: sqlite3.Connection, entity_id: int, entries: list[TimelineEntry]
 ) -> list[TimelineEntry]:
     """Past dates the person names in their own quotes, where no event or relation already has them."""
     rows = conn.execute(
@@ -248,9 +302,7 @@ def _references(
         "WHERE q.speaker_id = ? AND t.type = 'DATE' AND q.kind != 'indirect'",
         (entity_id,),
     ).fetchall()
-    known = {
-        (e.value, ev.article_id) for e in entries for ev in e.evidence if e.kind in {"event", "relation"}
-    }
+    known = {(e.value, r[0]) for e in entries for r in e.reports if e.kind in {"event", "relation"}}
     grouped: dict[tuple, TimelineEntry] = {}
     for article_id, _, t0, t1, value, published, q0, _, quote in rows:
         days = interval(value)
@@ -266,7 +318,7 @@ def _references(
         key = (value, article_id, local0)
         if key in grouped:
             continue
-        grouped[key] = TimelineEntry(
+        entry = grouped[key] = TimelineEntry(
             "reference",
             "reference",
             value,
@@ -276,9 +328,8 @@ def _references(
             days[1].isoformat(),
             f"mentioned “{quote[local0:local1].strip()}”",
             [{"id": entity_id, "name": None, "role": "speaker"}],
-            evidence=[evidence(article_id, q0 + local0, q0 + local1)],
-            evidence_total=1,
         )
+        entry.cite(article_id, q0 + local0, q0 + local1)
     return list(grouped.values())
 
 

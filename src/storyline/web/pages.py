@@ -84,7 +84,7 @@ def person(request: Request, conn: Conn, entity_id: EntityId) -> HTMLResponse:
         person=who,
         said=query.quotes(conn, speaker=entity_id, limit=30, reports=3).quotes,
         about=query.quotes(conn, about=entity_id, limit=30, reports=3).quotes,
-        relations=query.relations(conn, entity_id).relations,
+        relations=query.relations(conn, entity_id, evidence=1).relations,
         articles=query.articles_of(conn, entity_id, limit=20),
     )
 

@@ -1,5 +1,6 @@
-"""What the web app holds: the store's path, one read connection per worker thread, and (only
-when ingest is allowed) the token and the single writer."""
+"""What the web app holds: the store's path, a pool of read connections (one per request being
+answered, at most `readers` at once), and (only when ingest is allowed) the token and the single
+writer."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import asyncio
 import queue
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,9 @@ class ApiError(Exception):
 class WebState:
     db: Path
     ingest_token: str | None = None
+    readers: int = 2  # requests answered at once; the others wait on the event loop, holding nothing
     _pool: queue.SimpleQueue = field(default_factory=queue.SimpleQueue)
+    _slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def borrow(self) -> sqlite3.Connection:
@@ -44,6 +47,14 @@ class WebState:
 
     def give_back(self, conn: sqlite3.Connection) -> None:
         self._pool.put(conn)
+
+    @property
+    def slots(self) -> asyncio.Semaphore:
+        """The semaphore of the running event loop (a server has one; test clients may make more)."""
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:
+            self._slots = (loop, asyncio.Semaphore(self.readers))
+        return self._slots[1]
 
     async def ingest(self, body: bytes) -> IngestReport:
         """Extract and store JSON Lines, one writer at a time, off the event loop."""
@@ -60,11 +71,13 @@ def web_state(request: Request) -> WebState:
     return request.app.state.storyline
 
 
-def connection(request: Request) -> Iterator[sqlite3.Connection]:
-    """FastAPI dependency: a pooled read connection, used by this request alone."""
+async def connection(request: Request) -> AsyncIterator[sqlite3.Connection]:
+    """FastAPI dependency: a pooled read connection, used by this request alone. A request waits
+    for a free slot first, so that 50 clients make 4 connections, not 50."""
     state = web_state(request)
-    conn = state.borrow()
-    try:
-        yield conn
-    finally:
-        state.give_back(conn)
+    async with state.slots:
+        conn = state.borrow()
+        try:
+            yield conn
+        finally:
+            state.give_back(conn)
