@@ -295,10 +295,10 @@ def _references(
 ) -> list[TimelineEntry]:
     """Past dates the person names in their own quotes, where no event or relation already has them."""
     rows = conn.execute(
-        "SELECT q.article_id, t.text, t.start, t.end, t.value, a.published, q.start, q.end, q.text "
+        "SELECT q.article_id, t.text, t.start, t.end, t.value, "
+        "(SELECT published FROM articles WHERE id = q.article_id), q.start, q.end, q.text "
         "FROM quotes q JOIN timexes t ON t.article_id = q.article_id "
         "AND t.start >= q.start AND t.end <= q.end "
-        "JOIN articles a ON a.id = q.article_id "
         "WHERE q.speaker_id = ? AND t.type = 'DATE' AND q.kind != 'indirect'",
         (entity_id,),
     ).fetchall()

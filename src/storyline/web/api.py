@@ -140,7 +140,7 @@ def entity(conn: Conn, entity_id: EntityId) -> EntityDetail:
 def timeline(
     conn: Conn,
     entity_id: EntityId,
-    limit: Annotated[int, Query(ge=1, le=2000)] = 500,
+    limit: Annotated[int, Query(ge=1, le=2000, description="lines per page (1-2000)")] = 100,
     offset: Offset = 0,
     evidence: Annotated[int, Query(ge=1, le=100, description="reports kept per line")] = 5,
 ):
