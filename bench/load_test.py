@@ -7,7 +7,11 @@ in another process, so that readers meet a writer. Then --clients concurrent cli
 over two requests, a random person's page and that person's timeline API:
 
     GET /people/{id}
-    GET /api/entities/{id}/timeline
+    GET /api/entities/{id}/timeline[?--timeline-params]
+
+The timeline request takes the API's defaults (100 lines, 5 reports each) unless
+--timeline-params says otherwise: "limit=2000&evidence=2" is the call the person page's script
+makes to draw every line.
 
 Each client waits a random 0 to 2x --think seconds before its first request (a ramp-up: 50
 clients firing at the same instant measure a burst that real users do not make) and between its
@@ -72,7 +76,14 @@ def percentile(values: list[float], p: float) -> float:
 
 
 async def client(
-    base: str, ids: list[int], rng: random.Random, budget: dict, think: float, results: dict, stop_at: float
+    base: str,
+    ids: list[int],
+    rng: random.Random,
+    budget: dict,
+    think: float,
+    results: dict,
+    stop_at: float,
+    query: str,
 ) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
         await asyncio.sleep(rng.uniform(0, 2 * think))  # users arrive spread out, not all at one instant
@@ -80,7 +91,7 @@ async def client(
             person = rng.choice(ids)
             pages = (
                 ("person page", f"/people/{person}"),
-                ("timeline API", f"/api/entities/{person}/timeline"),
+                ("timeline API", f"/api/entities/{person}/timeline" + (f"?{query}" if query else "")),
             )
             for kind, url in pages:
                 if budget["left"] <= 0:
@@ -97,14 +108,25 @@ async def client(
                 await asyncio.sleep(rng.uniform(0, 2 * think))
 
 
-async def run(base: str, ids: list[int], clients: int, requests: int, seconds: float, think: float) -> dict:
+async def run(
+    base: str, ids: list[int], clients: int, requests: int, seconds: float, think: float, query: str = ""
+) -> dict:
     results = {k: {"ms": [], "errors": 0} for k in ("person page", "timeline API")}
     budget = {"left": requests}
     stop_at = time.monotonic() + seconds
     rngs = [random.Random(i) for i in range(clients)]
-    tasks = [client(base, ids, rngs[i], budget, think, results, stop_at) for i in range(clients)]
+    tasks = [client(base, ids, rngs[i], budget, think, results, stop_at, query) for i in range(clients)]
     await asyncio.gather(*tasks)
     return results
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds the process has used (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def count_articles(db: Path) -> int:
@@ -122,6 +144,7 @@ def main() -> None:
     parser.add_argument("--ingest-corpus", type=Path, help="a folder of JSON Lines to ingest meanwhile")
     parser.add_argument("--server-workers", type=int, default=1, help="storyline serve --workers")
     parser.add_argument("--server-threads", type=int, default=2, help="storyline serve --threads")
+    parser.add_argument("--timeline-params", default="", help='e.g. "limit=2000&evidence=2" (as the page)')
     parser.add_argument("--warmup", type=int, default=200, help="requests made (and not counted) first")
     args = parser.parse_args()
 
@@ -157,7 +180,11 @@ def main() -> None:
         f"at most {args.requests:,} requests or {args.seconds:.0f} s; ingest meanwhile: {bool(ingest)}"
     )
     started = time.perf_counter()
-    results = asyncio.run(run(base, ids, args.clients, args.requests, args.seconds, args.think))
+    cpu_before = server_cpu(server.pid)
+    results = asyncio.run(
+        run(base, ids, args.clients, args.requests, args.seconds, args.think, args.timeline_params)
+    )
+    cpu = server_cpu(server.pid) - cpu_before
     elapsed = time.perf_counter() - started
     written = count_articles(args.db) - before
     if ingest is not None:
@@ -167,6 +194,8 @@ def main() -> None:
     server.wait(timeout=30)
     total = sum(len(r["ms"]) for r in results.values())
     print(f"{total:,} requests in {elapsed:.1f} s ({total / elapsed:.0f}/s)")
+    if args.server_workers == 1 and cpu > 0:  # with more, the work is in child processes
+        print(f"server CPU: {cpu:.1f} s, {1000 * cpu / total:.1f} ms per request")
     print(f"articles ingested meanwhile by another process: {written:,}")
     print(f"{'':<14} {'n':>6} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for kind, r in results.items():

@@ -97,6 +97,11 @@ def test_search_timeline_click_source_sentence(server: str, page, tmp_path: Path
     assert page.locator(".vis-item.vis-range").count() > 0  # fuzzy dates drawn as ranges
     _shot(page, "person", tmp_path)
 
+    page.click("#undated summary")  # undated lines are listed under the drawing, each with its sources
+    page.locator("#undated button:text-is('sources')").first.click()
+    page.locator("#timeline-detail a.source").first.wait_for()
+    assert page.locator("#timeline-detail h3").text_content().startswith("undated")
+
     boxes = page.locator(".vis-item.vis-box.kind-event")
     target = None
     for i in range(boxes.count()):

@@ -55,6 +55,9 @@ def test_entity_detail_timeline_relations_contradictions(client: TestClient) -> 
     }
     page = client.get(f"/api/entities/{russell}/timeline", params={"limit": 2, "offset": 1}).json()
     assert page["entries"] == timeline["entries"][1:3]
+    bare = client.get(f"/api/entities/{russell}/timeline", params={"evidence": 0}).json()["entries"]
+    assert [e["evidence"] for e in bare] == [[]] * len(timeline["entries"])
+    assert [e["evidence_total"] for e in bare] == [e["evidence_total"] for e in timeline["entries"]]
     relations = client.get(f"/api/entities/{russell}/relations").json()["relations"]
     assert any(r["type"] == "spouse" and r["start"] == "1998" for r in relations)
     pairs = client.get(f"/api/entities/{russell}/contradictions").json()["pairs"]

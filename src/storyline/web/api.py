@@ -142,7 +142,9 @@ def timeline(
     entity_id: EntityId,
     limit: Annotated[int, Query(ge=1, le=2000, description="lines per page (1-2000)")] = 100,
     offset: Offset = 0,
-    evidence: Annotated[int, Query(ge=1, le=100, description="reports kept per line")] = 5,
+    evidence: Annotated[
+        int, Query(ge=0, le=100, description="reports shown per line (0: none, only their count)")
+    ] = 5,
 ):
     result = _ask(query.timeline, conn, entity_id, limit=limit, offset=offset, evidence=evidence)
     return _json(TimelinePage(result.entity, result.total, limit, offset, result.entries))

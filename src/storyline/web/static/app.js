@@ -24,12 +24,9 @@
     return a;
   }
 
-  function showDetail(panel, entry) {
-    panel.replaceChildren();
-    panel.appendChild(text("h3", entry.date + " · " + entry.kind.replace("_", " ")));
-    panel.appendChild(text("p", entry.summary));
+  function showEvidence(panel, entry) {
     var list = document.createElement("ul");
-    entry.evidence.slice(0, 5).forEach(function (e) {
+    entry.evidence.forEach(function (e) {
       var li = document.createElement("li");
       li.appendChild(text("q", e.sentence, "evidence"));
       li.appendChild(document.createTextNode(" "));
@@ -41,10 +38,35 @@
     if (more > 0) panel.appendChild(text("p", "+" + more + " more reports", "muted"));
   }
 
+  /* The timeline is drawn from its lines alone (evidence=0: drawing every line of a heavily
+     reported person with their sources cost several times more); a click asks for that one
+     line's sources, by its position, and checks that it is still the same line. */
+  function showDetail(panel, api, entry, position) {
+    panel.replaceChildren();
+    panel.appendChild(text("h3", entry.date + " · " + entry.kind.replace("_", " ")));
+    panel.appendChild(text("p", entry.summary));
+    var waiting = panel.appendChild(text("p", "Loading its sources…", "muted"));
+    fetch(api + "?offset=" + position + "&limit=1&evidence=5", { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        var found = data.entries && data.entries[0];
+        if (panel.dataset.shown !== String(position)) return;  // another item was clicked since
+        waiting.remove();
+        if (!found || found.summary !== entry.summary || found.date !== entry.date) {
+          panel.appendChild(text("p", "The timeline has changed since it was drawn: reload the page.", "muted"));
+          return;
+        }
+        showEvidence(panel, found);
+      })
+      .catch(function () { waiting.textContent = "Its sources could not be loaded."; });
+    panel.dataset.shown = String(position);
+  }
+
   function drawTimeline(box) {
     var panel = document.getElementById("timeline-detail");
     var undated = document.querySelector("#undated ul");
-    fetch(box.dataset.api, { headers: { Accept: "application/json" } })
+    var api = box.dataset.api;
+    fetch(api + "?limit=2000&evidence=0", { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (data) {
         var items = [];
@@ -52,7 +74,10 @@
           if (!entry.date_start) {
             var li = document.createElement("li");
             li.appendChild(text("span", entry.summary));
-            if (entry.evidence.length) { li.appendChild(document.createTextNode(" ")); li.appendChild(sourceLink(entry.evidence[0])); }
+            li.appendChild(document.createTextNode(" "));
+            var open = li.appendChild(text("button", "sources", "link"));
+            open.type = "button";
+            open.addEventListener("click", function () { showDetail(panel, api, entry, i); });
             undated.appendChild(li);
             return;
           }
@@ -73,7 +98,8 @@
           showTooltips: false, xss: { disabled: false }
         });
         timeline.on("select", function (props) {
-          if (props.items.length) showDetail(panel, data.entries[props.items[0]]);
+          var i = props.items[0];
+          if (props.items.length) showDetail(panel, api, data.entries[i], i);
         });
         box.dataset.ready = String(items.length);
       })
