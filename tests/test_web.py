@@ -236,3 +236,12 @@ def test_concurrent_requests_share_a_few_connections(db: Path) -> None:
 
     assert asyncio.run(burst()) == [200] * 50
     assert app.state.storyline._pool.qsize() <= 2
+
+
+def test_serve_refuses_zero_threads(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from storyline.cli import main
+
+    assert main(["serve", "--db", str(db), "--threads", "0"]) == 2
+    assert capsys.readouterr().err.strip() == "storyline: error: --threads and --workers must be at least 1"
+    with pytest.raises(ValueError, match="threads must be at least 1"):
+        create_app(db, threads=0)

@@ -14,6 +14,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from storyline.store import Store, StoreError, default_path
 
     db = args.db or default_path()
+    if args.threads < 1 or args.workers < 1:
+        print("storyline: error: --threads and --workers must be at least 1", file=sys.stderr)
+        return 2
     try:
         Store(db, create=False).close()  # fail now, with a clear line, rather than on the first request
     except StoreError as e:

@@ -207,9 +207,11 @@ class EvidenceMaker:
             shown.append((article_id, start, end))
 
     def kept(self) -> dict[Hashable, list[Evidence]]:
-        """The evidence of every report noted by keep(), per fact, read in one go."""
-        built = iter(self.many([report for reports in self._kept.values() for report in reports]))
-        return {fact: [next(built) for _ in reports] for fact, reports in self._kept.items()}
+        """The evidence of every report noted by keep() since the last call, per fact, read in
+        one go."""
+        kept, self._kept = self._kept, {}
+        built = iter(self.many([report for reports in kept.values() for report in reports]))
+        return {fact: [next(built) for _ in reports] for fact, reports in kept.items()}
 
     def _read(self, ids: list[str]) -> None:
         for at in range(0, len(ids), self.BATCH):

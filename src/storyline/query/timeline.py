@@ -85,11 +85,12 @@ def in_order(conn: sqlite3.Connection, entries: list[TimelineEntry]) -> list[Tim
 
 def with_evidence(entries: list[TimelineEntry], make: EvidenceMaker) -> list[TimelineEntry]:
     """Read the evidence sentences of these lines (their first `make.cap` reports, or all)."""
-    todo = [e for e in {id(e): e for e in entries}.values() if not e.evidence]  # one may come twice
-    shown = [e.reports if make.cap is None else e.reports[: make.cap] for e in todo]
-    built = iter(make.many([report for reports in shown for report in reports]))
-    for entry, reports in zip(todo, shown, strict=True):
-        entry.evidence = [next(built) for _ in reports]
+    todo = {id(e): e for e in entries if not e.evidence}  # a line may come twice
+    for key, entry in todo.items():
+        for report in entry.reports[: make.cap]:
+            make.keep(key, *report)
+    for key, evidence in make.kept().items():
+        todo[key].evidence = evidence  # type: ignore[index]
     return entries
 
 

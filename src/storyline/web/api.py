@@ -156,7 +156,9 @@ def relations(
     entity_id: EntityId,
     limit: Limit = 100,
     offset: Offset = 0,
-    evidence: Annotated[int, Query(ge=1, le=100, description="reports kept per relation")] = 5,
+    evidence: Annotated[
+        int, Query(ge=0, le=100, description="reports shown per relation (0: none, only their count)")
+    ] = 5,
 ) -> RelationPage:
     found = _ask(query.relations, conn, entity_id, evidence=evidence)
     items = found.relations

@@ -46,6 +46,9 @@ def create_app(
     (a random one is made if none is given: read it from `app.state.storyline.ingest_token`).
     `threads` bounds the requests answered at once by one server process; the rest wait their turn."""
 
+    if threads < 1:
+        raise ValueError(f"threads must be at least 1, not {threads}")
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
