@@ -245,3 +245,10 @@ def test_serve_refuses_zero_threads(db: Path, capsys: pytest.CaptureFixture[str]
     assert capsys.readouterr().err.strip() == "storyline: error: --threads and --workers must be at least 1"
     with pytest.raises(ValueError, match="threads must be at least 1"):
         create_app(db, threads=0)
+
+
+def test_the_cli_and_the_app_default_to_the_same_threads() -> None:
+    from storyline.cli import serve
+    from storyline.web import state
+
+    assert serve.THREADS == state.THREADS

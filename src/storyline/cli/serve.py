@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-THREADS = 2  # as storyline.web.app.THREADS (not imported here: the CLI starts without the web stack)
+THREADS = 2  # storyline.web.state.THREADS, copied: the CLI starts without the web stack (a test checks)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
 
 from storyline.store.identity import automatic_key, normalise
@@ -180,8 +180,6 @@ class EvidenceMaker:
     """Builds Evidence for (article, start, end), reading each article (text and sources) once;
     `many` reads all the articles it needs in one query, not one query per sentence (3x faster)."""
 
-    BATCH = 500  # article ids per query (well under SQLite's limit on parameters)
-
     def __init__(self, conn: sqlite3.Connection, cap: int | None = None):
         self.conn = conn
         self.cap = cap  # at most this many pieces of evidence per fact (None: all); the rest are counted
@@ -214,23 +212,27 @@ class EvidenceMaker:
         return {fact: [next(built) for _ in reports] for fact, reports in kept.items()}
 
     def _read(self, ids: list[str]) -> None:
-        for at in range(0, len(ids), self.BATCH):
-            batch = ids[at : at + self.BATCH]
-            marks = ",".join("?" * len(batch))
-            sources: dict[str, list[tuple[str | None, str | None]]] = {}
-            for article_id, source, url in self.conn.execute(
-                f"SELECT article_id, source, url FROM sources WHERE article_id IN ({marks}) "
-                "ORDER BY article_id, published, source",
-                batch,
-            ):
-                sources.setdefault(article_id, []).append((source, url))
-            for article_id, title, published, text in self.conn.execute(
-                f"SELECT id, title, published, text FROM articles WHERE id IN ({marks})", batch
-            ):
-                found = sources.get(article_id, [])
-                outlets = list(dict.fromkeys(s for s, _ in found if s))
-                urls = list(dict.fromkeys(u for _, u in found if u))
-                self._articles[article_id] = (title, published, outlets, urls, text)
+        sources: dict[str, list[tuple[str | None, str | None]]] = {}
+        sql = (
+            "SELECT article_id, source, url FROM sources WHERE article_id IN ({marks}) "
+            "ORDER BY published, source"
+        )
+        for article_id, source, url in rows_for_ids(self.conn, sql, ids):
+            sources.setdefault(article_id, []).append((source, url))
+        sql = "SELECT id, title, published, text FROM articles WHERE id IN ({marks})"
+        for article_id, title, published, text in rows_for_ids(self.conn, sql, ids):
+            found = sources.get(article_id, [])
+            outlets = list(dict.fromkeys(s for s, _ in found if s))
+            urls = list(dict.fromkeys(u for _, u in found if u))
+            self._articles[article_id] = (title, published, outlets, urls, text)
+
+
+def rows_for_ids(conn: sqlite3.Connection, sql: str, ids: list) -> Iterator[tuple]:
+    """The rows of `sql`, whose `{marks}` stands for the ids, asked 500 ids at a time (well under
+    SQLite's limit on parameters)."""
+    for at in range(0, len(ids), 500):
+        batch = ids[at : at + 500]
+        yield from conn.execute(sql.format(marks=",".join("?" * len(batch))), batch)
 
 
 def fts_query(text: str) -> str:

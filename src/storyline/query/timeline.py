@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from storyline.intervals import granularity, interval
-from storyline.query.common import EntityRef, Evidence, EvidenceMaker, Result, date_label, names_of, resolve
+from storyline.query.common import (
+    EntityRef,
+    Evidence,
+    EvidenceMaker,
+    Result,
+    date_label,
+    names_of,
+    resolve,
+    rows_for_ids,
+)
 
 _MOD_RANK = {"BEFORE": 0, "ON_OR_BEFORE": 0, None: 1, "AFTER": 2}
 _REFERENCE_GRANULARITIES = {"day", "month", "year", "decade", "season", "quarter"}
@@ -72,11 +81,8 @@ def in_order(conn: sqlite3.Connection, entries: list[TimelineEntry]) -> list[Tim
     """Sort lines by date; lines of the same date by when their first report was published
     (read here for all lines in one query: joining every report to its article cost more)."""
     firsts = list({e.reports[0][0] for e in entries if e.reports})
-    published: dict[str, str | None] = {}
-    for at in range(0, len(firsts), EvidenceMaker.BATCH):
-        batch = firsts[at : at + EvidenceMaker.BATCH]
-        marks = ",".join("?" * len(batch))
-        published.update(conn.execute(f"SELECT id, published FROM articles WHERE id IN ({marks})", batch))
+    sql = "SELECT id, published FROM articles WHERE id IN ({marks})"
+    published: dict[str, str | None] = dict(rows_for_ids(conn, sql, firsts))
     for entry in entries:
         entry.first_published = published.get(entry.reports[0][0]) if entry.reports else None
     entries.sort(key=TimelineEntry.sort_key)

@@ -22,14 +22,10 @@ from storyline import __version__
 from storyline.store import StoreError
 from storyline.web import api, pages
 from storyline.web.security import BodyLimit, RateLimit, SecurityHeaders
-from storyline.web.state import ApiError, WebState
+from storyline.web.state import THREADS, ApiError, WebState
 
 STATIC = Path(__file__).parent / "static"
 READ_LIMIT = 64 * 1024  # bytes a request may carry when ingest is off: queries carry none
-# Requests answered at once per process. Queries are CPU-bound Python (one process uses one core
-# however many threads it has), so more threads only add GIL contention and read connections: in
-# the load test, 1, 2 and 4 threads gave the same latency within noise. More cores: --workers.
-THREADS = 2
 
 
 def create_app(
