@@ -38,8 +38,8 @@ import spacy
 from storyline.contract import to_json
 from storyline.model import Article
 from storyline.nlp.events import EventFinder
+from storyline.nlp.identity import Referents
 from storyline.nlp.pipeline import MODEL, Extractor
-from storyline.nlp.referents import Referents
 from storyline.nlp.relations import RelationFinder
 from storyline.nlp.sentences import Sentences
 from storyline.nlp.timexes import find_timexes

@@ -584,7 +584,15 @@ def test_full_name_surname_and_given_name_are_one_entity() -> None:
     carter = people[0]
     assert carter.name == "Emily Carter"
     assert carter.aliases == ["Emily Carter", "Carter", "Emily"]
-    assert [m.text for m in carter.mentions] == ["Emily Carter", "Carter", "Emily"]
+    # every mention, in text order and with its kind: names and the pronouns linked to her
+    assert [(m.text, m.kind) for m in carter.mentions] == [
+        ("Emily Carter", "name"),
+        ("her", "pronoun"),
+        ("Carter", "name"),
+        ("her", "pronoun"),
+        ("Emily", "name"),
+        ("herself", "pronoun"),
+    ]
     for m in carter.mentions:
         assert a.text[m.start : m.end] == m.text
     assert carter.gender == "f"

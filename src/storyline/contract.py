@@ -8,13 +8,17 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from storyline.model import Article, Span, TimeValue
+from storyline.model import Article, Mention, Span, TimeValue
 
 VERSION = 1
 
 
 def _span(s: Span | None) -> dict | None:
     return None if s is None else {"start": s.start, "end": s.end, "text": s.text}
+
+
+def _mention(m: Span) -> dict:
+    return {"start": m.start, "end": m.end, "text": m.text, "kind": getattr(m, "kind", "name")}
 
 
 def _time(t: TimeValue | None) -> dict | None:
@@ -44,7 +48,7 @@ def to_dict(article: Article) -> dict:
                 "name": e.name,
                 "type": e.type,
                 "aliases": e.aliases,
-                "mentions": [_span(m) for m in e.mentions],
+                "mentions": [_mention(m) for m in e.mentions],
                 "gender": e.gender,
             }
             for e in a.entities
@@ -90,6 +94,10 @@ def _span_from(d: dict | None) -> Span | None:
     return None if d is None else Span(d["start"], d["end"], d.get("text", ""))
 
 
+def _mention_from(d: dict) -> Mention:
+    return Mention(d["start"], d["end"], d.get("text", ""), d.get("kind") or "name")
+
+
 def _time_from(d: dict | None) -> TimeValue | None:
     return None if d is None else TimeValue(d["value"], d["granularity"], d.get("mod"))
 
@@ -119,7 +127,7 @@ def from_dict(data: dict) -> Article:
             e["name"],
             e["type"],
             list(e["aliases"]),
-            [_span_from(m) for m in e["mentions"]],
+            [_mention_from(m) for m in e["mentions"]],
             e.get("gender"),
         )
         for e in data["entities"]

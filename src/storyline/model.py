@@ -20,6 +20,16 @@ class Span:
     text: str
 
 
+MENTION_KINDS = ("name", "description", "pronoun")
+
+
+@dataclass(frozen=True)
+class Mention(Span):
+    """A stretch of text that refers to an entity, and how: by name, by description, by pronoun."""
+
+    kind: str = "name"  # one of MENTION_KINDS
+
+
 @dataclass
 class Entity:
     """A person, organisation, place or work, with every way the article refers to it."""
@@ -28,7 +38,7 @@ class Entity:
     name: str
     type: str  # PERSON | ORG | GPE | NORP | WORK | OTHER
     aliases: list[str] = field(default_factory=list)
-    mentions: list[Span] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)  # names, descriptions and pronouns, in text order
     gender: str | None = None  # "f" | "m" | None: what pronoun resolution needs
 
 

@@ -105,6 +105,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from storyline.eval.events import main as run
 
         return run(args)
+    if args.corpus in {"meantime-coref", "gap"}:
+        from storyline.eval.coref import main as run
+
+        return run(args)
     print(f"storyline: error: unknown corpus {args.corpus!r}", file=sys.stderr)
     return EXIT_USAGE
 
@@ -168,22 +172,34 @@ def build_parser() -> argparse.ArgumentParser:
         description="Score quote extraction against PolNeAR (brat Source/Cue/Content), with textacy's "
         "direct_quotations as the peer baseline; time expressions against TimeML / MEANTIME "
         "(TempEval-3 measures), with dateparser's search_dates as the peer baseline, in the same run; "
-        "or events and relations against hand-annotated articles (precision and recall per type).",
+        "events and relations against hand-annotated articles (precision and recall per type); or "
+        "entity coreference against MEANTIME (mention recall, within- and cross-article B-cubed, beside "
+        "same-string and no-linking baselines) and GAP (pronoun-name F1 by gender, beside the "
+        "nearer-name baseline).",
     )
     p.add_argument(
         "corpus",
-        choices=["polnear", "timeml", "meantime", "events"],
+        choices=["polnear", "timeml", "meantime", "events", "meantime-coref", "gap"],
         help="polnear: quotes (brat); timeml: time expressions (TempEval-3 .tml); meantime: time "
         "expressions (MEANTIME CAT XML); events: events and relations (NAME.txt + NAME.json pairs, "
-        "e.g. tests/events_dev)",
+        "e.g. tests/events_dev); meantime-coref: PER/ORG entity coreference (MEANTIME CAT XML); "
+        "gap: pronoun coreference (a GAP .tsv, or the GAP folder)",
     )
     p.add_argument(
-        "dir", type=Path, help="the corpus folder, e.g. ../shared/data/polnear/dev, ../shared/data/tbaq"
+        "dir",
+        type=Path,
+        help="the corpus folder, e.g. ../shared/data/polnear/dev, ../shared/data/tbaq; for gap, the "
+        "folder or a .tsv file",
     )
     p.add_argument("--limit", type=int, metavar="N", help="score only the first N articles")
     p.add_argument("--no-baseline", action="store_true", help="skip the peer baseline")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--misses", action="store_true", help="events: also list the expected events not found")
+    p.add_argument(
+        "--split",
+        choices=["development", "validation"],
+        help="gap, given the folder: which split's gap-SPLIT.tsv to score (default development)",
+    )
     p.set_defaults(func=cmd_eval)
 
     from storyline.cli.kb import add_parsers

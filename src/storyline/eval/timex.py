@@ -22,6 +22,7 @@ creation time to the dateline in the text, so there it is both the DCT and a gol
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import re
 import sys
@@ -114,10 +115,9 @@ def read_timeml(path: Path) -> TimexDoc:
     )
 
 
-def read_meantime(path: Path) -> TimexDoc:
+def meantime_text(root: ET.Element) -> tuple[str, dict[str, tuple[int, int]]]:
     """CAT XML keeps tokens only: the text is rebuilt (a space within a sentence, a line break
-    between sentences) and every token's offsets are recorded as it is laid down."""
-    root = ET.parse(path).getroot()
+    between sentences) and every token's offsets are recorded as it is laid down, by t_id."""
     parts: list[str] = []
     offsets: dict[str, tuple[int, int]] = {}
     size, sentence = 0, None
@@ -127,17 +127,30 @@ def read_meantime(path: Path) -> TimexDoc:
             parts.append(sep)
             size += 1
         sentence = tok.get("sentence")
-        word = tok.text or ""
+        word = html.unescape(tok.text or "")  # the corpus escapes quotation marks twice: "&quot;"
         offsets[tok.get("t_id", "")] = (size, size + len(word))
         parts.append(word)
         size += len(word)
-    text = "".join(parts)
-    timexes: list[Timex] = []
-    dct = None
+    return "".join(parts), offsets
+
+
+def meantime_dct(root: ET.Element) -> date | None:
+    """The document creation time: the first CREATION_TIME timex with a readable date."""
     for markables in root.iter("Markables"):
         for el in markables.iter("TIMEX3"):
-            if el.get("functionInDocument") == "CREATION_TIME":
-                dct = dct or _date(el.get("value"))
+            if el.get("functionInDocument") == "CREATION_TIME" and (dct := _date(el.get("value"))):
+                return dct
+    return None
+
+
+def read_meantime(path: Path) -> TimexDoc:
+    """The text and offsets from meantime_text; every anchored TIMEX3 in Markables is a gold timex."""
+    root = ET.parse(path).getroot()
+    text, offsets = meantime_text(root)
+    timexes: list[Timex] = []
+    dct = meantime_dct(root)
+    for markables in root.iter("Markables"):
+        for el in markables.iter("TIMEX3"):
             spans = [offsets[a.get("t_id", "")] for a in el.iter("token_anchor") if a.get("t_id") in offsets]
             if spans:  # unanchored timexes (other than the DCT) are not in the text: nothing to find
                 start, end = min(s for s, _ in spans), max(e for _, e in spans)

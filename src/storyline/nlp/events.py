@@ -14,7 +14,7 @@ from functools import cache
 from spacy.tokens import Doc, Token
 
 from storyline.nlp import lexicon
-from storyline.nlp.entities import Cluster
+from storyline.nlp.identity import Cluster, Referents
 from storyline.nlp.money import parse_money
 from storyline.nlp.paths import (
     children,
@@ -25,7 +25,6 @@ from storyline.nlp.paths import (
     step_from,
 )
 from storyline.nlp.quotes import Finding
-from storyline.nlp.referents import Referents
 from storyline.nlp.sentences import Sentences
 
 Path = list[str]  # steps

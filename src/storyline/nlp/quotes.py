@@ -20,8 +20,8 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from storyline.nlp import lexicon
-from storyline.nlp.coref import PRONOUN_GENDER, PronounResolver
-from storyline.nlp.entities import Cluster, EntityIndex
+from storyline.nlp.identity.clusters import Cluster, EntityIndex
+from storyline.nlp.identity.pronouns import PRONOUN_GENDER, PronounResolver
 from storyline.nlp.marks import QuotedSpan, find_quoted_spans
 from storyline.nlp.sentences import Sentences, paragraph_spans
 
@@ -36,6 +36,9 @@ _CLIMB_DEPS = {"conj", "xcomp", "advcl", "pcomp", "prep"}
 _PART_NOUNS = {"part", "portion", "excerpt", "excerpts", "section", "rest", "copy"}
 _NOT_OUTLETS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _CLOSING_MARKS = {"”", '"', "»", "’", "'"}
+# "“...” ― Pamela Padilla": a quotation signed with a dash and a name, as in readers' responses
+_DASH_SIGNATURE = re.compile(r"[^\S\n]*[―—–][^\S\n]*(?=[A-Z])")
+_SIGNATURE_END = {".", "\n", "“", '"', "”", ""}
 
 
 @dataclass
@@ -231,6 +234,18 @@ def _speaker_token(cue: Token, region: Span | None = None, in_quote: list[int] |
                 return pobj or child
         if verb.dep_ in _CLIMB_DEPS and verb.head.i != verb.i:
             verb = verb.head
+        elif verb.dep_ == "acl" and verb.tag_ == "VBG":
+            # "Jobs resigned in a letter to the board stating, ...": the clause's subject writes
+            up = verb.head
+            while (
+                up.pos_ not in {"VERB", "AUX"}
+                and up.head.i != up.i
+                and up.dep_ in {"pobj", "prep", "dobj", "acl"}
+            ):
+                up = up.head
+            if up.pos_ not in {"VERB", "AUX"} or up.i == verb.i:
+                break
+            verb = up
         else:
             break
     return _surface_speaker(cue, region) if region is not None else None
@@ -361,6 +376,13 @@ class QuoteExtractor:
         next_open = next((s.start - 1 for s in following), len(text))
         post = _post_region(ctx, q, next_open)
         pre = _pre_region(ctx, q, prev_close)
+        signed = self._signature(q)
+        if signed is not None and not embedded:
+            finding.speaker_span, finding.speaker_token = signed, signed.root
+            hit = self.index.at(signed.root)
+            finding.speaker = hit[0] if hit is not None else self.index.add(signed, "PERSON")
+            finding.cue_text, finding.confidence = "―", 0.8
+            return finding
         cue = _governing_cue(quote_tokens, ctx, qi)
         confidence = 0.9
         region = pre if cue is not None and cue.i < quote_tokens[0].i else post
@@ -405,6 +427,29 @@ class QuoteExtractor:
             return None
         return finding
 
+    def _signature(self, q: QuotedSpan) -> Span | None:
+        """The name after "” ―", when a name is all that follows before the paragraph, the
+        sentence or the next quotation ends."""
+        m = _DASH_SIGNATURE.match(self.text, q.end + 1)
+        if m is None:
+            return None
+        doc = self.doc
+        first = _token_at(doc, m.end())
+        last = first
+        while (
+            last < len(doc)
+            and last - first < 6
+            and (doc[last].is_title or (doc[last].is_upper and len(doc[last].text) <= 2))
+            and doc[last].pos_ in {"PROPN", "NOUN", "ADJ", "X"}
+        ):
+            last += 1
+        if last == first or last - first > 5:
+            return None
+        after = doc[last].text[:1] if last < len(doc) else ""
+        if after not in _SIGNATURE_END and not doc[last].is_space:
+            return None
+        return doc[first:last]
+
     def _attribute(self, finding: Finding, cue: Token, region: Span) -> None:
         finding.cue = cue
         frame = region if len(region) else self.sentences.of(cue)
@@ -438,6 +483,8 @@ class QuoteExtractor:
                 if speaker.lower_ in PRONOUN_GENDER:
                     finding.speaker = self.resolver.resolve(speaker, self._previous_speaker(finding))
                     finding.confidence -= 0.1
+                    if finding.speaker is not None:  # the speaker pronoun is a mention of them
+                        self.index.link(finding.speaker_span, finding.speaker, "pronoun")
                 elif speaker.tag_ in {"WDT", "WP"} and speaker.head.dep_ == "relcl":
                     # "Kasich, who said": the mention is "who", the speaker the noun it hangs on
                     antecedent = self.index.at(speaker.head.head)

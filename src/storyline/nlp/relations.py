@@ -14,9 +14,8 @@ from functools import cache
 from spacy.tokens import Doc, Token
 
 from storyline.nlp import lexicon
-from storyline.nlp.entities import Cluster
+from storyline.nlp.identity import Cluster, Referents
 from storyline.nlp.paths import step_from
-from storyline.nlp.referents import Referents
 from storyline.nlp.sentences import Sentences
 
 SYMMETRIC = frozenset({"spouse", "sibling", "friend"})

@@ -1,27 +1,27 @@
 """Who a word of an argument refers to: a named entity, a description, a pronoun, "the two".
 
-The event and relation stages ask this of every argument token. Names and descriptions come from
-the entity index; "I" and "we" inside a quotation are its speaker; third-person pronouns go to
-the pronoun resolver; "the two", "the couple", "both" are the last two people named.
+The event and relation stages ask this of every argument token. Names, descriptions and pronouns
+are what the sieve linked (the entity index); "I" and "we" inside a quotation are its speaker; a
+relative pronoun is the noun it hangs on; "the two", "the couple", "both" are the last two people
+named.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from spacy.tokens import Doc, Token
 
-from storyline.nlp.coref import PRONOUN_GENDER, PronounResolver
-from storyline.nlp.entities import Cluster, EntityIndex
-from storyline.nlp.quotes import Finding
+from storyline.nlp.identity.clusters import Cluster, EntityIndex
+from storyline.nlp.identity.pronouns import PRONOUN_GENDER
 from storyline.nlp.sentences import Sentences
+
+if TYPE_CHECKING:
+    from storyline.nlp.quotes import Finding
 
 FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
 _GROUP_WORDS = frozenset({"two", "couple", "pair", "both", "duo"})
 _RELATIVE = frozenset({"who", "whom", "that", "which", "whose"})
-_ORG_NOUNS = frozenset(
-    {"company", "firm", "group", "club", "team", "newspaper", "paper", "party", "airline", "carrier",
-     "bank", "network", "studio", "agency", "department", "council", "publisher", "label", "charity"}
-)  # fmt: skip
-_MAX_ORG_SENTENCES_BACK = 5
 _NAME_PARTS = {"compound", "appos", "flat", "nmod"}
 _MAX_GROUP_SENTENCES_BACK = 2
 
@@ -44,7 +44,6 @@ class Referents:
                     in_quote[t.i] = qi
         self.in_quote = in_quote
         self._reported = reported
-        self.resolver = PronounResolver(doc, index, in_quote, sentences)
         self._people = sorted(
             ((m.start, c) for c in index.clusters if c.type == "PERSON" for m in c.mentions),
             key=lambda mc: mc[0],
@@ -73,12 +72,10 @@ class Referents:
         if low in PRONOUN_GENDER:
             if self.in_quote[token.i] >= 0:
                 return []  # "him" inside a quote: the speaker's frame, not ours to resolve
-            hit = self.resolver.resolve(token)
+            hit = self.index.who(token)  # linked by the pronoun pass, or by the quote stage
             return [hit] if hit is not None else []
         if low in _RELATIVE and token.head.dep_ == "relcl" and token.head.head.i != token.i:
             return self._one(token.head.head)  # "Smith, who resigned": Smith
-        if low in _ORG_NOUNS and not self.index.at(token) and any(c.lower_ == "the" for c in token.children):
-            return self._last_org(token)  # "the company's chairman": the company named before
         if low in _GROUP_WORDS and not self.index.at(token):
             return self.last_two_people(token)
         if token.is_upper and token.ent_type_ == "GPE" and token.i - self.sentences.of(token).start < 3:
@@ -90,18 +87,6 @@ class Referents:
             if child.dep_ in _NAME_PARTS and child.i > token.i and self.index.at(child):
                 return self.of(child)  # with its conjuncts: "two daughters Aoki ... and Ming ..."
         return []
-
-    def _last_org(self, token: Token) -> list[Cluster]:
-        here = self.sentences.index(token.i)
-        best: tuple[int, Cluster] | None = None
-        for c in self.index.clusters:
-            if c.type != "ORG":
-                continue
-            for m in c.mentions:
-                near = m.start < token.i and here - self.sentences.index(m.start) <= _MAX_ORG_SENTENCES_BACK
-                if near and (best is None or m.start > best[0]):
-                    best = (m.start, c)
-        return [best[1]] if best else []
 
     def last_two_people(self, token: Token) -> list[Cluster]:
         """ "the two", "the couple": the two people named last before it, nearby."""

@@ -1,0 +1,170 @@
+"""Name mentions: spaCy's NER spans, mended and typed, with what is not an entity left out.
+
+The small model's spans need mending ("Hollywood" inside "The Hollywood Reporter", "Def Jam
+Recordings" as a person), and some spans name nobody: headline fragments ("Anti-Trump Groups
+Launch Ads"), markup, bare job titles ("FBI Director"). Those are dropped here, before any pass
+links a mention to them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from storyline.nlp import lexicon
+from storyline.nlp.identity.clusters import POSSESSIVE
+
+LABELS = {
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "GPE": "GPE",
+    "LOC": "GPE",
+    "FAC": "GPE",
+    "NORP": "NORP",
+    "WORK_OF_ART": "WORK",
+    "PRODUCT": "OTHER",
+    "EVENT": "OTHER",
+    "LAW": "OTHER",
+}
+_KIN_DEPS = {"appos", "conj", "compound"}
+_MARKUP = re.compile(r"[<>=@#{}\[\]|_*/]|https?:|www\.")
+_VERB_TAGS = {"VBZ", "VBP", "VBD"}
+
+
+def _mend(doc: Doc, ent: Span) -> Span | None:
+    start, end = ent.start, ent.end
+    while (
+        start < end
+        and doc[start].lower_ in {"the", "a", "an"}
+        and (
+            doc[start].is_lower
+            or (doc[start].is_sent_start and ent.label_ != "WORK_OF_ART" and end - start > 1)
+        )
+    ):
+        start += 1  # "The ACLU said" opens a sentence; "for The Hollywood Reporter" keeps its "The"
+    while end > start and (
+        doc[end - 1].lower_ in POSSESSIVE or doc[end - 1].is_punct or doc[end - 1].is_space
+    ):
+        end -= 1  # "Marco Rubio :", "OBAMA 'S"
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    if end - start > 2 and doc[start].lower_ in lexicon.word_list("person_nouns.txt"):
+        start += 1  # "Architect Sofia Lindqvist": the role is not part of the name
+    if ent.label_ == "PERSON" and end - start > 1 and lexicon.cue_verbs().get(doc[start].text):
+        start += 1  # "Continued Stone:": a sentence-initial cue verb is not part of the name
+    org_words = lexicon.word_list("org_words.txt")
+    # "The Hollywood Reporter": spaCy found "Hollywood"; take the capitalised words that follow
+    # when they are the head of the name, and a capitalised "The" before it mid-sentence.
+    while (
+        end < len(doc)
+        and doc[end].is_title
+        and doc[end].pos_ in {"PROPN", "NOUN"}
+        and (doc[end - 1].head.i == end or doc[end].text in org_words)
+    ):
+        end += 1
+    if (
+        start > 0
+        and doc[start - 1].text == "The"
+        and not doc[start - 1].is_sent_start
+        and doc[end - 1].text in org_words
+    ):
+        start -= 1
+    if start >= end:
+        return None
+    return doc[start:end]
+
+
+def _type_of(span: Span, label: str) -> str:
+    org_words = lexicon.word_list("org_words.txt")
+    person_nouns = lexicon.word_list("person_nouns.txt")
+    last = span[-1]
+    if last.text in org_words and label in {"PERSON", "GPE", "WORK"}:
+        return "ORG"
+    if label in {"ORG", "GPE", "NORP", "OTHER"} and last.text not in org_words:
+        # "two daughters Aoki Lee Simons", "his wife, Jane Doe": a name right after, or in
+        # apposition to, a person noun is a person
+        before = span.doc[span.start - 1] if span.start > 0 else None
+        if before is not None and before.text == "," and span.start > 1:
+            before = span.doc[span.start - 2]
+        if before is not None and before.lower_ in person_nouns:
+            return "PERSON"
+        head = span.root
+        hops = 0
+        while head.dep_ in _KIN_DEPS and head.head.i != head.i and hops < 3:
+            head = head.head
+            hops += 1
+            if head.lower_ in person_nouns and head.i < span.start:
+                return "PERSON"  # not "the Vermont senator": there the place modifies the noun
+    return label
+
+
+def _person_like(span: Span, person_words: set[str]) -> bool:
+    """ "Nadia Farouk" tagged ORG, while "Farouk" alone is tagged PERSON, or a given name leads it."""
+    toks = [t for t in span if t.text not in POSSESSIVE]
+    if not 2 <= len(toks) <= 3 or not all(t.pos_ == "PROPN" and t.is_title for t in toks):
+        return False
+    if toks[-1].text in lexicon.word_list("org_words.txt"):
+        return False
+    return toks[-1].text in person_words or toks[0].text in lexicon.first_name_genders()
+
+
+def _not_an_entity(span: Span, type_: str) -> bool:
+    """Spans the NER tags that name nobody: markup, headline fragments, bare job titles."""
+    text = span.text
+    if _MARKUP.search(text) or ":" in text or any(t.like_num and not t.is_alpha for t in span):
+        return True  # 'datetime="2015-12-02">POSSIBLE SUSPECT', "AP-GfK Poll: Voters"
+    words = [t for t in span if t.is_alpha]
+    if not words:
+        return True
+    if (
+        type_ in {"PERSON", "ORG"}
+        and len(words) >= 3
+        and any(t.tag_ in _VERB_TAGS and t.is_title for t in words[1:])
+    ):
+        return True  # "Anti-Trump Groups Launch Ads": a headline, not a name
+    person_nouns = lexicon.word_list("person_nouns.txt")
+    last = words[-1]
+    org_words = lexicon.word_list("org_words.txt")
+    if type_ == "ORG" and len(words) >= 2 and last.lower_ in person_nouns and last.text not in org_words:
+        return True  # "FBI Director", "CIA Director": a role, not an organisation
+    # "President", "Chairman" alone
+    return type_ in {"PERSON", "ORG"} and all(t.lower_ in person_nouns for t in words)
+
+
+def _split_possessives(doc: Doc) -> list[Span]:
+    """ "The Beatles' Apple Corps", "Apple Computer's Mac OS X": a possessive inside an NER span
+    separates two names, the owner and what it owns."""
+    out: list[Span] = []
+    for ent in doc.ents:
+        start = ent.start
+        for t in ent:
+            if t.lower_ in POSSESSIVE and t.i > start and t.i + 1 < ent.end:
+                out.append(Span(doc, start, t.i, label=ent.label_))
+                start = t.i + 1
+        out.append(Span(doc, start, ent.end, label=ent.label_) if start != ent.start else ent)
+    return out
+
+
+def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
+    """Every name mention of the article with its type, in text order."""
+    person_words = {t.text for e in doc.ents if e.label_ == "PERSON" for t in e}
+    out: list[tuple[Span, str]] = []
+    taken: set[int] = set()
+    for ent in _split_possessives(doc):
+        label = LABELS.get(ent.label_)
+        if label is None:
+            continue
+        span = _mend(doc, ent)
+        if span is None or any(t.i in taken for t in span):
+            continue
+        if not any(t.is_alpha and (t.is_title or t.is_upper) for t in span):
+            continue
+        type_ = _type_of(span, label)
+        if type_ in {"ORG", "GPE", "OTHER"} and _person_like(span, person_words):
+            type_ = "PERSON"
+        if _not_an_entity(span, type_):
+            continue
+        taken.update(t.i for t in span)
+        out.append((span, type_))
+    return out

@@ -1,0 +1,339 @@
+"""The last sieve pass: pronouns linked to the entity they stand for, by rules on the parse.
+
+No offline coreference model exists on PyPI, so this is the classic rule-based resolver: the
+candidates are the mentions before the pronoun (names, descriptions and the pronouns already
+linked), filtered by agreement (gender, number, animacy: a person is never "it", a company never
+"she") and by binding (a non-reflexive pronoun is not its own clause's subject or object), and
+ranked by salience (subjects first, the same grammatical role, nearness). A pronoun whose best
+candidate does not clearly beat the next one stays unlinked.
+
+Genders come from honorifics, given names, gendered role nouns and possessives bound to a
+subject ("Kimora defended her ex").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.tokens import Doc, Span, Token
+
+from storyline.nlp import lexicon
+from storyline.nlp.identity.clusters import Cluster, EntityIndex
+from storyline.nlp.sentences import Sentences
+
+PRONOUN_GENDER = {
+    "he": "m", "him": "m", "his": "m", "himself": "m",
+    "she": "f", "her": "f", "hers": "f", "herself": "f",
+    "they": "p", "them": "p", "their": "p", "themselves": "p",
+}  # fmt: skip
+ORG_PRONOUNS = frozenset({"it", "its", "itself"})
+FIRST_PERSON_SINGULAR = frozenset({"i", "me", "my", "mine", "myself"})
+_RELATIVE = frozenset({"who", "whom", "whose"})
+_PLURAL = frozenset({"they", "them", "their", "themselves"})
+_REFLEXIVE = frozenset({"himself", "herself", "itself", "themselves"})
+_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+_OBJECT_DEPS = {"dobj", "pobj", "dative", "iobj"}
+_GENDERED_POSSESSIVES = frozenset({"his", "her"})
+_PERSON_PRONOUNS = frozenset(w for w, g in PRONOUN_GENDER.items() if g in {"m", "f"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolver's numbers (rules/pronouns.tsv)."""
+
+    sentences_back: int
+    org_sentences_back: int
+    subject: float
+    parallel: float
+    distance: float
+    same_sentence: float
+    speaker: float
+    margin: float
+    main_subject: float
+    salience: float
+    salience_cap: float
+    cataphora: float
+
+
+@cache
+def settings() -> Settings:
+    values = {name: float(value) for name, value in lexicon.table("pronouns.tsv")}
+    return Settings(
+        sentences_back=int(values["sentences_back"]),
+        org_sentences_back=int(values["org_sentences_back"]),
+        subject=values["subject"],
+        parallel=values["parallel"],
+        distance=values["distance"],
+        same_sentence=values["same_sentence"],
+        speaker=values["speaker"],
+        margin=values["margin"],
+        main_subject=values["main_subject"],
+        salience=values["salience"],
+        salience_cap=values["salience_cap"],
+        cataphora=values["cataphora"],
+    )
+
+
+@cache
+def gendered_nouns() -> dict[str, str]:
+    return {word: gender for gender, words in lexicon.table("gendered_nouns.tsv") for word in words.split()}
+
+
+def assign_genders(doc: Doc, index: EntityIndex, in_quote: list[int]) -> None:
+    names = lexicon.first_name_genders()
+    titles = lexicon.honorifics()
+    nouns = gendered_nouns()
+    votes: dict[str, Counter[str]] = {c.id: Counter() for c in index.clusters if c.type == "PERSON"}
+    people = {c.id: c for c in index.clusters if c.type == "PERSON"}
+    for c in people.values():
+        first = [t for t in c.name_tokens if t not in titles][:1]
+        if first and first[0] in names:
+            votes[c.id][names[first[0]]] += 1
+        for m in c.mentions:
+            for title in (doc[m.start - 1].text if m.start > 0 else "", m[0].text):
+                if titles.get(title):
+                    votes[c.id][titles[title]] += 3
+        for d in c.descriptions:
+            if gender := nouns.get(d[-1].lower_):
+                votes[c.id][gender] += 2
+    for i in lexicon.positions(doc, _GENDERED_POSSESSIVES):
+        token = doc[i]
+        gender = PRONOUN_GENDER.get(token.lower_)
+        if gender not in {"m", "f"} or token.dep_ != "poss" or in_quote[token.i] >= 0:
+            continue
+        verb = token.head
+        while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
+            verb = verb.head
+        for child in verb.children:
+            hit = index.at(child) if child.dep_ in _SUBJECT_DEPS else None
+            if hit and hit[0].id in votes and child.i < token.i:
+                votes[hit[0].id][gender] += 1
+    for cid, counter in votes.items():
+        if counter:
+            (gender, n), *rest = counter.most_common()
+            if not rest or n > rest[0][1]:
+                people[cid].gender = gender
+
+
+def _clause_verb(token: Token) -> Token:
+    verb = token.head
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
+        verb = verb.head
+    return verb
+
+
+def _role(token: Token) -> str:
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head  # "Brown and Green argued": both are subjects
+    if token.dep_ in _SUBJECT_DEPS:
+        return "subject"
+    if token.dep_ in _OBJECT_DEPS:
+        return "object"
+    if token.dep_ == "poss":
+        return "poss"
+    return "other"
+
+
+class PronounResolver:
+    """Resolves a third-person pronoun to the best earlier entity, or to none."""
+
+    def __init__(self, doc: Doc, index: EntityIndex, in_quote: list[int], sentences: Sentences):
+        self.doc = doc
+        self.index = index
+        self.in_quote = in_quote
+        self.sentences = sentences
+        self.settings = settings()
+
+    def sentence_of(self, i: int) -> int:
+        return self.sentences.index(i)
+
+    def _wanted(self, pronoun: Token) -> tuple[set[str], str | None] | None:
+        low = pronoun.lower_
+        if low in ORG_PRONOUNS:
+            return {"ORG"}, None
+        gender = PRONOUN_GENDER.get(low)
+        if gender is None:
+            return None
+        if gender == "p":
+            return {"ORG"}, None
+        return {"PERSON"}, gender
+
+    def _excluded(self, pronoun: Token, mention: Span) -> bool:
+        """Binding: "Smith told him" is not Smith; "his brother John" is not John; "himself" is
+        only its own clause's subject."""
+        root = mention.root
+        reflexive = pronoun.lower_ in _REFLEXIVE
+        same_clause = _clause_verb(root).i == _clause_verb(pronoun).i
+        if reflexive:
+            return not (same_clause and root.dep_ in _SUBJECT_DEPS)
+        if pronoun.dep_ != "poss" and same_clause and root.dep_ in _SUBJECT_DEPS | _OBJECT_DEPS:
+            return True
+        if pronoun.dep_ == "poss":
+            owner = pronoun.head  # "his brother, John": John is the brother
+            if root.i in {t.i for t in owner.subtree} or (root.dep_ == "appos" and root.head.i == owner.i):
+                return True
+        return False
+
+    def candidates(
+        self, pronoun: Token, previous_speaker: Cluster | None = None
+    ) -> list[tuple[float, Cluster]]:
+        """Every agreeing entity with its best score, best first."""
+        wanted = self._wanted(pronoun)
+        if wanted is None:
+            return []
+        types, gender = wanted
+        s = self.settings
+        here = self.sentence_of(pronoun.i)
+        back = s.sentences_back if "PERSON" in types else s.org_sentences_back
+        first = self.sentences.starts[max(0, here - back)] if self.sentences.starts else 0
+        role = _role(pronoun)
+        best: dict[int, tuple[float, Cluster]] = {}
+        seen: Counter[int] = Counter()
+        for _, cluster in self.index.before(pronoun.i, 0):
+            seen[cluster.index] += 1
+        for _, cluster in self._cataphora(pronoun, types):
+            # "In his list for the Review, Robert Christgau named ...": the subject after the adjunct
+            if not (gender and cluster.gender and cluster.gender != gender):
+                score = s.cataphora + s.salience * min(s.salience_cap, seen[cluster.index])
+                best[cluster.index] = (score, cluster)
+        for mention, cluster in self.index.before(pronoun.i, first):
+            if cluster.type not in types or mention.end > pronoun.i:
+                continue
+            if self.in_quote[mention.start] >= 0 and self.in_quote[mention.start] != self.in_quote[pronoun.i]:
+                continue  # names inside someone else's quotation are not the narrator's antecedents
+            if gender and cluster.gender and cluster.gender != gender:
+                continue
+            if (
+                gender
+                and mention.root.lower_ in PRONOUN_GENDER
+                and PRONOUN_GENDER[mention.root.lower_] != gender
+            ):
+                continue
+            distance = here - self.sentence_of(mention.start)
+            if distance == 0 and self._excluded(pronoun, mention):
+                continue
+            mrole = _role(mention.root)
+            score = -s.distance * distance
+            score += s.subject if mrole == "subject" else 0.0
+            score += s.parallel if mrole == role and role in {"subject", "object"} else 0.0
+            score += s.same_sentence if distance == 0 else 0.0
+            if mrole == "subject" and _clause_verb(mention.root).dep_ == "ROOT":
+                score += s.main_subject
+            score += s.salience * min(s.salience_cap, seen[cluster.index] - 1)
+            score += 0.001 * mention.start / max(1, pronoun.i)  # the nearer of equals
+            if previous_speaker is not None and cluster is previous_speaker:
+                score += s.speaker
+            if cluster.index not in best or score > best[cluster.index][0]:
+                best[cluster.index] = (score, cluster)
+        return sorted(best.values(), key=lambda sc: -sc[0])
+
+    def _cataphora(self, pronoun: Token, types: set[str]) -> list[tuple[Span, Cluster]]:
+        """The main subject that follows a preposed adjunct holding the pronoun."""
+        if pronoun.dep_ != "poss":
+            return []
+        step = pronoun
+        while step.head.i != step.i and step.dep_ not in {"prep", "advcl", "npadvmod"}:
+            step = step.head
+        verb = step.head
+        if step.dep_ not in {"prep", "advcl", "npadvmod"} or verb.dep_ != "ROOT" or step.i > verb.i:
+            return []
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS and c.i > pronoun.i), None)
+        hit = self.index.at(subject) if subject is not None else None
+        if (
+            hit is None
+            or hit[0].type not in types
+            or any(t.i in {x.i for x in step.subtree} for t in [subject])
+        ):
+            return []
+        return [(hit[1], hit[0])]
+
+    def resolve(self, pronoun: Token, previous_speaker: Cluster | None = None) -> Cluster | None:
+        """The entity, when the best candidate clearly beats the next; else None."""
+        ranked = self.candidates(pronoun, previous_speaker)
+        if not ranked:
+            gender = PRONOUN_GENDER.get(pronoun.lower_)
+            if (
+                previous_speaker is not None
+                and gender in {"m", "f"}
+                and previous_speaker.gender in {None, gender}
+            ):
+                return previous_speaker  # "..., she added": the quote's speaker goes on
+            return None
+        if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < self.settings.margin:
+            return None
+        return ranked[0][1]
+
+
+def link_pronouns(doc: Doc, index: EntityIndex, in_quote: list[int], sentences: Sentences, quotes) -> None:
+    """Pass 5: every third-person pronoun outside quotation marks that a rule resolves becomes a
+    mention of its entity; "I" inside a quotation is a mention of its speaker."""
+    resolver = PronounResolver(doc, index, in_quote, sentences)
+    words = _PERSON_PRONOUNS | ORG_PRONOUNS | _PLURAL
+    for i in lexicon.positions(doc, words):
+        token = doc[i]
+        if index.at(token) or in_quote[i] >= 0:
+            continue
+        if token.lower_ == "it" and _pleonastic(token):
+            continue
+        if token.lower_ in _PLURAL:
+            target = _plural_organisation(token, index, sentences)
+        else:
+            target = resolver.resolve(token)
+        if target is not None:
+            index.link(doc[i : i + 1], target, "pronoun")
+            if target.gender is None and PRONOUN_GENDER.get(token.lower_) in {"m", "f"}:
+                target.gender = PRONOUN_GENDER[token.lower_]
+    for i in lexicon.positions(doc, _RELATIVE):
+        token = doc[i]  # "Smith, who resigned": a mention of Smith
+        head = token.head
+        hit = index.at(head.head) if head.dep_ == "relcl" and not index.at(token) else None
+        if hit is not None and hit[0].type in {"PERSON", "ORG"} and head.head.i < token.i:
+            index.link(doc[i : i + 1], hit[0], "pronoun")
+    by_quote = {}
+    for q in quotes:
+        if q.kind != "indirect" and q.speaker is not None:
+            by_quote[(q.start, q.end)] = q.speaker
+    if not by_quote:
+        return
+    for i in lexicon.positions(doc, FIRST_PERSON_SINGULAR):
+        token = doc[i]
+        if in_quote[i] < 0 or index.at(token):
+            continue
+        for (start, end), speaker in by_quote.items():
+            if start <= token.idx < end:
+                index.link(doc[i : i + 1], speaker, "pronoun")
+                break
+
+
+def _plural_organisation(token: Token, index: EntityIndex, sentences: Sentences) -> Cluster | None:
+    """ "Apple announced the iPhone 3GS, their ...": "they" is an organisation only when one is the
+    subject just before and no plural noun (people, products) stands between them."""
+    here = sentences.index(token.i)
+    since = sentences.starts[max(0, here - 1)] if sentences.starts else 0
+    before = index.before(token.i, since)
+    for span, cluster in reversed(before):
+        if cluster.type != "ORG":
+            return None  # a person named nearer: "they" may be people
+        if span.root.dep_ not in _SUBJECT_DEPS:
+            continue
+        between = token.doc[span.end : token.i]
+        if any(t.tag_ in {"NNS", "NNPS"} or t.lower_ in {"and", "both"} for t in between):
+            return None
+        return cluster
+    return None
+
+
+def _pleonastic(token: Token) -> bool:
+    """ "It is likely that ...", "it was announced": no entity."""
+    head = token.head
+    if token.dep_ not in {"nsubj", "nsubjpass", "expl"}:
+        return token.dep_ != "poss" and token.lower_ == "it" and token.dep_ not in _OBJECT_DEPS
+    if token.dep_ == "expl" or token.dep_ == "nsubjpass":
+        return True
+    if head.lemma_ in {"be", "seem", "appear", "remain", "take", "rain", "matter"}:
+        return True
+    return any(
+        c.dep_ in {"ccomp", "xcomp"} and c.i > head.i for c in head.children
+    ) and not lexicon.cue_verbs().get(head.text)

@@ -1,0 +1,447 @@
+"""Within one article, mentions linked to entities by a deterministic multi-pass sieve.
+
+The passes run from the most precise to the least, each using every link the earlier ones made
+(the design of Stanford's CoNLL-2011 sieve):
+
+1. names: exact names, defined acronyms ("the American Civil Liberties Union, or ACLU") and short
+   forms of a full name ("Rubio", "Marco" after "Marco Rubio"); a surname shared by two people
+   goes to the one not already named in its sentence;
+2. appositions and predicate nominatives: "X, the chairman"; "the chairman, X"; "X is the chairman";
+3. titles matched to roles: "the Florida senator" after "Sen. Marco Rubio", when the article gives
+   that role to one person only and nobody of unknown role was named in between; a description
+   repeated after a pass tied it;
+4. organisation descriptions: "the company" is the organisation named nearest before it (one
+   whose name holds the noun first: "the bank" after "the World Bank");
+5. pronouns (`pronouns.py`, after the quote stage, which links the pronouns it attributes quotes to).
+
+A description that no pass links with evidence stays unlinked: a wrong link would move its quotes
+and events to the wrong person, which is worse than leaving them unresolved.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from spacy.tokens import Doc, Span, Token
+
+from storyline.nlp import lexicon
+from storyline.nlp.identity.clusters import Cluster, EntityIndex, key_words, name_text
+from storyline.nlp.identity.names import candidate_spans
+from storyline.nlp.identity.pronouns import gendered_nouns
+from storyline.nlp.marks import find_quoted_spans
+from storyline.nlp.sentences import Sentences
+
+_ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "poss", "appos", "conj", "dative"}
+_ACRONYM = re.compile(r"[A-Z][A-Za-z&]{1,7}")
+_INITIAL_SKIP = frozenset({"of", "the", "and", "for", "&", "on", "in", "de", "la", "du"})
+_ORG_SENTENCES_BACK = 2
+
+
+@cache
+def title_roles() -> dict[str, frozenset[str]]:
+    """Title before a name -> the role nouns that describe its bearer (rules/titles.tsv)."""
+    return {title: frozenset(roles.split()) for title, roles in lexicon.table("titles.tsv")}
+
+
+def short_form_of(short: list[str], full: list[str]) -> bool:
+    """Is `short` a short form of the person name `full` ("Russell", "Simmons", "Lee Simmons")?"""
+    if not short or len(short) >= len(full) and short != full:
+        return False
+    if short == full:
+        return True
+    if len(short) == 1:
+        return short[0] in (full[0], full[-1])
+    return full[-len(short) :] == short or full[: len(short)] == short
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w.lower() not in _INITIAL_SKIP and w[:1].isupper())
+
+
+# ---------------------------------------------------------------- pass 1: names
+def _acronyms(doc: Doc, spans: list[tuple[Span, str]]) -> dict[int, Span]:
+    """Acronyms the article defines: span start of the long form -> the acronym's span.
+    "the World Health Organization (WHO)", "the American Civil Liberties Union, or ACLU"."""
+    out: dict[int, Span] = {}
+    for span, type_ in spans:
+        if type_ != "ORG" or len(span) < 2:
+            continue
+        i = span.end
+        if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 2].text == ")":
+            cand = doc[i + 1]
+        elif i + 2 < len(doc) and doc[i].text == "," and doc[i + 1].lower_ == "or":
+            cand = doc[i + 2]
+        else:
+            continue
+        if (
+            cand.is_upper
+            and _ACRONYM.fullmatch(cand.text)
+            and cand.text.upper() == _initials(key_words(span)).upper()
+        ):
+            out[span.start] = doc[cand.i : cand.i + 1]
+    return out
+
+
+def _name_pass(doc: Doc, spans: list[tuple[Span, str]]) -> list[Cluster]:
+    clusters: list[Cluster] = []
+    ambiguous: list[tuple[Span, list[Cluster]]] = []
+    defined = _acronyms(doc, spans)
+    acronym_starts = {a.start for a in defined.values()}
+    spans = [(s, t) for s, t in spans if s.start not in acronym_starts or len(s) > 1]
+    # Longest names first, so that short forms find the full name whatever their order in the text.
+    for span, type_ in sorted(spans, key=lambda st: (-len(key_words(st[0])), st[0].start)):
+        toks = key_words(span)
+        text_key = name_text(span).lower().removeprefix("the ")
+        people = [c for c in clusters if c.type == "PERSON"]
+        matches = [c for c in clusters if text_key in c.alias_keys and c.type == type_]
+        if matches:
+            pass
+        elif type_ == "PERSON":
+            matches = [c for c in people if short_form_of(toks, c.key)]
+        elif (
+            len(toks) == 1
+            and span.root.dep_ in _ARGUMENT_DEPS
+            and (matches := [c for c in people if short_form_of(toks, c.key)])
+        ):
+            pass  # "Kimora married Simmons", "Kimora" tagged as a place: a person's name as an argument
+        else:
+            key = " ".join(toks).lower()
+            matches = [c for c in clusters if c.type == type_ and " ".join(c.key).lower() == key]
+        if not matches:  # "Castellan's chief executive" after "Castellan Box Co.": the company
+            tails = lexicon.word_list("org_words.txt")
+            matches = [
+                c
+                for c in clusters
+                if c.type == "ORG"
+                and len(c.key) > len(toks)
+                and c.key[: len(toks)] == toks
+                # a short form follows the full name ("Solano Air ... Solano"), or the full name ends
+                # in a legal or descriptive tail ("Apple Inc."): not "Apple ... Apple Stores"
+                and (c.key[-1] in tails or min(m.start for m in c.mentions) < span.start)
+                and not (c.key[-1].endswith("s") and c.key[-1] not in tails)
+            ]
+        if len(matches) == 1:
+            matches[0].mentions.append(span)
+            matches[0].alias_keys.add(text_key)
+        elif matches:
+            ambiguous.append((span, matches))
+        else:
+            cluster = Cluster(len(clusters) + 1, type_, [span], key=toks, alias_keys={text_key})
+            if span.start in defined:
+                acronym = defined[span.start]
+                cluster.mentions.append(acronym)
+                cluster.alias_keys.add(acronym.text.lower())
+            clusters.append(cluster)
+    ambiguous += _missed_name_parts(doc, clusters, spans)
+    sentences = Sentences(doc)
+    for span, matches in ambiguous:
+        _choose(span, matches, sentences).mentions.append(span)
+    for c in clusters:
+        c.mentions.sort(key=lambda m: m.start)
+    return clusters
+
+
+def _missed_name_parts(doc: Doc, clusters: list[Cluster], spans: list[tuple[Span, str]]) -> list:
+    """Proper nouns the NER passed over that repeat a known person's given name or surname."""
+    parts: dict[str, list[Cluster]] = {}
+    for c in clusters:
+        toks = c.key if c.type == "PERSON" else []
+        if len(toks) >= 2:
+            for part in {toks[0], toks[-1]}:
+                parts.setdefault(part, []).append(c)
+    taken = {t.i for c in clusters for m in c.mentions for t in m}
+    taken |= {t.i for span, _ in spans for t in span}
+    out: list[tuple[Span, list[Cluster]]] = []
+    for token in doc:
+        if (
+            token.pos_ == "PROPN"
+            and token.i not in taken
+            and token.text in parts
+            and token.dep_ != "compound"
+        ):
+            out.append((doc[token.i : token.i + 1], parts[token.text]))
+    return out
+
+
+def _choose(span: Span, candidates: list[Cluster], sentences: Sentences) -> Cluster:
+    """A surname shared by several people: not the one already named in this sentence, else the
+    one named nearest before it."""
+    here = sentences.index(span.start)
+
+    def named_here(c: Cluster) -> bool:
+        return any(sentences.index(m.start) == here and m.start != span.start for m in c.mentions)
+
+    pool = [c for c in candidates if not named_here(c)] or candidates
+
+    def last_before(c: Cluster) -> int:
+        return max((m.start for m in c.mentions if m.start < span.start), default=-1)
+
+    return max(pool, key=lambda c: (last_before(c), len(c.mentions), -c.mentions[0].start))
+
+
+# ---------------------------------------------------------------- titles
+def _collect_titles(doc: Doc, clusters: list[Cluster]) -> None:
+    """The roles the article gives each person by a title before a name ("Sen. Marco Rubio",
+    "FBI Director James Comey")."""
+    roles = title_roles()
+    person_nouns = lexicon.word_list("person_nouns.txt")
+    for c in clusters:
+        if c.type != "PERSON":
+            continue
+        for m in c.mentions:
+            words = [m[0]] if m[0].text in roles else []
+            k = m.start - 1
+            while (
+                k >= 0
+                and k >= m.start - 3
+                and (doc[k].text in roles or (doc[k].lower_ in person_nouns and doc[k].is_title))
+            ):
+                words.append(doc[k])
+                k -= 1
+            for w in words:
+                c.titles |= roles.get(w.text, frozenset())
+                if w.lower_ in person_nouns:
+                    c.titles.add(w.lower_)
+
+
+# ---------------------------------------------------------------- passes 2-4: descriptions
+def _description_heads(doc: Doc) -> list[Token]:
+    """Singular common nouns that may describe a named person or organisation."""
+    person_nouns = lexicon.word_list("person_nouns.txt")
+    org_nouns = lexicon.word_list("org_nouns.txt")
+    words = person_nouns | org_nouns
+    return [
+        doc[i]
+        for i in lexicon.positions(doc, words)
+        if doc[i].pos_ in {"NOUN", "PROPN"} and doc[i].tag_ not in {"NNS", "NNPS"}
+    ]
+
+
+def _description_span(token: Token, bare: bool = False) -> Span | None:
+    """ "the Florida senator", "a billionaire businessman"; with `bare`, also an apposition without
+    an article ("Steve Jobs, founder of Apple")."""
+    left = token.left_edge
+    if left.lower_ not in {"the", "a", "an"} and not (bare and not any(t.dep_ == "det" for t in token.lefts)):
+        return None
+    span = token.doc[left.i : token.i + 1]
+    if any(t.pos_ == "PRON" or t.like_num or (t.dep_ == "poss" and t.i != token.i) for t in span):
+        return None  # "his rival", "two senators": not a description of one named entity
+    return span
+
+
+def _apposed(token: Token, index: EntityIndex) -> tuple[Cluster, str] | None:
+    """ "X, the chairman"; "the chairman, X"; "X is the chairman" (not "X is not the chairman",
+    "X will be the next president")."""
+    if token.dep_ == "appos" and (hit := index.at(token.head)) is not None:
+        return hit[0], "apposition"
+    for child in token.children:
+        if child.dep_ == "appos" and (hit := index.at(child)) is not None:
+            return hit[0], "apposition"
+    verb = token.head
+    if token.dep_ == "attr" and verb.lemma_ == "be":
+        if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.tag_ == "MD") for c in verb.children):
+            return None
+        if verb.dep_ == "ccomp" and lexicon.cue_verbs().get(verb.head.text):
+            return None  # "Trump said Obama was the founder of ISIS": a claim, not the article's word
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is not None and (hit := index.at(subject)) is not None:
+            return hit[0], "predicate nominative"
+    return None
+
+
+_OPINION = frozenset(
+    {"most", "best", "worst", "only", "next", "greatest", "least", "real", "true", "biggest"}
+)
+
+
+def _alias_worthy(span: Span) -> bool:
+    """A definite description of a role ("the Florida senator") may stand as a name; "a former
+    teacher", "the answer", "the most dishonest candidate" may not."""
+    head = span[-1].lower_
+    roles = lexicon.word_list("person_nouns.txt") | lexicon.word_list("org_nouns.txt")
+    return span[0].lower_ == "the" and head in roles and not any(t.lower_ in _OPINION for t in span)
+
+
+def _role_phrases(doc: Doc, index: EntityIndex) -> None:
+    """ "Apple CEO Steve Jobs", "company CEO Steve Jobs", "FBI Director James Comey": the role
+    written before a person's name is a description of that person."""
+    person_nouns = lexicon.word_list("person_nouns.txt")
+    for c in [c for c in index.clusters if c.type == "PERSON"]:
+        for m in list(c.mentions):
+            k = m.start - 1
+            if k < 0 or doc[k].lower_ not in person_nouns or index.at(doc[k]):
+                continue
+            role = doc[k]
+            first = k
+            while (
+                first - 1 >= 0
+                and doc[first - 1].head.i in {role.i, *(t.i for t in doc[first : k + 1])}
+                and (
+                    doc[first - 1].dep_ in {"compound", "amod", "nmod", "det"}
+                    or doc[first - 1].pos_ == "PROPN"
+                )
+            ):
+                first -= 1
+            while first < k and doc[first].lower_ in {"the", "a", "an"}:
+                first += 1
+            if role.tag_ in {"NNS", "NNPS"} or any(t.pos_ in {"PRON", "NUM"} for t in doc[first - 1 : k]):
+                continue  # "her ex Russell Simmons", "two daughters Aoki ...": kin, a relation's words
+            index.link(doc[first : k + 1], c, "description", "role before the name")
+
+
+def _predicates(doc: Doc, index: EntityIndex, quoted: list[bool]) -> None:
+    """ "Jobs was a visionary", "Mark Papermaster, formerly an Apple executive": a singular noun
+    phrase in apposition to a name, or its predicate nominative, describes that entity whatever
+    its head noun (the parse is the evidence)."""
+    person_nouns = lexicon.word_list("person_nouns.txt")
+    org_nouns = lexicon.word_list("org_nouns.txt")
+    for token in doc:
+        if token.pos_ != "NOUN" or token.tag_ != "NN" or index.at(token) or quoted[token.i]:
+            continue
+        found = _apposed(token, index)
+        if found is None or found[0].type not in {"PERSON", "ORG"}:
+            continue
+        if (token.lower_ in person_nouns and found[0].type != "PERSON") or (
+            token.lower_ in org_nouns and found[0].type != "ORG"
+        ):
+            continue
+        span = _description_span(token, bare=token.dep_ == "appos")
+        if span is not None:
+            index.link(span, found[0], "description", found[1], alias=_alias_worthy(span))
+
+
+def _describe(doc: Doc, index: EntityIndex, sentences: Sentences, quoted: list[bool]) -> None:
+    org_nouns = lexicon.word_list("org_nouns.txt")
+    linked: dict[str, set[int]] = {}  # head noun -> clusters a pass tied it to
+    for token in _description_heads(doc):
+        if index.at(token) or quoted[token.i]:
+            continue  # inside a quotation, a description is the speaker's, not the article's
+        if token.i + 1 < len(doc) and index.at(doc[token.i + 1]):
+            continue  # "the cofounder Russell Simmons": the name is the mention
+        span = _description_span(token)
+        if span is None:
+            continue
+        word = token.lower_
+        org = word in org_nouns
+        found = _apposed(token, index)
+        target, how = found if found is not None else (None, "")
+        if target is not None and (target.type == "ORG") != org:
+            target = None
+        definite = span[0].lower_ == "the"
+        if target is None and definite:
+            if org:
+                target, how = _nearest_org(token, index, sentences), "nearest organisation"
+            elif (target := _titled(token, index, linked, sentences)) is not None:
+                how = "title"
+            else:
+                target, how = _sole_other(token, index, sentences), "the sentence's one object"
+        if target is None:
+            continue
+        index.link(span, target, "description", how, alias=_alias_worthy(span))
+        if not org and how in {"apposition", "predicate nominative"}:
+            target.titles.add(word)
+            linked.setdefault(word, set()).add(target.index)
+
+
+def _titled(
+    token: Token, index: EntityIndex, linked: dict[str, set[int]], sentences: Sentences
+) -> Cluster | None:
+    """The one person the article gives this role ("the senator" after "Sen. Marco Rubio", "the
+    judge" after "Judge Miriam Holloway"), named before it."""
+    word = token.lower_
+    holders = [
+        c
+        for c in index.clusters
+        if c.type == "PERSON"
+        and c.mentions
+        and c.mentions[0].start < token.i
+        and (word in c.titles or c.index in linked.get(word, ()))
+    ]
+    if len(holders) != 1:
+        return None
+    (holder,) = holders
+    span = token.doc[token.left_edge.i : token.i]
+    if any(t.ent_type_ == "NORP" for t in span):
+        return (
+            None  # "the French president" after "President Obama": a nationality the article never gave him
+        )
+    # another person named in its sentence since the holder, whose role the article does not say,
+    # may be meant: "Trump questioned Cruz's temperament, saying the Texas senator ..."
+    last = max(m.start for m in holder.mentions + holder.descriptions if m.start < token.i)
+    since = max(last + 1, sentences.of(token).start)
+    for _, other in index.before(token.i, since):
+        if other.type == "PERSON" and other is not holder and not other.titles:
+            return None
+    return holder
+
+
+def _sole_other(token: Token, index: EntityIndex, sentences: Sentences) -> Cluster | None:
+    """ "Kimora Lee Simmons defended her ex Russell Simmons ... following allegations against the
+    Def Jam Recordings cofounder": a description that is an object in its sentence is the one
+    person named before it as an object there, when every other person of the sentence is a
+    subject, and nothing the article says of that person contradicts it (title, gender)."""
+    if token.dep_ not in {"pobj", "dobj"} or any(t.dep_ in {"relcl", "ccomp"} for t in token.ancestors):
+        return None  # "the candidate's thinking", "..., who endorsed the billionaire": not this pass
+    sent = sentences.of(token)
+    objects: dict[int, Cluster] = {}
+    subjects: set[int] = set()
+    for span, cluster in index.before(token.i, sent.start):
+        if cluster.type != "PERSON":
+            continue
+        root = span.root
+        role = root.head.dep_ if root.dep_ == "appos" else root.dep_
+        if role in {"nsubj", "nsubjpass"} and root.dep_ in {"nsubj", "nsubjpass", "appos"}:
+            subjects.add(cluster.index)
+        elif role in {"dobj", "pobj", "dative"} and root.tag_ != "NNPS":
+            objects[cluster.index] = cluster
+        else:
+            return None  # a possessor, a conjunct, a name the parse did not place: too unclear
+    others = [c for k, c in objects.items() if k not in subjects]
+    if len(others) != 1:
+        return None
+    (target,) = others
+    word = token.lower_
+    gender = gendered_nouns().get(word)
+    if (gender and target.gender and gender != target.gender) or (
+        target.titles and word not in target.titles
+    ):
+        return None
+    return target
+
+
+def _nearest_org(token: Token, index: EntityIndex, sentences: Sentences) -> Cluster | None:
+    """ "the company": the organisation named nearest before it, within two sentences."""
+    here = sentences.index(token.i)
+    since = sentences.starts[max(0, here - _ORG_SENTENCES_BACK)] if sentences.starts else 0
+    if any(t.pos_ == "PROPN" for t in token.doc[token.left_edge.i : token.i]):
+        return None  # "the Trump campaign", "the Islamic State terrorist network": a name of its own
+    orgs = [(span, c) for span, c in index.before(token.i, since) if c.type == "ORG" and span[0].i < token.i]
+    word = token.lower_
+    for span, cluster in reversed(orgs):  # "the bank" after "the World Bank": the head word first
+        if any(t.lower_ == word for t in span):
+            return cluster
+    return orgs[-1][1] if orgs else None
+
+
+def _quoted_tokens(doc: Doc) -> list[bool]:
+    inside = [False] * len(doc)
+    for q in find_quoted_spans(doc.text):
+        for start, end in q.pieces:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            for t in span or ():
+                inside[t.i] = True
+    return inside
+
+
+# ---------------------------------------------------------------- the entry point
+def build_entities(doc: Doc) -> EntityIndex:
+    """Passes 1-4 over one Doc: its names, titles and descriptions linked to entities."""
+    clusters = _name_pass(doc, candidate_spans(doc))
+    _collect_titles(doc, clusters)
+    index = EntityIndex(clusters)
+    quoted = _quoted_tokens(doc)
+    _role_phrases(doc, index)
+    _describe(doc, index, Sentences(doc), quoted)
+    _predicates(doc, index, quoted)
+    return index

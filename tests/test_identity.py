@@ -1,0 +1,147 @@
+"""Entity identity within one article: the sieve's passes, each on a sentence a reporter could write."""
+
+from __future__ import annotations
+
+from storyline import extract
+from storyline.model import Article, Entity
+
+
+def entity(a: Article, name: str) -> Entity:
+    found = [e for e in a.entities if e.name == name]
+    assert len(found) == 1, [e.name for e in a.entities]
+    return found[0]
+
+
+def linked(a: Article, text: str, kind: str) -> list[str]:
+    """The names of the entities that have a mention of `kind` with this text."""
+    return [e.name for e in a.entities for m in e.mentions if m.kind == kind and m.text == text]
+
+
+def test_a_title_is_matched_to_its_role_and_the_quote_follows_it() -> None:
+    a = extract(
+        "Donald Trump attacked his rivals again on Monday. Trump said the race was over. "
+        "Trump repeated it in Iowa. Sen. Marco Rubio disagreed. "
+        '"We made progress," the Florida senator said.'
+    )
+    rubio = entity(a, "Marco Rubio")
+    (q,) = [q for q in a.quotes if q.text.startswith("We made")]
+    assert q.speaker == rubio.id
+    assert "the Florida senator" in rubio.aliases
+    assert "the Florida senator" not in entity(a, "Donald Trump").aliases
+
+
+def test_a_description_without_evidence_is_nobody() -> None:
+    a = extract(
+        "Hillary Clinton and Donald Trump campaigned in Ohio on Tuesday. Clinton spoke about jobs. "
+        "Trump spoke about trade. The Slovenian-born former model did not attend."
+    )
+    assert not [e.name for e in a.entities if any("model" in alias for alias in e.aliases)]
+    assert not linked(a, "The Slovenian-born former model", "description")
+
+
+def test_apposition_and_predicate_nominative_describe_the_name() -> None:
+    a = extract(
+        "Maria Lopez, the mayor of Tucson, met reporters. Lopez is a former teacher. "
+        "The mayor said the budget was balanced."
+    )
+    lopez = entity(a, "Maria Lopez")
+    descriptions = [m.text for m in lopez.mentions if m.kind == "description"]
+    assert descriptions == ["the mayor", "a former teacher", "The mayor"]
+    assert (lopez.aliases[0], "the mayor" in lopez.aliases) == ("Maria Lopez", True)
+    assert "a former teacher" not in lopez.aliases  # an indefinite description is a mention, not a name
+
+
+def test_pronouns_agree_in_gender_and_respect_binding() -> None:
+    a = extract(
+        "Mary Smith met John Brown in Denver. He thanked her for the invitation. Tom Green praised him."
+    )
+    john, mary = entity(a, "John Brown"), entity(a, "Mary Smith")
+    assert [(m.text, m.kind) for m in john.mentions] == [
+        ("John Brown", "name"),
+        ("He", "pronoun"),
+        ("him", "pronoun"),
+    ]
+    assert [(m.text, m.kind) for m in mary.mentions] == [("Mary Smith", "name"), ("her", "pronoun")]
+    # "Tom Green praised him": a non-reflexive object is not its own clause's subject
+    assert [m.text for m in entity(a, "Tom Green").mentions] == ["Tom Green"]
+
+
+def test_a_company_is_it_and_never_he() -> None:
+    a = extract("Apple hired Tim Cook in 1998. It said the move would help its supply chain. He agreed.")
+    apple, cook = entity(a, "Apple"), entity(a, "Tim Cook")
+    assert [m.text for m in apple.mentions if m.kind == "pronoun"] == ["It", "its"]
+    assert [m.text for m in cook.mentions if m.kind == "pronoun"] == ["He"]
+
+
+def test_an_unclear_pronoun_stays_unlinked() -> None:
+    a = extract("John Brown called Tom Green on Friday. Brown and Green argued. He left early.")
+    assert linked(a, "He", "pronoun") == []
+
+
+def test_a_defined_acronym_is_a_name_of_its_organisation() -> None:
+    a = extract(
+        "The American Civil Liberties Union, or ACLU, sued the city on Monday. "
+        "The ACLU said the law was unconstitutional."
+    )
+    (aclu,) = [e for e in a.entities if e.type == "ORG"]
+    assert aclu.name == "American Civil Liberties Union"
+    assert [m.text for m in aclu.mentions if m.kind == "name"] == [
+        "American Civil Liberties Union",
+        "ACLU",
+        "ACLU",
+    ]
+    (q,) = a.quotes
+    assert q.speaker == aclu.id
+
+
+def test_names_are_written_as_the_text_writes_them() -> None:
+    a = extract(
+        "Syrian President Bashar al-Assad met George H.W. Bush and George W. Bush in 2005. "
+        "Kim Jong Un was not invited. Martin Luther King Jr. was remembered."
+    )
+    names = {e.name for e in a.entities if e.type == "PERSON"}
+    assert {"Bashar al-Assad", "George H.W. Bush", "George W. Bush", "Kim Jong Un"} <= names
+    assert any(n.startswith("Martin Luther King Jr") for n in names)
+    for e in a.entities:
+        assert "  " not in e.name and not e.name.endswith((":", "]", "'s")) and " - " not in e.name
+
+
+def test_markup_headlines_and_bare_titles_are_not_entities() -> None:
+    a = extract(
+        'Police named a suspect. datetime="2015-12-02">POSSIBLE SUSPECT\n'
+        "The FBI Director spoke to the press on Friday."
+    )
+    assert not [e.name for e in a.entities if "SUSPECT" in e.name or "datetime" in e.name]
+    assert not [e.name for e in a.entities if e.name.endswith("Director")]
+
+
+def test_a_role_before_a_name_describes_the_person_not_the_company() -> None:
+    a = extract(
+        "Apple CEO Steve Jobs unveiled the iPhone. Apple Stores opened early. Apple said sales were strong."
+    )
+    jobs = entity(a, "Steve Jobs")
+    assert [(m.text, m.kind) for m in jobs.mentions] == [("Apple CEO", "description"), ("Steve Jobs", "name")]
+    apple = entity(a, "Apple")
+    assert [m.text for m in apple.mentions if m.kind == "name"] == ["Apple", "Apple"]
+    assert (q := a.quotes[0]).speaker == apple.id, q
+
+
+def test_a_relative_pronoun_is_a_mention_of_its_noun() -> None:
+    a = extract("Officials praised John Smith, who resigned on Monday.")
+    assert linked(a, "who", "pronoun") == ["John Smith"]
+
+
+def test_a_quotation_signed_with_a_dash_is_its_signer_s() -> None:
+    a = extract(
+        "Readers answered our question.\n"
+        "“Trump must stop portraying Latinos as gangsters.” ― Carla Sanchez\n“He scares me.” ― Ruth Ortega\n"
+    )
+    assert [(q.text, q.speaker_name) for q in a.quotes] == [
+        ("Trump must stop portraying Latinos as gangsters.", "Carla Sanchez"),
+        ("He scares me.", "Ruth Ortega"),
+    ]
+
+
+def test_first_person_inside_a_quote_is_its_speaker() -> None:
+    a = extract('"I will not resign," Paul Lind said on Monday.')
+    assert linked(a, "I", "pronoun") == ["Paul Lind"]
