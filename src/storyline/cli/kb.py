@@ -193,12 +193,34 @@ def cmd_quotes(args: argparse.Namespace) -> int:
 def cmd_people(args: argparse.Namespace) -> int:
     from storyline.query import people
 
+    if getattr(args, "why", False):
+        if not args.name:
+            print(
+                "storyline: error: people --why needs a NAME (e.g. storyline people Obama --why)",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        from storyline.query.people import why
+
+        return _query(args, lambda conn: why(conn, args.name), _render_why)  # type: ignore[arg-type]
     kind = None if args.type == "all" else args.type
+    search = args.search or getattr(args, "name", None)
     return _query(
         args,
-        lambda conn: people(conn, search=args.search, type_=kind, limit=args.limit or None),
+        lambda conn: people(conn, search=search, type_=kind, limit=args.limit or None),
         render.people,  # type: ignore[arg-type]
     )
+
+
+def _render_why(result) -> str:  # noqa: ANN001 - a query.people.Why
+    e = result.entity
+    out = [f"{e.name} ({e.type}, entity {e.id}, {e.articles} articles): its names, and why each joined it"]
+    for name in result.names:
+        out.append(f"  {name.name}: {name.articles} article{'' if name.articles == 1 else 's'}")
+        for r in name.reasons:
+            more = f"  (and {r.variants - 1} more like it, with other counts)" if r.variants > 1 else ""
+            out.append(f"    {r.articles:>6}  {r.reason}{more}")
+    return "\n".join(out)
 
 
 def cmd_relations(args: argparse.Namespace) -> int:
@@ -344,9 +366,22 @@ def add_parsers(sub: argparse._SubParsersAction, date_type: Callable, add_readin
         "people",
         help="people (or other entities) with counts",
         description="Entities by the "
-        "number of articles that mention them, with their aliases, quotes and events.",
+        "number of articles that mention them, with their aliases, quotes and events. With NAME --why: "
+        "the names that entity was found under, each with its articles and the reason it joined the "
+        "entity (same full name, a one-word name the corpus makes unambiguous, an acronym, a rule...).",
+    )
+    p.add_argument(
+        "name",
+        nargs="?",
+        metavar="NAME",
+        help="part of a name or alias (like --search); with --why, the entity",
     )
     p.add_argument("--search", metavar="TEXT", help="part of a name or alias")
+    p.add_argument(
+        "--why",
+        action="store_true",
+        help="the names NAME's entity was found under, each with its articles and why it joined the entity",
+    )
     p.add_argument(
         "--type",
         default="PERSON",

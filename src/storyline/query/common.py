@@ -11,7 +11,13 @@ import sqlite3
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
 
-from storyline.store.identity import automatic_key, normalise
+from storyline.store.identity import (
+    middles_compatible,
+    normalise,
+    org_acronym,
+    org_base,
+    parse_person,
+)
 
 
 class Result:
@@ -93,12 +99,15 @@ class Evidence(Result):
 
 
 def find_entities(conn: sqlite3.Connection, name: str, limit: int = 10) -> list[EntityRef]:
-    """Entities a name may mean, best first: exact name, then alias, then the resolution key, then
-    a part of the name; within each, the most widely reported first."""
+    """Entities a name may mean, best first: exact name, then alias, then how the store resolves
+    names (store.resolver: the keys the name would make, the people whose full name it fits, the
+    organisation an acronym was defined for), then a part of the name; within each, the most widely
+    reported first."""
     name = name.strip()
     if not name:
         raise QueryError("an empty name matches nothing")
     order = "ORDER BY (SELECT count(*) FROM article_entities ae WHERE ae.entity_id = e.id) DESC, e.id"
+    keys, probes = _resolution_forms(conn, name)
     tries: list[tuple[str, tuple]] = [
         ("SELECT e.id FROM entities e WHERE e.name = ? COLLATE NOCASE " + order, (name,)),
         (
@@ -107,8 +116,11 @@ def find_entities(conn: sqlite3.Connection, name: str, limit: int = 10) -> list[
             (name,),
         ),
         (
-            "SELECT e.id FROM entities e WHERE e.key IN (?, ?, ?) " + order,
-            (automatic_key(name, "PERSON"), automatic_key(name, "ORG"), "merge:" + normalise(name)),
+            f"SELECT e.id FROM entities e WHERE e.key IN ({','.join('?' * len(keys))})"
+            + (f" OR e.id IN ({','.join('?' * len(probes))})" if probes else "")
+            + " "
+            + order,
+            (*keys, *probes),
         ),
         ("SELECT e.id FROM entities e WHERE e.name LIKE ? ESCAPE '\\' " + order, (f"%{_like(name)}%",)),
     ]
@@ -117,6 +129,33 @@ def find_entities(conn: sqlite3.Connection, name: str, limit: int = 10) -> list[
         if ids:
             return entity_refs(conn, ids)
     return []
+
+
+def _resolution_forms(conn: sqlite3.Connection, name: str) -> tuple[list[str], list[int]]:
+    """The entity keys a name would make in the store, and the ids of the entities its resolution
+    index points at: people whose full name it fits (same given name and surname, compatible middle
+    parts), organisations it was defined as the acronym of."""
+    keys = ["merge:" + normalise(name), "org:" + org_base(name)]
+    ids: list[int] = []
+    person = parse_person(name)
+    if person is not None:
+        keys.append("person:" + person.text)
+        if person.full:
+            details: dict[int, list[str]] = {}
+            for entity, detail in conn.execute(
+                "SELECT entity_id, detail FROM entity_names WHERE kind = 'full' AND value = ?",
+                (person.block,),
+            ):
+                details.setdefault(entity, []).append(detail)
+            ids += [e for e, ds in details.items() if all(middles_compatible(person.detail, d) for d in ds)]
+    if (acronym := org_acronym(name)) is not None:
+        ids += [
+            row[0]
+            for row in conn.execute(
+                "SELECT entity_id FROM entity_names WHERE kind = 'acronym' AND value = ?", (acronym.lower(),)
+            )
+        ]
+    return keys, ids[:500]
 
 
 def resolve(conn: sqlite3.Connection, name: str | int) -> tuple[EntityRef, list[EntityRef]]:

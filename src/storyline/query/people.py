@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -82,6 +83,64 @@ def _person(conn: sqlite3.Connection, ref: EntityRef) -> Person:
         "SELECT count(DISTINCT event_id) FROM event_roles WHERE entity_id = ?", (ref.id,)
     ).fetchone()
     return Person(ref.id, ref.name, ref.type, ref.aliases, ref.articles, quoted, events)
+
+
+@dataclass
+class LinkReason(Result):
+    reason: str  # the most frequent wording (reasons that differ only in their counts are one)
+    articles: int
+    variants: int = 1  # how many wordings, differing only in their counts, this stands for
+
+
+@dataclass
+class NameLinks(Result):
+    """One name an entity was found under: in how many articles, and why those joined the entity."""
+
+    name: str
+    articles: int
+    reasons: list[LinkReason]
+
+
+@dataclass
+class Why(Result):
+    entity: EntityRef
+    names: list[NameLinks]
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def why(conn: sqlite3.Connection, name: str | int) -> Why:
+    """The names the entity `name` means was found under, each with its articles and the reasons
+    (article_entities.link_reason, store.resolver) those article entities joined it; most reported
+    first."""
+    entity, _ = resolve(conn, name)
+    counts = dict(
+        conn.execute(
+            "SELECT name, count(DISTINCT article_id) FROM article_entities WHERE entity_id = ? GROUP BY name",
+            (entity.id,),
+        ).fetchall()
+    )
+    reasons: dict[str, dict[str, LinkReason]] = {}
+    for shown, reason, articles in conn.execute(
+        "SELECT name, coalesce(link_reason, 'linked before reasons were recorded'), "
+        "count(DISTINCT article_id) AS n FROM article_entities WHERE entity_id = ? GROUP BY 1, 2 "
+        "ORDER BY n DESC, 2",
+        (entity.id,),
+    ):
+        gist = _NUMBER.sub("#", reason)  # "scores 13x ... 16 x 15" and "scores 14x ... 109 x 13" are one
+        same = reasons.setdefault(shown, {})
+        if gist in same:
+            same[gist].articles += articles
+            same[gist].variants += 1
+        else:
+            same[gist] = LinkReason(reason, articles)
+    names = [
+        NameLinks(shown, counts[shown], sorted(found.values(), key=lambda r: (-r.articles, r.reason)))
+        for shown, found in reasons.items()
+    ]
+    names.sort(key=lambda n: (-n.articles, n.name))
+    return Why(entity, names)
 
 
 @dataclass

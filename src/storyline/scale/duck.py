@@ -1,9 +1,17 @@
 """The store's questions answered straight from a Parquet dataset (`extract --out`) with DuckDB:
 no store, no loading. This is the path for analytics over very large bulk runs.
 
-Entities are resolved across articles by the store's own rule (store.identity, registered as a
-DuckDB function), so a name means the same people here as in the store. Answers are plain rows
-with their evidence (article, outlet, date, offsets): timeline, quotes, people and stats.
+Entities are resolved across articles by the name-only part of the store's rule
+(store.identity.automatic_key, or the user's merges and splits, registered as the DuckDB function
+`entity_key`): people by given name, surname and suffix after honorifics are dropped (a family-name-
+first name such as "Kim Jong Un" whole), organisations by their base name ("Apple Inc." = "Apple").
+That is all a key computed from one name can carry; what the store's resolver (store.resolver)
+decides from the corpus is not applied here: middle parts are not compared ("George W. Bush" and
+"George H.W. Bush" share a key here, but are two people in the store), one-word names ("Obama") stay
+apart from the full names they may mean, and acronyms ("VW") from the organisations they stand for.
+So the same name may mean fewer people here than in the store, and a one-word name more. Answers
+are plain rows with their evidence (article, outlet, date, offsets): timeline, quotes, people and
+stats.
 """
 
 from __future__ import annotations
@@ -46,7 +54,8 @@ def _first_day(value: str | None) -> str | None:
 
 
 def connect(folder: str | Path, rules: Rules | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with one view per table of the dataset and the `entity_key` function."""
+    """An in-memory DuckDB with one view per table of the dataset and the `entity_key` function (the
+    name-only key: see the module's docstring for what it cannot decide)."""
     root = Path(folder)
     if not (root / "articles").is_dir():
         raise ParquetError(f"{folder}: not a dataset from 'storyline extract --out'")

@@ -10,7 +10,6 @@ can take back the last few).
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import time
@@ -18,10 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from storyline.model import Article
+from storyline.store import resolver
 from storyline.store.identity import Rules, load_rules
-from storyline.store.quote_groups import assign_group
 from storyline.store.schema import VERSION, migrate
-from storyline.store.writer import add_source, entity_id, write_article
+from storyline.store.writer import add_source, write_article
 
 DEFAULT_DB = "storyline.db"
 COMMIT_ARTICLES = 64
@@ -66,6 +65,7 @@ class Store:
         self._rules: Rules | None = None
         self._batch_started: float | None = None
         self._batch_size = 0
+        self._resolver_checked = False
 
     # ------------------------------------------------------------------ lifecycle
     def __enter__(self) -> Store:
@@ -104,6 +104,10 @@ class Store:
         time in commits than in writing once the store is large. Each article is a savepoint inside
         the batch, so a failure takes back that article only.
         """
+        if not self._resolver_checked:
+            self._resolver_checked = True
+            if self.meta("resolver") != resolver.VERSION:  # linked by an older resolver: re-resolve first
+                self.apply_rules(force=True)
         return self._in_batch(lambda: self._write(article))
 
     def _write(self, article: Article) -> bool:
@@ -146,68 +150,23 @@ class Store:
 
     # ------------------------------------------------------------------ entity rules
     def apply_rules(self, force: bool = False) -> bool:
-        """Re-resolve every article entity if the rules file changed since the last run.
+        """Re-resolve every article entity if the rules file changed since the last run, or the store
+        was linked by another version of the resolver (store.resolver.VERSION).
 
         Facts keep their article-local entity ids, so this rewrites links without re-extracting.
         """
         rules = self.rules
-        if not force and (self.meta("rules_digest") or "") == rules.digest:
+        current = (self.meta("rules_digest") or "") == rules.digest
+        if not force and current and self.meta("resolver") == resolver.VERSION:
             return False
         with self.transaction():
-            rows = self.conn.execute(
-                "SELECT article_id, local_id, name, type, gender, aliases FROM article_entities"
-            ).fetchall()
-            self.conn.execute("DELETE FROM aliases")
-            self.conn.execute("DELETE FROM entities")
-            for article_id, local_id, name, type_, gender, aliases in rows:
-                new_id = entity_id(self.conn, rules, name, type_, gender)
-                self.conn.execute(
-                    "UPDATE article_entities SET entity_id = ? WHERE article_id = ? AND local_id = ?",
-                    (new_id, article_id, local_id),
-                )
-                self.conn.executemany(
-                    "INSERT OR IGNORE INTO aliases (entity_id, alias) VALUES (?, ?)",
-                    [(new_id, a) for a in dict.fromkeys([name, *json.loads(aliases)])],
-                )
-            link = (
-                "(SELECT entity_id FROM article_entities ae "
-                "WHERE ae.article_id = {t}.article_id AND ae.local_id = {c})"
+            resolver.Resolver(self.conn, rules).rebuild()
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                [("rules_digest", rules.digest), ("resolver", resolver.VERSION)],
             )
-            self.conn.execute(f"UPDATE quotes SET speaker_id = {link.format(t='quotes', c='speaker_local')}")
-            self.conn.execute(
-                f"UPDATE relations SET head_id = {link.format(t='relations', c='head_local')}, "
-                f"tail_id = {link.format(t='relations', c='tail_local')}"
-            )
-            self._relink("quote_about", "quotes", "quote_id", ())
-            self._relink("event_roles", "events", "event_id", ("role",))
-            self._regroup_quotes()
-            self.conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('rules_digest', ?)", (rules.digest,)
-            )
+        self._resolver_checked = True
         return True
-
-    def _relink(self, table: str, fact_table: str, fact_column: str, columns: tuple[str, ...]) -> None:
-        """Point a link table (quote_about, event_roles) at the entities its local ids now resolve to."""
-        picked = ", ".join(f"t.{c}" for c in (fact_column, *columns, "local_id"))
-        rows = self.conn.execute(
-            f"SELECT ae.entity_id, {picked} FROM {table} t JOIN {fact_table} f ON f.id = t.{fact_column} "
-            "JOIN article_entities ae ON ae.article_id = f.article_id AND ae.local_id = t.local_id"
-        ).fetchall()
-        self.conn.execute(f"DELETE FROM {table}")
-        names = ", ".join(("entity_id", fact_column, *columns, "local_id"))
-        marks = ", ".join("?" * (len(columns) + 3))
-        self.conn.executemany(f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})", rows)
-
-    def _regroup_quotes(self) -> None:
-        self.conn.execute("DELETE FROM quote_keys")
-        self.conn.execute("DELETE FROM quote_groups")
-        rows = self.conn.execute(
-            "SELECT q.id, q.text, q.speaker_id, q.date_start FROM quotes q "
-            "JOIN articles a ON a.id = q.article_id ORDER BY a.ingested_at, q.id"
-        ).fetchall()
-        for quote_id, text, speaker, first in rows:
-            group = assign_group(self.conn, text, speaker, first)
-            self.conn.execute("UPDATE quotes SET group_id = ? WHERE id = ?", (group, quote_id))
 
 
 class _Transaction:

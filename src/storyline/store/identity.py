@@ -1,24 +1,34 @@
-"""Cross-article entity resolution: which article entities are the same person or organisation.
+"""Names of people and organisations, compared across articles; and the user's merges and splits.
 
-Conservative by design, because a wrong merge puts one person's words in another's mouth while a
-missed merge only splits a timeline (which the user can join in the rules file):
+This module only reads names: `storyline.store.resolver` decides, with the store's counts, which
+article entity joins which cross-article entity. Here:
 
-- a person named with given name and surname is the same person wherever the given name and surname
-  agree ("Kimora Lee Simmons" = "Kimora Simmons"); a different given name is a different person
-  ("Kimora Lee Simmons" is not "Russell Simmons"), and so is a different suffix ("Jr.");
-- a person known to an article only by one name ("Simmons") stays an entity of that one name;
-- an organisation is the same under its legal-form variants ("Tern Inc." = "Tern").
+- `parse_person` splits a person's name into given name, middle parts, surname and suffix, after
+  dropping honorifics ("President", "Dr."): "George H.W. Bush" is george / (h, w) / bush, "Ursula
+  von der Leyen" is ursula / () / von der leyen (particles belong to the surname), "Martin Luther
+  King Jr." keeps its "jr", and "Kim Jong Un" or "Xi Jinping" (family name first) stay whole;
+- `middles_compatible` says whether two middle parts can be one person's: a missing middle is
+  compatible ("Kimora Simmons" ~ "Kimora Lee Simmons"), an initial matches a name of that initial
+  ("John F. Kennedy" ~ "John Fitzgerald Kennedy"), anything else is a different person ("George W.
+  Bush" is not "George H.W. Bush");
+- `org_base` drops a leading "The" and legal or descriptive tails ("Inc.", "AG", "Group",
+  "Holdings"...), `org_acronym` recognises an acronym ("VW", "U.N."), `org_initials` gives the
+  initials of an organisation's capitalised words ("World Health Organization" -> WHO);
+- `automatic_key` is the name-only part of the rule, as one string: what a DuckDB query over a
+  Parquet dataset can apply (people by given name + surname + suffix, organisations by base name).
 
 Within one article, the extractor has already joined "Russell", "Simmons" and "the Def Jam cofounder"
-to "Russell Simmons"; this module only joins across articles.
+to "Russell Simmons"; the store only joins across articles.
 
-The rules file (one rule per line, `#` comments) lets the user correct both ways:
+The rules file (one rule per line, `#` comments) lets the user correct both ways, and wins over
+everything the resolver would decide:
 
     merge: Russell Simmons = Russell Simmons Sr. = Rush
     split: Kimora Simmons / Kimora Lee Simmons
 
 `merge` makes every listed name one entity, called by the first name; `split` keeps each listed name
-its own entity even where the rules above would join them. Names are compared case-insensitively.
+its own entity even where the resolver would join them. Names are compared case-insensitively. A
+rule applies to the names it lists only: the entities it makes are not candidates for other names.
 """
 
 from __future__ import annotations
@@ -36,39 +46,211 @@ def _words(text: str) -> frozenset[str]:
 
 HONORIFICS = _words(
     "mr mrs ms miss mx dr prof sir dame lord lady rev sen rep gov pres gen col capt lt sgt judge "
-    "justice president senator governor mayor"
+    "justice president senator governor mayor vice secretary chancellor minister prime premier "
+    "speaker chairman chairwoman attorney general former first king queen prince princess pope "
+    "sheikh rabbi hon reverend congressman congresswoman"
 )
 NAME_SUFFIXES = _words("jr sr ii iii iv")
 LEGAL_FORMS = _words("inc incorporated co corp corporation llc ltd limited plc lp llp sa ag gmbh nv bv")
+# tails an organisation's base name is known without: legal forms and a few descriptive words
+ORG_TAILS = LEGAL_FORMS | _words(
+    "se group company companies cos holdings holding computer computers motor motors airlines airways"
+)
+# a base name that is only one of these is too generic to stand for the organisation ("The Group")
+GENERIC_ORG_WORDS = _words(
+    "the a an company group holding holdings national international american general united first global "
+    "new royal federal state city"
+)
+PARTICLES = _words("von van der den de del della di da du la le ten ter bin ibn al el dos das do")
+INITIALS_SKIP = _words("of the and for")
+# family-name-first names, kept whole: a Chinese family name with any given name ("Xi Jinping"); a
+# Korean one with a given name of two short syllables ("Kim Jong Un", "Moon Jae-in"), so that "Kim
+# Kardashian" stays a given name and a surname
+CHINESE_FAMILY = _words(
+    "xi li wang zhang liu chen yang huang zhao zhou xu zhu hu guo gao zheng deng mao jiang wen"
+)
+KOREAN_FAMILY = _words("kim park choi jung kang cho yoon jang lim han shin moon ri")
+_ACRONYM = re.compile(r"^[A-Z](?:\.?[A-Z]){1,5}\.?$")
 
 
 def normalise(name: str) -> str:
     """Lower case, accents and punctuation dropped, possessive removed, spaces collapsed."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"['’]s\b", "", text)
-    text = re.sub(r"[^\w\s-]", " ", text).replace("-", " ")
-    return " ".join(text.split())
+    return " ".join(_tokens(name)).lower()
+
+
+def _tokens(name: str) -> list[str]:
+    """The words of a name as normalise() splits them, keeping their case."""
+    text = name
+    if not text.isascii():  # (ASCII has no accents to drop: the common case, and 4x faster)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"['’][sS]\b", "", text)
+    return re.sub(r"[^\w\s-]", " ", text).replace("-", " ").split()
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A person's name in parts, normalised. A one-word name has no given name."""
+
+    given: str
+    middles: tuple[str, ...]
+    surname: str
+    suffix: str = ""
+    whole: bool = False  # family name first ("kim jong un"): compared whole, surname is the family name
+
+    @property
+    def full(self) -> bool:
+        return bool(self.given)
+
+    @property
+    def block(self) -> str:
+        """Given name, surname and suffix (the whole name if family-name-first): what candidates share."""
+        if self.whole:
+            return " ".join(filter(None, (self.surname, self.given, self.suffix)))
+        return " ".join(filter(None, (self.given, self.surname, self.suffix)))
+
+    @property
+    def detail(self) -> str:
+        """The middle parts, space-separated ('' for none)."""
+        return " ".join(self.middles)
+
+    @property
+    def text(self) -> str:
+        """Every part: the name a new entity is keyed by."""
+        if self.whole:
+            return self.block
+        return " ".join(filter(None, (self.given, *self.middles, self.surname, self.suffix)))
+
+    @property
+    def words(self) -> list[str]:
+        """The single names a one-word mention of this person may use: surname (with and without
+        its particles) and given name; a family-name-first name only its family name."""
+        if not self.full:
+            return [self.surname]
+        found = [self.surname]
+        bare = self.surname.split()[-1]
+        if not self.whole:
+            found += [bare, self.given]
+        return list(dict.fromkeys(found))
+
+
+def parse_person(name: str) -> PersonName | None:
+    """A person's name in parts, honorifics dropped; None if nothing is left of it."""
+    cased = _tokens(name)
+    while len(cased) > 1 and cased[0].lower() in HONORIFICS:
+        cased = cased[1:]
+    if not cased:
+        return None
+    suffix = next((w.lower() for w in cased[1:] if w.lower() in NAME_SUFFIXES), "")
+    if suffix:
+        cased = [w for i, w in enumerate(cased) if i == 0 or w.lower() not in NAME_SUFFIXES]
+    words = [w.lower() for w in cased]
+    if len(words) >= 2 and _family_first(words):
+        return PersonName(" ".join(words[1:]), (), words[0], suffix, whole=True)
+    start = len(words) - 1  # the surname: the last word and the particles before it; a first word
+    while start > 1 and words[start - 1] in PARTICLES:  # is a particle only in lower case ("von der
+        start -= 1  # Leyen" is a surname, "Al Gore" a given name and a surname)
+    if start == 1 and words[0] in PARTICLES and cased[0].islower():
+        start = 0
+    surname = " ".join(words[start:])
+    if start == 0:
+        return PersonName("", (), surname, suffix)
+    return PersonName(words[0], tuple(words[1:start]), surname, suffix)
+
+
+def _family_first(words: list[str]) -> bool:
+    if words[0] in CHINESE_FAMILY and len(words) <= 3:
+        return True
+    return words[0] in KOREAN_FAMILY and len(words) == 3 and all(len(w) <= 4 for w in words[1:])
+
+
+def middles_compatible(a: tuple[str, ...] | str, b: tuple[str, ...] | str) -> bool:
+    """Whether two middle parts may be one person's: either missing, or part by part equal or an
+    initial of the other ("w" ~ "walker"); a different number of parts is a different person."""
+    a = tuple(a.split()) if isinstance(a, str) else a
+    b = tuple(b.split()) if isinstance(b, str) else b
+    if not a or not b:
+        return True
+    if len(a) != len(b):
+        return False
+    return all(
+        x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y))
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+def org_base(name: str) -> str:
+    """An organisation's name without a leading "The" and without legal or descriptive tails
+    ("Volkswagen AG" -> volkswagen), unless only a generic word would be left; an acronym's letters
+    ("U.N." -> un)."""
+    if (acronym := org_acronym(name)) is not None:
+        return acronym.lower()
+    words = normalise(name).split()
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    while len(words) > 1 and words[-1] in ORG_TAILS:
+        rest = words[:-1]
+        if len(rest) == 1 and (rest[0] in GENERIC_ORG_WORDS or len(rest[0]) < 2):
+            break
+        words = rest
+    return " ".join(words)
+
+
+def org_acronym(name: str) -> str | None:
+    """The letters of a name that is an acronym of 2 to 6 capitals ("VW", "U.N." -> UN), else None."""
+    text = name.strip()
+    if not _ACRONYM.match(text):
+        return None
+    return text.replace(".", "")
+
+
+def defines_acronym(acronym: str, name: str) -> bool:
+    """Whether an acronym can stand for the name: its letters appear in the name in order, the
+    first being the name's first letter ("VW" for "Volkswagen AG", "WHO" for "World Health
+    Organization")."""
+    letters = [c for c in normalise(name) if c.isalnum()]
+    wanted = acronym.lower()
+    if not letters or not wanted or letters[0] != wanted[0]:
+        return False
+    at = 0
+    for c in letters:
+        if at < len(wanted) and c == wanted[at]:
+            at += 1
+    return at == len(wanted)
+
+
+def org_initials(name: str) -> list[str]:
+    """The initials of an organisation's capitalised words, ignoring of/the/and/for, without and with
+    its legal tail ("International Business Machines Corp." -> IBM, IBMC), each of 2 to 6 letters;
+    none for a name of one word and a tail ("Apple Inc.")."""
+    words = [w for w in re.split(r"[\s\-/]+", name.strip()) if w]
+    capitals = [
+        w for w in words if w[:1].isupper() and w.strip(".,").lower() not in INITIALS_SKIP and w[:1].isalpha()
+    ]
+    base = list(capitals)
+    while len(base) > 2 and normalise(base[-1]) in ORG_TAILS:
+        base = base[:-1]
+    if len(base) < 2 or normalise(base[-1]) in ORG_TAILS:
+        return []
+    found = ["".join(w[0] for w in base).upper()]
+    if len(base) < len(capitals):  # "American Broadcasting Company" is ABC as well as AB
+        found.append("".join(w[0] for w in capitals).upper())
+    return [i for i in found if len(i) <= 6]
 
 
 def automatic_key(name: str, type_: str) -> str:
-    """The key under which an article entity joins entities of other articles."""
-    words = normalise(name).split()
+    """The name-only key of an article entity: people by given name, surname and suffix (middle
+    parts dropped, so "Kimora Lee Simmons" and "Kimora Simmons" share it), a family-name-first name
+    whole; organisations by base name; other types by their normalised name.
+
+    The store resolves more finely (middle parts, one-word names, acronyms: store.resolver); this is
+    the part of the rule one string can carry, used where only a key will do (DuckDB)."""
     if type_ == "PERSON":
-        while len(words) > 1 and words[0] in HONORIFICS:
-            words = words[1:]
-        suffix = [w for w in words[1:] if w in NAME_SUFFIXES]
-        words = [w for w in words if w not in NAME_SUFFIXES] or words
-        if len(words) >= 2:
-            return "person:" + " ".join([words[0], words[-1], *suffix])
-        return "person:" + " ".join(words + suffix)
+        person = parse_person(name)
+        return "person:" + (person.block if person else "")
     if type_ == "ORG":
-        if len(words) > 1 and words[0] == "the":
-            words = words[1:]
-        while len(words) > 1 and words[-1] in LEGAL_FORMS:
-            words = words[:-1]
-        return "org:" + " ".join(words)
-    return f"{type_.lower()}:" + " ".join(words)
+        return "org:" + org_base(name)
+    return f"{type_.lower()}:" + normalise(name)
 
 
 @dataclass
@@ -79,6 +261,7 @@ class Rules:
     merge_names: dict[str, str] = field(default_factory=dict)  # merge key -> display name
     splits: set[str] = field(default_factory=set)  # normalised names kept apart
     digest: str = ""
+    lines: dict[str, str] = field(default_factory=dict)  # normalised name -> the rule naming it, as written
 
     def key(self, name: str, type_: str) -> str:
         norm = normalise(name)
@@ -116,11 +299,13 @@ def load_rules(path: str | Path | None) -> Rules:
             rules.merge_names[key] = names[0]
             for name in names:
                 rules.merges[normalise(name)] = key
+                rules.lines[normalise(name)] = line
         elif verb == "split":
             names = [n.strip() for n in rest.split("/") if n.strip()]
             if not names:
                 raise RulesError(f"{path}:{number}: a split needs names, separated by '/'")
             rules.splits.update(normalise(n) for n in names)
+            rules.lines.update((normalise(n), line) for n in names)
         else:
             raise RulesError(
                 f"{path}:{number}: expected 'merge: A = B' or 'split: A / B', got {raw.strip()!r}"

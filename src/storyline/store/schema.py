@@ -216,6 +216,30 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX IF NOT EXISTS article_entities_entity_article ON article_entities (entity_id, article_id);
     DROP INDEX IF EXISTS article_entities_entity;
     """,
+    # 4: the resolver (store.resolver). Each article entity records why it joined its entity
+    #    (link_reason) and, for a name decided by the corpus rather than by itself (a one-word name,
+    #    an acronym), the form it was decided by, indexed so that a re-link finds them by a seek;
+    #    entity_names indexes the candidates (full names by given name + surname, single names,
+    #    defined acronyms, initials) with how many articles name each, single names also ranked by
+    #    that count (the most reported few are read by a seek). A store linked by the old
+    #    string key is marked so that the next ingest re-resolves it (meta 'resolver').
+    """
+    ALTER TABLE article_entities ADD COLUMN link_reason TEXT;
+    ALTER TABLE article_entities ADD COLUMN form TEXT;
+    CREATE INDEX article_entities_form ON article_entities (form) WHERE form IS NOT NULL;
+    CREATE TABLE entity_names (
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        entity_id INTEGER NOT NULL REFERENCES entities (id),
+        detail TEXT NOT NULL DEFAULT '',
+        articles INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (kind, value, entity_id, detail)
+    ) WITHOUT ROWID;
+    CREATE INDEX entity_names_entity ON entity_names (entity_id);
+    CREATE INDEX entity_names_rank ON entity_names (kind, value, articles) WHERE kind = 'word';
+    INSERT OR REPLACE INTO meta (key, value)
+        SELECT 'resolver', CASE WHEN EXISTS (SELECT 1 FROM article_entities) THEN 'key' ELSE '1' END;
+    """,
 )
 
 VERSION = len(MIGRATIONS)

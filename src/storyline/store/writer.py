@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from bisect import bisect_left
 from datetime import UTC, date, datetime
 
 from storyline.intervals import interval
 from storyline.model import Article, Quote, TimeValue
 from storyline.store.identity import Rules
 from storyline.store.quote_groups import assign_group
+from storyline.store.resolver import Resolver
 
 NEAR = 250  # how far a speaker or cue may sit from its quote and still be part of its evidence
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*(?=\s)|\n")
@@ -47,22 +49,6 @@ def _quote_evidence(text: str, q: Quote) -> tuple[int, int]:
         if span is not None and abs(span.start - q.start) < NEAR + (q.end - q.start):
             ends += [span.start, span.end]
     return sentence_around(text, min(ends), max(ends))
-
-
-def entity_id(conn: sqlite3.Connection, rules: Rules, name: str, type_: str, gender: str | None) -> int:
-    """The cross-article entity an article entity resolves to, created on first sight."""
-    key = rules.key(name, type_)
-    row = conn.execute("SELECT id, gender FROM entities WHERE key = ?", (key,)).fetchone()
-    if row is not None:
-        if gender and not row[1]:
-            conn.execute("UPDATE entities SET gender = ? WHERE id = ?", (gender, row[0]))
-        return row[0]
-    shown = rules.display_name(key) or name
-    new_id = conn.execute(
-        "INSERT INTO entities (key, name, type, gender) VALUES (?, ?, ?, ?)", (key, shown, type_, gender)
-    ).lastrowid
-    assert new_id is not None
-    return new_id
 
 
 def add_source(conn: sqlite3.Connection, article_id: str, article: Article) -> bool:
@@ -102,30 +88,12 @@ def write_article(conn: sqlite3.Connection, article: Article, rules: Rules) -> s
     )
     add_source(conn, article_id, a)
 
-    ids: dict[str, int] = {}
-    for e in a.entities:
-        ids[e.id] = entity_id(conn, rules, e.name, e.type, e.gender)
-        conn.executemany(
-            "INSERT OR IGNORE INTO aliases (entity_id, alias) VALUES (?, ?)",
-            [(ids[e.id], alias) for alias in dict.fromkeys([e.name, *e.aliases])],
-        )
-        conn.execute(
-            "INSERT INTO article_entities (article_id, local_id, entity_id, name, type, gender, aliases, "
-            "mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                article_id,
-                e.id,
-                ids[e.id],
-                e.name,
-                e.type,
-                e.gender,
-                json.dumps(e.aliases, ensure_ascii=False),
-                json.dumps([[m.start, m.end] for m in e.mentions]),
-            ),
-        )
+    resolver = Resolver(conn, rules)
+    ids = resolver.link(article_id, a.entities)
 
+    starts = {e.id: sorted(m.start for m in e.mentions) for e in a.entities if e.id in ids}
     for q in a.quotes:
-        _write_quote(conn, article_id, a, q, ids)
+        _write_quote(conn, article_id, a, q, ids, starts)
 
     conn.executemany(
         "INSERT INTO timexes (article_id, local_id, text, start, end, type, value, mod, anchor) "
@@ -194,11 +162,17 @@ def write_article(conn: sqlite3.Connection, article: Article, rules: Rules) -> s
             if r.head in ids and r.tail in ids
         ],
     )
+    resolver.relink_pending()  # earlier one-word names and acronyms this article decides anew
     return article_id
 
 
 def _write_quote(
-    conn: sqlite3.Connection, article_id: str, a: Article, q: Quote, ids: dict[str, int]
+    conn: sqlite3.Connection,
+    article_id: str,
+    a: Article,
+    q: Quote,
+    ids: dict[str, int],
+    starts: dict[str, list[int]],
 ) -> None:
     first, last, mod = span_dates(q.time, a.published)
     speaker = ids.get(q.speaker) if q.speaker else None
@@ -233,10 +207,10 @@ def _write_quote(
             q.confidence,
         ),
     ).lastrowid
-    about = {
-        (ids[e.id], e.id)
-        for e in a.entities
-        if e.id != q.speaker and e.id in ids and any(q.start <= m.start < q.end for m in e.mentions)
+    about = {  # entities with a mention starting inside the quote (found by bisection)
+        (ids[local], local)
+        for local, found in starts.items()
+        if local != q.speaker and (at := bisect_left(found, q.start)) < len(found) and found[at] < q.end
     }
     conn.executemany(
         "INSERT OR IGNORE INTO quote_about (entity_id, quote_id, local_id) VALUES (?, ?, ?)",
