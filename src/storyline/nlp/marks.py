@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from spacy.tokens import Doc
+
+from storyline.nlp.sentences import text_of
+
 OPENING = frozenset("“„«")
 CLOSING = frozenset("”»")
 STRAIGHT = '"'
@@ -115,3 +119,20 @@ def _first_char(text: str, start: int, end: int) -> int:
     while i < end and text[i] in " \t":
         i += 1
     return i
+
+
+def quote_layout(doc: Doc) -> tuple[list[QuotedSpan], list[int]]:
+    """The Doc's quoted spans and, per token, the index of the span it stands in (-1: none);
+    found once and kept on the Doc (`doc._.quote_layout`) for the identity and quote stages."""
+    if not Doc.has_extension("quote_layout"):
+        Doc.set_extension("quote_layout", default=None)
+    if doc._.quote_layout is None:
+        spans = find_quoted_spans(text_of(doc))
+        index = [-1] * len(doc)
+        for qi, span in enumerate(spans):
+            for start, end in span.pieces:
+                sub = doc.char_span(start, end, alignment_mode="expand")
+                for t in sub or ():
+                    index[t.i] = qi
+        doc._.quote_layout = (spans, index)
+    return doc._.quote_layout

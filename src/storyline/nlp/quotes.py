@@ -22,8 +22,8 @@ from spacy.tokens import Doc, Span, Token
 from storyline.nlp import lexicon
 from storyline.nlp.identity.clusters import Cluster, EntityIndex
 from storyline.nlp.identity.pronouns import PRONOUN_GENDER, PronounResolver
-from storyline.nlp.marks import QuotedSpan, find_quoted_spans
-from storyline.nlp.sentences import Sentences, paragraph_spans
+from storyline.nlp.marks import QuotedSpan, quote_layout
+from storyline.nlp.sentences import paragraph_spans, sentences_of, text_of
 
 _VERBISH_TAGS = {"VB", "VBD", "VBZ", "VBP", "VBN", "VBG"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
@@ -85,20 +85,16 @@ def _INDIRECT_CANDIDATES() -> frozenset[str]:  # noqa: N802 - a constant, built 
 class _Context:
     """Per-Doc lookups shared by every quote: paragraphs, quoted tokens, masked text."""
 
-    def __init__(self, doc: Doc, text: str, spans: list[QuotedSpan]):
+    def __init__(self, doc: Doc, text: str, spans: list[QuotedSpan], in_quote: list[int]):
         self.doc = doc
         self.text = text  # Doc.text joins every token on each call: read it once
         paragraphs = paragraph_spans(text)
         self.paragraph_starts = [start for start, _ in paragraphs]
         self.paragraph_ends = [end for _, end in paragraphs]
-        self.in_quote = [-1] * len(doc)
+        self.in_quote = list(in_quote)
         masked = list(text)
-        for qi, span in enumerate(spans):
+        for span in spans:
             for s, e in span.pieces:
-                sub = doc.char_span(s, e, alignment_mode="expand")
-                if sub is not None:
-                    for t in sub:
-                        self.in_quote[t.i] = qi
                 masked[s:e] = " " * (e - s)
         self.masked = "".join(masked)
 
@@ -333,10 +329,10 @@ class QuoteExtractor:
     def __init__(self, doc: Doc, index: EntityIndex):
         self.doc = doc
         self.index = index
-        self.text = doc.text
-        self.spans = find_quoted_spans(self.text)
-        self.ctx = _Context(doc, self.text, self.spans)
-        self.sentences = Sentences(doc)
+        self.text = text_of(doc)
+        self.spans, in_quote = quote_layout(doc)
+        self.ctx = _Context(doc, self.text, self.spans, in_quote)
+        self.sentences = sentences_of(doc)
         self.resolver = PronounResolver(doc, index, self.ctx.in_quote, self.sentences)
         self.findings: list[Finding] = []
 
@@ -484,7 +480,7 @@ class QuoteExtractor:
                     finding.speaker = self.resolver.resolve(speaker, self._previous_speaker(finding))
                     finding.confidence -= 0.1
                     if finding.speaker is not None:  # the speaker pronoun is a mention of them
-                        self.index.link(finding.speaker_span, finding.speaker, "pronoun")
+                        self.index.link(finding.speaker_span, finding.speaker, "pronoun", "quote attribution")
                 elif speaker.tag_ in {"WDT", "WP"} and speaker.head.dep_ == "relcl":
                     # "Kasich, who said": the mention is "who", the speaker the noun it hangs on
                     antecedent = self.index.at(speaker.head.head)

@@ -30,3 +30,21 @@ class Sentences:
     def of(self, token: Token | Span) -> Span:
         k = self.index(token.i if isinstance(token, Token) else token.start)
         return self.doc[self.starts[k] : self.ends[k]] if self.starts else self.doc[0:0]
+
+
+def sentences_of(doc: Doc) -> Sentences:
+    """The Doc's Sentences, computed once and kept on it (`doc._.sentences`) for every component."""
+    if not Doc.has_extension("sentences"):
+        Doc.set_extension("sentences", default=None)
+    if doc._.sentences is None:
+        doc._.sentences = Sentences(doc)
+    return doc._.sentences
+
+
+def text_of(doc: Doc) -> str:
+    """`doc.text`, joined once: spaCy joins every token again on each read (milliseconds a call)."""
+    if not Doc.has_extension("text"):
+        Doc.set_extension("text", default=None)
+    if doc._.text is None:
+        doc._.text = doc.text
+    return doc._.text

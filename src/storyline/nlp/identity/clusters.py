@@ -30,8 +30,7 @@ def name_text(span: Span) -> str:
         tokens = tokens[:-1]
     if not tokens:
         return ""
-    doc = span.doc
-    text = doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+    text = span.doc[tokens[0].i : tokens[-1].i + 1].text  # not Doc.text: it joins every token
     text = _BRACKETS.sub(" ", text)
     text = re.sub(r"\s*\(\s*|\s*\)\s*", " ", text)
     return " ".join(text.split()).strip(_STRAY)
@@ -65,6 +64,8 @@ class Cluster:
         default_factory=dict
     )  # (start, end) -> the pass that linked it
     named_by: list[Span] = field(default_factory=list)  # descriptions good enough to be aliases
+    uncertain: set[int] = field(default_factory=set)  # starts of names a pass gave it by recency alone
+    _name: tuple[int, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -72,9 +73,13 @@ class Cluster:
 
     @property
     def name(self) -> str:
-        forms = [f for f in (name_text(m) for m in self.mentions) if f] or ["?"]
-        counts = Counter(forms)
-        return max(forms, key=lambda f: (len(f.split()), counts[f], -forms.index(f)))
+        """The longest name form, the most frequent among equals; kept until a name is added."""
+        if self._name is None or self._name[0] != len(self.mentions):
+            forms = [f for f in (name_text(m) for m in self.mentions) if f] or ["?"]
+            counts = Counter(forms)
+            best = max(forms, key=lambda f: (len(f.split()), counts[f], -forms.index(f)))
+            self._name = (len(self.mentions), best)
+        return self._name[1]
 
     @property
     def name_tokens(self) -> list[str]:

@@ -30,6 +30,9 @@ LABELS = {
 _KIN_DEPS = {"appos", "conj", "compound"}
 _MARKUP = re.compile(r"[<>=@#{}\[\]|_*/]|https?:|www\.")
 _VERB_TAGS = {"VBZ", "VBP", "VBD"}
+_PARTICLES = frozenset(
+    {"de", "del", "della", "di", "da", "van", "von", "der", "den", "la", "le", "al", "el", "bin", "ibn"}
+)
 
 
 def _mend(doc: Doc, ent: Span) -> Span | None:
@@ -47,8 +50,12 @@ def _mend(doc: Doc, ent: Span) -> Span | None:
         doc[end - 1].lower_ in POSSESSIVE or doc[end - 1].is_punct or doc[end - 1].is_space
     ):
         end -= 1  # "Marco Rubio :", "OBAMA 'S"
-    while start < end and (doc[start].is_punct or doc[start].is_space):
-        start += 1
+    while start < end and (
+        doc[start].is_punct
+        or doc[start].is_space
+        or (doc[start].is_lower and doc[start].lower_ not in _PARTICLES)
+    ):
+        start += 1  # "of International Relations": a word before the name
     if end - start > 2 and doc[start].lower_ in lexicon.word_list("person_nouns.txt"):
         start += 1  # "Architect Sofia Lindqvist": the role is not part of the name
     if ent.label_ == "PERSON" and end - start > 1 and lexicon.cue_verbs().get(doc[start].text):

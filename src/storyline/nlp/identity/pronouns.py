@@ -45,35 +45,26 @@ class Settings:
 
     sentences_back: int
     org_sentences_back: int
+    recency: float
     subject: float
+    object: float
+    oblique: float
+    head_noun: float
+    non_adverbial: float
+    decay: float
     parallel: float
-    distance: float
-    same_sentence: float
+    cataphora: float
     speaker: float
     margin: float
-    main_subject: float
-    salience: float
-    salience_cap: float
-    cataphora: float
 
 
 @cache
 def settings() -> Settings:
     values = {name: float(value) for name, value in lexicon.table("pronouns.tsv")}
-    return Settings(
-        sentences_back=int(values["sentences_back"]),
-        org_sentences_back=int(values["org_sentences_back"]),
-        subject=values["subject"],
-        parallel=values["parallel"],
-        distance=values["distance"],
-        same_sentence=values["same_sentence"],
-        speaker=values["speaker"],
-        margin=values["margin"],
-        main_subject=values["main_subject"],
-        salience=values["salience"],
-        salience_cap=values["salience_cap"],
-        cataphora=values["cataphora"],
-    )
+    numbers = {f: values[f] for f in Settings.__dataclass_fields__}
+    numbers["sentences_back"] = int(numbers["sentences_back"])
+    numbers["org_sentences_back"] = int(numbers["org_sentences_back"])
+    return Settings(**numbers)
 
 
 @cache
@@ -90,7 +81,7 @@ def assign_genders(doc: Doc, index: EntityIndex, in_quote: list[int]) -> None:
     for c in people.values():
         first = [t for t in c.name_tokens if t not in titles][:1]
         if first and first[0] in names:
-            votes[c.id][names[first[0]]] += 1
+            votes[c.id][names[first[0]]] += 2  # outweighs one possessive ("Tom gave Ann her cap")
         for m in c.mentions:
             for title in (doc[m.start - 1].text if m.start > 0 else "", m[0].text):
                 if titles.get(title):
@@ -190,14 +181,13 @@ class PronounResolver:
         first = self.sentences.starts[max(0, here - back)] if self.sentences.starts else 0
         role = _role(pronoun)
         best: dict[int, tuple[float, Cluster]] = {}
-        seen: Counter[int] = Counter()
-        for _, cluster in self.index.before(pronoun.i, 0):
-            seen[cluster.index] += 1
         for _, cluster in self._cataphora(pronoun, types):
             # "In his list for the Review, Robert Christgau named ...": the subject after the adjunct
             if not (gender and cluster.gender and cluster.gender != gender):
-                score = s.cataphora + s.salience * min(s.salience_cap, seen[cluster.index])
-                best[cluster.index] = (score, cluster)
+                best[cluster.index] = (s.cataphora, cluster)
+        salience: dict[int, float] = {}
+        clusters: dict[int, Cluster] = {}
+        latest: dict[int, Span] = {}
         for mention, cluster in self.index.before(pronoun.i, first):
             if cluster.type not in types or mention.end > pronoun.i:
                 continue
@@ -214,20 +204,38 @@ class PronounResolver:
             distance = here - self.sentence_of(mention.start)
             if distance == 0 and self._excluded(pronoun, mention):
                 continue
-            mrole = _role(mention.root)
-            score = -s.distance * distance
-            score += s.subject if mrole == "subject" else 0.0
-            score += s.parallel if mrole == role and role in {"subject", "object"} else 0.0
-            score += s.same_sentence if distance == 0 else 0.0
-            if mrole == "subject" and _clause_verb(mention.root).dep_ == "ROOT":
-                score += s.main_subject
-            score += s.salience * min(s.salience_cap, seen[cluster.index] - 1)
-            score += 0.001 * mention.start / max(1, pronoun.i)  # the nearer of equals
-            if previous_speaker is not None and cluster is previous_speaker:
+            k = cluster.index
+            salience[k] = salience.get(k, 0.0) + self._weight(mention) * s.decay**distance
+            clusters[k], latest[k] = cluster, mention
+        for k, total in salience.items():
+            score = total
+            if _role(latest[k].root) == role and role in {"subject", "object"}:
+                score += s.parallel
+            if previous_speaker is not None and clusters[k] is previous_speaker:
                 score += s.speaker
-            if cluster.index not in best or score > best[cluster.index][0]:
-                best[cluster.index] = (score, cluster)
+            score += 0.001 * latest[k].start / max(1, pronoun.i)  # the nearer of equals
+            if k not in best or score > best[k][0]:
+                best[k] = (score, clusters[k])
         return sorted(best.values(), key=lambda sc: -sc[0])
+
+    def _weight(self, mention: Span) -> float:
+        """A mention's salience factors (Lappin and Leass 1994): recency, grammatical role, being
+        the head of its noun phrase, and standing outside an adverbial phrase."""
+        s = self.settings
+        root = mention.root
+        weight = s.recency
+        role = _role(root)
+        if role == "subject":
+            weight += s.subject
+        elif root.dep_ == "dobj":
+            weight += s.object
+        elif root.dep_ in {"dative", "iobj", "pobj", "attr"}:
+            weight += s.oblique
+        if root.dep_ not in {"poss", "compound", "nmod"}:
+            weight += s.head_noun  # not "Gladstone" in "Gladstone's Home Rule Bill"
+        if not (root.dep_ == "pobj" and root.head.dep_ == "prep" and root.head.head.pos_ in {"VERB", "AUX"}):
+            weight += s.non_adverbial
+        return weight
 
     def _cataphora(self, pronoun: Token, types: set[str]) -> list[tuple[Span, Cluster]]:
         """The main subject that follows a preposed adjunct holding the pronoun."""
@@ -282,15 +290,13 @@ def link_pronouns(doc: Doc, index: EntityIndex, in_quote: list[int], sentences: 
         else:
             target = resolver.resolve(token)
         if target is not None:
-            index.link(doc[i : i + 1], target, "pronoun")
-            if target.gender is None and PRONOUN_GENDER.get(token.lower_) in {"m", "f"}:
-                target.gender = PRONOUN_GENDER[token.lower_]
+            index.link(doc[i : i + 1], target, "pronoun", "pronoun resolution")
     for i in lexicon.positions(doc, _RELATIVE):
         token = doc[i]  # "Smith, who resigned": a mention of Smith
         head = token.head
         hit = index.at(head.head) if head.dep_ == "relcl" and not index.at(token) else None
         if hit is not None and hit[0].type in {"PERSON", "ORG"} and head.head.i < token.i:
-            index.link(doc[i : i + 1], hit[0], "pronoun")
+            index.link(doc[i : i + 1], hit[0], "pronoun", "relative pronoun")
     by_quote = {}
     for q in quotes:
         if q.kind != "indirect" and q.speaker is not None:
@@ -303,7 +309,7 @@ def link_pronouns(doc: Doc, index: EntityIndex, in_quote: list[int], sentences: 
             continue
         for (start, end), speaker in by_quote.items():
             if start <= token.idx < end:
-                index.link(doc[i : i + 1], speaker, "pronoun")
+                index.link(doc[i : i + 1], speaker, "pronoun", "first person in a quote")
                 break
 
 

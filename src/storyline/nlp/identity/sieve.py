@@ -23,19 +23,23 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import numpy as np
+from spacy.attrs import DEP
 from spacy.tokens import Doc, Span, Token
 
 from storyline.nlp import lexicon
 from storyline.nlp.identity.clusters import Cluster, EntityIndex, key_words, name_text
 from storyline.nlp.identity.names import candidate_spans
 from storyline.nlp.identity.pronouns import gendered_nouns
-from storyline.nlp.marks import find_quoted_spans
-from storyline.nlp.sentences import Sentences
+from storyline.nlp.marks import quote_layout
+from storyline.nlp.sentences import Sentences, sentences_of
 
 _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "poss", "appos", "conj", "dative"}
 _ACRONYM = re.compile(r"[A-Z][A-Za-z&]{1,7}")
 _INITIAL_SKIP = frozenset({"of", "the", "and", "for", "&", "on", "in", "de", "la", "du"})
 _ORG_SENTENCES_BACK = 2
+_TITLE_MODIFIERS = frozenset({"Vice", "Deputy", "Assistant", "Lt.", "Lieutenant", "Associate"})
+_LOWER_MODIFIERS = frozenset(w.lower() for w in _TITLE_MODIFIERS)
 
 
 @cache
@@ -134,9 +138,11 @@ def _name_pass(doc: Doc, spans: list[tuple[Span, str]]) -> list[Cluster]:
                 cluster.alias_keys.add(acronym.text.lower())
             clusters.append(cluster)
     ambiguous += _missed_name_parts(doc, clusters, spans)
-    sentences = Sentences(doc)
+    sentences = sentences_of(doc)
     for span, matches in ambiguous:
-        _choose(span, matches, sentences).mentions.append(span)
+        chosen = _choose(span, matches, sentences)
+        chosen.mentions.append(span)
+        chosen.uncertain.add(span.start)
     for c in clusters:
         c.mentions.sort(key=lambda m: m.start)
     return clusters
@@ -153,14 +159,10 @@ def _missed_name_parts(doc: Doc, clusters: list[Cluster], spans: list[tuple[Span
     taken = {t.i for c in clusters for m in c.mentions for t in m}
     taken |= {t.i for span, _ in spans for t in span}
     out: list[tuple[Span, list[Cluster]]] = []
-    for token in doc:
-        if (
-            token.pos_ == "PROPN"
-            and token.i not in taken
-            and token.text in parts
-            and token.dep_ != "compound"
-        ):
-            out.append((doc[token.i : token.i + 1], parts[token.text]))
+    for i in lexicon.positions(doc, frozenset(parts), attr="orth"):
+        token = doc[i]
+        if token.pos_ == "PROPN" and i not in taken and token.dep_ != "compound":
+            out.append((doc[i : i + 1], parts[token.text]))
     return out
 
 
@@ -177,6 +179,13 @@ def _choose(span: Span, candidates: list[Cluster], sentences: Sentences) -> Clus
     def last_before(c: Cluster) -> int:
         return max((m.start for m in c.mentions if m.start < span.start), default=-1)
 
+    # "Mrs. Clinton" after "Bill Clinton" and "Hillary Clinton": the honorific's gender decides
+    doc = span.doc
+    titles = lexicon.honorifics()
+    stated = titles.get(span[0].text) or (titles.get(doc[span.start - 1].text) if span.start else None)
+    if stated:
+        names = lexicon.first_name_genders()
+        pool = [c for c in pool if names.get(c.key[0] if c.key else "") in {None, stated}] or pool
     return max(pool, key=lambda c: (last_before(c), len(c.mentions), -c.mentions[0].start))
 
 
@@ -190,6 +199,8 @@ def _collect_titles(doc: Doc, clusters: list[Cluster]) -> None:
         if c.type != "PERSON":
             continue
         for m in c.mentions:
+            if m.start in c.uncertain:
+                continue  # "President Bush" with two Bushes in the article: whose title is unclear
             words = [m[0]] if m[0].text in roles else []
             k = m.start - 1
             while (
@@ -199,7 +210,9 @@ def _collect_titles(doc: Doc, clusters: list[Cluster]) -> None:
             ):
                 words.append(doc[k])
                 k -= 1
-            for w in words:
+            for k, w in enumerate(words):
+                if k + 1 < len(words) and words[k + 1].text in _TITLE_MODIFIERS:
+                    continue  # "Vice President Joe Biden" is not "the president"
                 c.titles |= roles.get(w.text, frozenset())
                 if w.lower_ in person_nouns:
                     c.titles.add(w.lower_)
@@ -233,13 +246,17 @@ def _description_span(token: Token, bare: bool = False) -> Span | None:
 def _apposed(token: Token, index: EntityIndex) -> tuple[Cluster, str] | None:
     """ "X, the chairman"; "the chairman, X"; "X is the chairman" (not "X is not the chairman",
     "X will be the next president")."""
+
+    def listed(t: Token) -> bool:  # "front-runners Clinton, Trump and Cruz, the Texas senator"
+        return t.dep_ == "conj" or any(c.dep_ in {"conj", "cc"} for c in t.children)
+
     if token.dep_ == "appos" and (hit := index.at(token.head)) is not None:
-        return hit[0], "apposition"
+        return (hit[0], "apposition") if not listed(token.head) else None
     for child in token.children:
         if child.dep_ == "appos" and (hit := index.at(child)) is not None:
-            return hit[0], "apposition"
+            return (hit[0], "apposition") if not listed(child) else None
     verb = token.head
-    if token.dep_ == "attr" and verb.lemma_ == "be":
+    if token.dep_ == "attr" and verb.lemma_ == "be" and verb.dep_ in {"ROOT", "conj", "relcl"}:
         if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.tag_ == "MD") for c in verb.children):
             return None
         if verb.dep_ == "ccomp" and lexicon.cue_verbs().get(verb.head.text):
@@ -296,7 +313,12 @@ def _predicates(doc: Doc, index: EntityIndex, quoted: list[bool]) -> None:
     its head noun (the parse is the evidence)."""
     person_nouns = lexicon.word_list("person_nouns.txt")
     org_nouns = lexicon.word_list("org_nouns.txt")
-    for token in doc:
+    deps = doc.to_array(DEP)
+    wanted = np.isin(deps, [doc.vocab.strings["appos"], doc.vocab.strings["attr"]])
+    candidates = set(np.nonzero(wanted)[0].tolist())
+    candidates |= {doc[i].head.i for i in list(candidates) if doc[i].dep_ == "appos"}
+    for i in sorted(candidates):
+        token = doc[i]  # a noun in apposition, with one, or after "be"
         if token.pos_ != "NOUN" or token.tag_ != "NN" or index.at(token) or quoted[token.i]:
             continue
         found = _apposed(token, index)
@@ -329,7 +351,8 @@ def _describe(doc: Doc, index: EntityIndex, sentences: Sentences, quoted: list[b
         if target is not None and (target.type == "ORG") != org:
             target = None
         definite = span[0].lower_ == "the"
-        if target is None and definite:
+        restricted = any(c.dep_ in {"relcl", "acl", "prep"} and c.i > token.i for c in token.children)
+        if target is None and definite and not restricted:  # not "the candidate who won the state"
             if org:
                 target, how = _nearest_org(token, index, sentences), "nearest organisation"
             elif (target := _titled(token, index, linked, sentences)) is not None:
@@ -350,6 +373,11 @@ def _titled(
     """The one person the article gives this role ("the senator" after "Sen. Marco Rubio", "the
     judge" after "Judge Miriam Holloway"), named before it."""
     word = token.lower_
+    modifier = next(
+        (t.lower_ for t in token.lefts if t.text in _TITLE_MODIFIERS or t.lower_ in _LOWER_MODIFIERS), None
+    )
+    if modifier is not None:
+        word = f"{modifier}-{word}"  # "the vice president" is not "the president"
     holders = [
         c
         for c in index.clusters
@@ -401,6 +429,10 @@ def _sole_other(token: Token, index: EntityIndex, sentences: Sentences) -> Clust
     if len(others) != 1:
         return None
     (target,) = others
+    last = max(m.start for m in target.mentions if m.start < token.i)
+    person = bool(target.titles) or (bool(target.key) and target.key[0] in lexicon.first_name_genders())
+    if not person or any(t.dep_ in {"nsubj", "nsubjpass"} for t in token.doc[last + 1 : token.i]):
+        return None  # "..., while Trump refers to the governor": another clause, another subject
     word = token.lower_
     gender = gendered_nouns().get(word)
     if (gender and target.gender and gender != target.gender) or (
@@ -424,24 +456,14 @@ def _nearest_org(token: Token, index: EntityIndex, sentences: Sentences) -> Clus
     return orgs[-1][1] if orgs else None
 
 
-def _quoted_tokens(doc: Doc) -> list[bool]:
-    inside = [False] * len(doc)
-    for q in find_quoted_spans(doc.text):
-        for start, end in q.pieces:
-            span = doc.char_span(start, end, alignment_mode="expand")
-            for t in span or ():
-                inside[t.i] = True
-    return inside
-
-
 # ---------------------------------------------------------------- the entry point
 def build_entities(doc: Doc) -> EntityIndex:
     """Passes 1-4 over one Doc: its names, titles and descriptions linked to entities."""
     clusters = _name_pass(doc, candidate_spans(doc))
     _collect_titles(doc, clusters)
     index = EntityIndex(clusters)
-    quoted = _quoted_tokens(doc)
+    quoted = [qi >= 0 for qi in quote_layout(doc)[1]]
     _role_phrases(doc, index)
-    _describe(doc, index, Sentences(doc), quoted)
+    _describe(doc, index, sentences_of(doc), quoted)
     _predicates(doc, index, quoted)
     return index
