@@ -17,7 +17,7 @@ from spacy.tokens import Span, Token
 
 from storyline.nlp import lexicon
 
-POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+POSSESSIVE = frozenset({"'s", "’s", "‘s", "'", "’", "‘"})  # "‘s": a wrong-way apostrophe, as scraped
 _STRAY = ' \t\n,;:?"“”‘()[]{}<>*|_=/\\'  # not "." ("Inc.", "Jr."), "!" ("E!") or "’" ("Jones’")
 _BRACKETS = re.compile(r"[\[\]{}<>|*_=\"“”]")
 

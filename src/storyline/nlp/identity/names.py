@@ -86,6 +86,8 @@ def _type_of(span: Span, label: str) -> str:
     org_words = lexicon.word_list("org_words.txt")
     person_nouns = lexicon.word_list("person_nouns.txt")
     last = span[-1]
+    if span[0].text in lexicon.word_list("platforms.txt"):
+        return "ORG"  # "Twitter", "Twitter junkie": a platform is never a person
     if last.text in org_words and label in {"PERSON", "GPE", "WORK"}:
         return "ORG"
     if label in {"ORG", "GPE", "NORP", "OTHER"} and last.text not in org_words:
