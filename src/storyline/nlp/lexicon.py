@@ -143,3 +143,9 @@ def cue_forms() -> frozenset[str]:
 def table(name: str) -> list[list[str]]:
     """The rows of a tab-separated rule table, comments and blank lines dropped."""
     return [line.split("\t") for line in _lines(name)]
+
+
+@cache
+def word_class(name: str) -> frozenset[str]:
+    """One class of rules/identity_words.tsv ("particle", "title-modifier", "opinion")."""
+    return frozenset(w for cls, words in table("identity_words.tsv") if cls == name for w in words.split())

@@ -47,6 +47,17 @@ def key_words(span: Span) -> list[str]:
     ]
 
 
+def short_form_of(short: list[str], full: list[str]) -> bool:
+    """Is `short` a short form of the person name `full` ("Russell", "Simmons", "Lee Simmons")?"""
+    if not short or len(short) >= len(full) and short != full:
+        return False
+    if short == full:
+        return True
+    if len(short) == 1:
+        return short[0] in (full[0], full[-1])
+    return full[-len(short) :] == short or full[: len(short)] == short
+
+
 @dataclass
 class Cluster:
     """One referent of the article: its name mentions, descriptions and pronouns."""
@@ -149,8 +160,6 @@ class EntityIndex:
     def add(self, span: Span, type_: str) -> Cluster:
         """An entity found by a later stage (a speaker the NER missed, a channel's outlet): joins
         the one entity it names, if any ("Ruiz" after "Ana Ruiz"), else starts a new one."""
-        from storyline.nlp.identity.sieve import short_form_of  # the name passes' own rule
-
         key = name_text(span).lower().removeprefix("the ")
         toks = key_words(span)
         same = [c for c in self.clusters if key in c.alias_keys or c.name.lower().removeprefix("the ") == key]

@@ -30,9 +30,6 @@ LABELS = {
 _KIN_DEPS = {"appos", "conj", "compound"}
 _MARKUP = re.compile(r"[<>=@#{}\[\]|_*/]|https?:|www\.")
 _VERB_TAGS = {"VBZ", "VBP", "VBD"}
-_PARTICLES = frozenset(
-    {"de", "del", "della", "di", "da", "van", "von", "der", "den", "la", "le", "al", "el", "bin", "ibn"}
-)
 
 
 def _mend(doc: Doc, ent: Span) -> Span | None:
@@ -53,7 +50,7 @@ def _mend(doc: Doc, ent: Span) -> Span | None:
     while start < end and (
         doc[start].is_punct
         or doc[start].is_space
-        or (doc[start].is_lower and doc[start].lower_ not in _PARTICLES)
+        or (doc[start].is_lower and doc[start].lower_ not in lexicon.word_class("particle"))
     ):
         start += 1  # "of International Relations": a word before the name
     if end - start > 2 and doc[start].lower_ in lexicon.word_list("person_nouns.txt"):

@@ -5,14 +5,16 @@ The passes run from the most precise to the least, each using every link the ear
 
 1. names: exact names, defined acronyms ("the American Civil Liberties Union, or ACLU") and short
    forms of a full name ("Rubio", "Marco" after "Marco Rubio"); a surname shared by two people
-   goes to the one not already named in its sentence;
-2. appositions and predicate nominatives: "X, the chairman"; "the chairman, X"; "X is the chairman";
-3. titles matched to roles: "the Florida senator" after "Sen. Marco Rubio", when the article gives
-   that role to one person only and nobody of unknown role was named in between; a description
-   repeated after a pass tied it;
-4. organisation descriptions: "the company" is the organisation named nearest before it (one
+   goes to the one not already named in its sentence, an honorific's gender deciding;
+2. a role written before a name ("Apple CEO Steve Jobs", "FBI Director James Comey");
+3. appositions and predicate nominatives: "X, the chairman"; "the chairman, X"; "X is the
+   chairman" (not in quotations, reported claims or lists);
+4. titles matched to roles: "the Florida senator" after "Sen. Marco Rubio", when the article gives
+   that role to one person only and nobody of unknown role was named in between in the sentence;
+   else, for a description that is an object, the sentence's one other object that is a person;
+5. organisation descriptions: "the company" is the organisation named nearest before it (one
    whose name holds the noun first: "the bank" after "the World Bank");
-5. pronouns (`pronouns.py`, after the quote stage, which links the pronouns it attributes quotes to).
+6. pronouns (`pronouns.py`, after the quote stage, which links the pronouns it attributes quotes to).
 
 A description that no pass links with evidence stays unlinked: a wrong link would move its quotes
 and events to the wrong person, which is worse than leaving them unresolved.
@@ -28,7 +30,7 @@ from spacy.attrs import DEP
 from spacy.tokens import Doc, Span, Token
 
 from storyline.nlp import lexicon
-from storyline.nlp.identity.clusters import Cluster, EntityIndex, key_words, name_text
+from storyline.nlp.identity.clusters import Cluster, EntityIndex, key_words, name_text, short_form_of
 from storyline.nlp.identity.names import candidate_spans
 from storyline.nlp.identity.pronouns import gendered_nouns
 from storyline.nlp.marks import quote_layout
@@ -38,25 +40,12 @@ _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "poss", "appos", "conj", "dative
 _ACRONYM = re.compile(r"[A-Z][A-Za-z&]{1,7}")
 _INITIAL_SKIP = frozenset({"of", "the", "and", "for", "&", "on", "in", "de", "la", "du"})
 _ORG_SENTENCES_BACK = 2
-_TITLE_MODIFIERS = frozenset({"Vice", "Deputy", "Assistant", "Lt.", "Lieutenant", "Associate"})
-_LOWER_MODIFIERS = frozenset(w.lower() for w in _TITLE_MODIFIERS)
 
 
 @cache
 def title_roles() -> dict[str, frozenset[str]]:
     """Title before a name -> the role nouns that describe its bearer (rules/titles.tsv)."""
     return {title: frozenset(roles.split()) for title, roles in lexicon.table("titles.tsv")}
-
-
-def short_form_of(short: list[str], full: list[str]) -> bool:
-    """Is `short` a short form of the person name `full` ("Russell", "Simmons", "Lee Simmons")?"""
-    if not short or len(short) >= len(full) and short != full:
-        return False
-    if short == full:
-        return True
-    if len(short) == 1:
-        return short[0] in (full[0], full[-1])
-    return full[-len(short) :] == short or full[: len(short)] == short
 
 
 def _initials(words: list[str]) -> str:
@@ -94,8 +83,8 @@ def _name_pass(doc: Doc, spans: list[tuple[Span, str]]) -> list[Cluster]:
     acronym_starts = {a.start for a in defined.values()}
     spans = [(s, t) for s, t in spans if s.start not in acronym_starts or len(s) > 1]
     # Longest names first, so that short forms find the full name whatever their order in the text.
-    for span, type_ in sorted(spans, key=lambda st: (-len(key_words(st[0])), st[0].start)):
-        toks = key_words(span)
+    keyed = [(span, type_, key_words(span)) for span, type_ in spans]
+    for span, type_, toks in sorted(keyed, key=lambda stk: (-len(stk[2]), stk[0].start)):
         text_key = name_text(span).lower().removeprefix("the ")
         people = [c for c in clusters if c.type == "PERSON"]
         matches = [c for c in clusters if text_key in c.alias_keys and c.type == type_]
@@ -211,7 +200,7 @@ def _collect_titles(doc: Doc, clusters: list[Cluster]) -> None:
                 words.append(doc[k])
                 k -= 1
             for k, w in enumerate(words):
-                if k + 1 < len(words) and words[k + 1].text in _TITLE_MODIFIERS:
+                if k + 1 < len(words) and words[k + 1].text in lexicon.word_class("title-modifier"):
                     continue  # "Vice President Joe Biden" is not "the president"
                 c.titles |= roles.get(w.text, frozenset())
                 if w.lower_ in person_nouns:
@@ -267,17 +256,25 @@ def _apposed(token: Token, index: EntityIndex) -> tuple[Cluster, str] | None:
     return None
 
 
-_OPINION = frozenset(
-    {"most", "best", "worst", "only", "next", "greatest", "least", "real", "true", "biggest"}
-)
-
-
 def _alias_worthy(span: Span) -> bool:
     """A definite description of a role ("the Florida senator") may stand as a name; "a former
     teacher", "the answer", "the most dishonest candidate" may not."""
-    head = span[-1].lower_
-    roles = lexicon.word_list("person_nouns.txt") | lexicon.word_list("org_nouns.txt")
-    return span[0].lower_ == "the" and head in roles and not any(t.lower_ in _OPINION for t in span)
+    opinion = lexicon.word_class("opinion")
+    return (
+        span[0].lower_ == "the"
+        and span[-1].lower_ in _role_nouns()
+        and not any(t.lower_ in opinion for t in span)
+    )
+
+
+@cache
+def _role_nouns() -> frozenset[str]:
+    return lexicon.word_list("person_nouns.txt") | lexicon.word_list("org_nouns.txt")
+
+
+@cache
+def _lower_title_modifiers() -> frozenset[str]:
+    return frozenset(w.lower() for w in lexicon.word_class("title-modifier"))
 
 
 def _role_phrases(doc: Doc, index: EntityIndex) -> None:
@@ -302,7 +299,9 @@ def _role_phrases(doc: Doc, index: EntityIndex) -> None:
                 first -= 1
             while first < k and doc[first].lower_ in {"the", "a", "an"}:
                 first += 1
-            if role.tag_ in {"NNS", "NNPS"} or any(t.pos_ in {"PRON", "NUM"} for t in doc[first - 1 : k]):
+            if role.tag_ in {"NNS", "NNPS"} or any(
+                t.pos_ in {"PRON", "NUM"} for t in doc[max(first - 1, 0) : k]
+            ):
                 continue  # "her ex Russell Simmons", "two daughters Aoki ...": kin, a relation's words
             index.link(doc[first : k + 1], c, "description", "role before the name")
 
@@ -373,9 +372,7 @@ def _titled(
     """The one person the article gives this role ("the senator" after "Sen. Marco Rubio", "the
     judge" after "Judge Miriam Holloway"), named before it."""
     word = token.lower_
-    modifier = next(
-        (t.lower_ for t in token.lefts if t.text in _TITLE_MODIFIERS or t.lower_ in _LOWER_MODIFIERS), None
-    )
+    modifier = next((t.lower_ for t in token.lefts if t.lower_ in _lower_title_modifiers()), None)
     if modifier is not None:
         word = f"{modifier}-{word}"  # "the vice president" is not "the president"
     holders = [
