@@ -145,3 +145,30 @@ def test_a_quotation_signed_with_a_dash_is_its_signer_s() -> None:
 def test_first_person_inside_a_quote_is_its_speaker() -> None:
     a = extract('"I will not resign," Paul Lind said on Monday.')
     assert linked(a, "I", "pronoun") == ["Paul Lind"]
+
+
+def test_an_apposition_does_not_make_its_entity_more_salient() -> None:
+    # Lappin and Leass count each salience factor once per entity and sentence: the subject wins.
+    a = extract(
+        "In 2010, Laura Diaz moved to Boston to work for the clinic of the surgeon Ellen Park. "
+        "She ran its budget for six years."
+    )
+    assert (linked(a, "She", "pronoun"), entity(a, "Ellen Park").type) == (["Laura Diaz"], "PERSON")
+
+
+def test_binding_excludes_an_entity_by_any_of_its_mentions() -> None:
+    # "Dr. Ellen Park, the head of the clinic, noticed her": neither the name nor the apposition
+    a = extract("Laura Diaz joined the clinic in 2015. Dr. Ellen Park, the head of the clinic, noticed her.")
+    assert linked(a, "her", "pronoun") == ["Laura Diaz"]
+
+
+def test_the_text_shows_a_person_the_ner_typed_otherwise() -> None:
+    chess = extract("Geller was a chess player of the first rank. He won the title twice.")
+    assert (entity(chess, "Geller").type, linked(chess, "He", "pronoun")) == ("PERSON", ["Geller"])
+    widow = extract("Halvorsen's widow attended the ceremony in Oslo.")
+    assert entity(widow, "Halvorsen").type == "PERSON"  # whoever has a widow is a person
+
+
+def test_a_given_name_the_ner_passed_over_is_a_person() -> None:
+    a = extract("The council thanked Isabel for the report, and Suzanne presented the budget.")
+    assert (entity(a, "Isabel").type, entity(a, "Suzanne").type) == ("PERSON", "PERSON")

@@ -9,6 +9,7 @@ links a mention to them.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from spacy.tokens import Doc, Span
 
@@ -53,6 +54,11 @@ def _mend(doc: Doc, ent: Span) -> Span | None:
         or (doc[start].is_lower and doc[start].lower_ not in lexicon.word_class("particle"))
     ):
         start += 1  # "of International Relations": a word before the name
+    if ent.label_ == "PERSON":
+        for k in range(start + 1, end):
+            if doc[k].is_lower and doc[k].is_alpha and doc[k].lower_ not in lexicon.word_class("particle"):
+                end = k  # "Rocky spots Natasha": a verb ends the name
+                break
     if end - start > 2 and doc[start].lower_ in lexicon.word_list("person_nouns.txt"):
         start += 1  # "Architect Sofia Lindqvist": the role is not part of the name
     if ent.label_ == "PERSON" and end - start > 1 and lexicon.cue_verbs().get(doc[start].text):
@@ -115,6 +121,43 @@ def _person_like(span: Span, person_words: set[str]) -> bool:
     return toks[-1].text in person_words or toks[0].text in lexicon.first_name_genders()
 
 
+_ROMAN = re.compile(r"(?:X{0,3})(?:IX|IV|V?I{0,3})")
+
+
+def _person_evidence(span: Span, spacy_label: str) -> bool:
+    """A name the NER typed as an organisation, place or work that the text shows is a person:
+    an honorific before it or inside it ("Mr Corby", "Crown Princess Victoria"), a regnal number
+    after a given name ("Oscar II"), a family noun it owns ("Diane's granddaughter"), a person noun
+    in apposition or as its predicate ("Watts, a singer"; "Geller was a chess player"), or a verb
+    only people are the subject of ("Alleway was born", "married")."""
+    doc = span.doc
+    if span[-1].text in lexicon.word_list("org_words.txt"):
+        return False
+    titles = lexicon.honorifics()
+    if span.start > 0 and doc[span.start - 1].text in titles and doc[span.start - 1].is_title:
+        return True
+    if any(t.text in titles for t in span[:-1]):
+        return True
+    names = lexicon.first_name_genders()
+    if len(span) >= 2 and span[0].text in names and _ROMAN.fullmatch(span[1].text):
+        return True
+    if spacy_label in {"GPE", "LOC"}:
+        return False  # "Georgia's governor", "Texas was born of ...": a place keeps its type
+    root = span.root
+    person_nouns = lexicon.word_list("person_nouns.txt")
+    if root.dep_ == "poss" and root.head.lemma_ in lexicon.word_class("kin"):
+        return True
+    if any(c.dep_ == "appos" and c.lemma_ in person_nouns for c in root.children):
+        return True
+    head = root.head
+    if root.dep_ in {"nsubj", "nsubjpass"}:
+        if {head.lemma_, head.lower_} & lexicon.word_class("person-verb"):
+            return True
+        if head.lemma_ == "be" and any(c.dep_ == "attr" and c.lemma_ in person_nouns for c in head.children):
+            return True
+    return False
+
+
 def _not_an_entity(span: Span, type_: str) -> bool:
     """Spans the NER tags that name nobody: markup, headline fragments, bare job titles."""
     text = span.text
@@ -167,10 +210,40 @@ def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
         if not any(t.is_alpha and (t.is_title or t.is_upper) for t in span):
             continue
         type_ = _type_of(span, label)
-        if type_ in {"ORG", "GPE", "OTHER"} and _person_like(span, person_words):
+        if type_ in {"ORG", "GPE", "OTHER", "WORK"} and (
+            _person_like(span, person_words) or _person_evidence(span, ent.label_)
+        ):
             type_ = "PERSON"
         if _not_an_entity(span, type_):
             continue
         taken.update(t.i for t in span)
         out.append((span, type_))
+    out += _untagged_given_names(doc, taken)
+    out.sort(key=lambda st: st[0].start)
+    # one name, one type: "Geller" shown to be a person once is a person wherever it is written
+    people = {span.text for span, type_ in out if type_ == "PERSON"}
+    return [
+        (span, "PERSON" if type_ in {"ORG", "GPE", "OTHER", "WORK"} and span.text in people else type_)
+        for span, type_ in out
+    ]
+
+
+@cache
+def _given_names() -> frozenset[str]:
+    return frozenset(lexicon.first_name_genders())
+
+
+def _untagged_given_names(doc: Doc, taken: set[int]) -> list[tuple[Span, str]]:
+    """A proper noun the NER passed over that is a common given name ("Isabel", "Suzanne"), when
+    it is not part of a longer name."""
+    out: list[tuple[Span, str]] = []
+    for i in lexicon.positions(doc, _given_names(), attr="orth"):
+        token = doc[i]
+        if i in taken or token.pos_ != "PROPN" or not token.is_title:
+            continue
+        if token.dep_ == "compound" or (i + 1 < len(doc) and doc[i + 1].pos_ == "PROPN"):
+            continue  # "Victoria Station", "Isabel Allende" split by the NER
+        if i > 0 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].is_title:
+            continue
+        out.append((doc[i : i + 1], "PERSON"))
     return out

@@ -33,6 +33,7 @@ FIRST_PERSON_SINGULAR = frozenset({"i", "me", "my", "mine", "myself"})
 _RELATIVE = frozenset({"who", "whom", "whose"})
 _PLURAL = frozenset({"they", "them", "their", "themselves"})
 _REFLEXIVE = frozenset({"himself", "herself", "itself", "themselves"})
+_OBJECT_FORMS = frozenset({"him", "her", "them", "it"})
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _OBJECT_DEPS = {"dobj", "pobj", "dative", "iobj"}
 _GENDERED_POSSESSIVES = frozenset({"his", "her"})
@@ -112,6 +113,13 @@ def _clause_verb(token: Token) -> Token:
     verb = token.head
     while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
         verb = verb.head
+    if (
+        token.dep_ in _SUBJECT_DEPS
+        and token.lower_ in _OBJECT_FORMS
+        and verb.dep_ in {"ccomp", "xcomp"}
+        and verb.head.i != verb.i
+    ):
+        return verb.head  # "Jacques allows him to sit": "him" is the object of "allows"
     return verb
 
 
@@ -125,6 +133,15 @@ def _role(token: Token) -> str:
     if token.dep_ == "poss":
         return "poss"
     return "other"
+
+
+def _embedded(root: Token) -> bool:
+    """Inside a larger noun phrase: "Gladstone's bill", "the company of the choreographer X"."""
+    while root.dep_ in {"conj", "appos"} and root.head.i != root.i:
+        root = root.head
+    if root.dep_ in {"poss", "compound", "nmod"}:
+        return True
+    return root.dep_ == "pobj" and root.head.head.pos_ in {"NOUN", "PROPN", "PRON"}
 
 
 class PronounResolver:
@@ -185,7 +202,10 @@ class PronounResolver:
             # "In his list for the Review, Robert Christgau named ...": the subject after the adjunct
             if not (gender and cluster.gender and cluster.gender != gender):
                 best[cluster.index] = (s.cataphora, cluster)
-        salience: dict[int, float] = {}
+        # Lappin and Leass count each factor once per entity and sentence: an apposition or a
+        # repeated name in one sentence does not make its entity more salient.
+        per_sentence: dict[tuple[int, int], float] = {}
+        bound: set[int] = set()
         clusters: dict[int, Cluster] = {}
         latest: dict[int, Span] = {}
         for mention, cluster in self.index.before(pronoun.i, first):
@@ -202,14 +222,21 @@ class PronounResolver:
             ):
                 continue
             distance = here - self.sentence_of(mention.start)
-            if distance == 0 and self._excluded(pronoun, mention):
-                continue
             k = cluster.index
-            salience[k] = salience.get(k, 0.0) + self._weight(mention) * s.decay**distance
+            if distance == 0 and self._excluded(pronoun, mention):
+                bound.add(k)  # "Bell, the head of ..., spotted her": not Bell by any mention
+                continue
+            weight = self._weight(mention) * s.decay**distance
+            key = (k, distance)
+            per_sentence[key] = max(per_sentence.get(key, 0.0), weight)
             clusters[k], latest[k] = cluster, mention
+        salience: dict[int, float] = {}
+        for (k, _), weight in per_sentence.items():
+            if k not in bound:
+                salience[k] = salience.get(k, 0.0) + weight
         for k, total in salience.items():
             score = total
-            if _role(latest[k].root) == role and role in {"subject", "object"}:
+            if _role(latest[k].root) == role and role in {"subject", "object", "poss"}:
                 score += s.parallel
             if previous_speaker is not None and clusters[k] is previous_speaker:
                 score += s.speaker
@@ -231,7 +258,7 @@ class PronounResolver:
             weight += s.object
         elif root.dep_ in {"dative", "iobj", "pobj", "attr"}:
             weight += s.oblique
-        if root.dep_ not in {"poss", "compound", "nmod"}:
+        if not _embedded(root):
             weight += s.head_noun  # not "Gladstone" in "Gladstone's Home Rule Bill"
         if not (root.dep_ == "pobj" and root.head.dep_ == "prep" and root.head.head.pos_ in {"VERB", "AUX"}):
             weight += s.non_adverbial
