@@ -182,7 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["polnear", "timeml", "meantime", "events", "meantime-coref", "gap"],
         help="polnear: quotes (brat); timeml: time expressions (TempEval-3 .tml); meantime: time "
         "expressions (MEANTIME CAT XML); events: events and relations (NAME.txt + NAME.json pairs, "
-        "e.g. tests/events_dev); meantime-coref: PER/ORG entity coreference (MEANTIME CAT XML); "
+        "e.g. tests/events_dev, or articles.jsonl + gold.json, e.g. ../shared/data/events_news); "
+        "meantime-coref: PER/ORG entity coreference (MEANTIME CAT XML); "
         "gap: pronoun coreference (a GAP .tsv, or the GAP folder)",
     )
     p.add_argument(
@@ -194,7 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, metavar="N", help="score only the first N articles")
     p.add_argument("--no-baseline", action="store_true", help="skip the peer baseline")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
-    p.add_argument("--misses", action="store_true", help="events: also list the expected events not found")
+    p.add_argument(
+        "--misses",
+        action="store_true",
+        help="events: also list the expected events not found; with articles.jsonl + gold.json, per "
+        "article the missed, unmatched and partly wrong events (gold beside system) and relations",
+    )
     p.add_argument(
         "--split",
         choices=["development", "validation"],

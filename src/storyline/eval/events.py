@@ -13,6 +13,9 @@ Matching, one to one and greedy in text order, per type:
 - a relation is right when type, head and tail agree (either order for spouse, sibling, friend)
   and the expected start and end years, where given, are its own.
 Precision is over what storyline found, recall over what was expected.
+
+A DIR with `articles.jsonl` + `gold.json` instead (../shared/data/events_news) is scored by the rules
+its README defines, in `storyline.eval.events_news`.
 """
 
 from __future__ import annotations
@@ -146,7 +149,16 @@ def evaluate(directory: Path, limit: int | None = None) -> dict:
 
     pairs = sorted(p for p in directory.glob("*.txt") if p.with_suffix(".json").exists())[:limit]
     if not pairs:
-        raise SystemExit(f"storyline: error: {directory}: no article .txt files with a .json beside them")
+        from storyline.eval.events_news import ARTICLES, GOLD
+
+        half = [n for n in (ARTICLES, GOLD) if (directory / n).is_file()]
+        if half:
+            other = GOLD if half == [ARTICLES] else ARTICLES
+            raise SystemExit(f"storyline: error: {directory}: {half[0]} without {other}")
+        raise SystemExit(
+            f"storyline: error: {directory}: no article .txt files with a .json beside them, "
+            f"and no {ARTICLES} + {GOLD}"
+        )
     tally = Tally()
     articles = [next(iter(read_path(p))) for p in pairs]
     for path, article in zip(pairs, extract_many(articles), strict=True):
@@ -188,6 +200,10 @@ def format_report(result: dict) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
+    from storyline.eval import events_news
+
+    if events_news.is_news_dir(Path(args.dir)):
+        return events_news.main(args)
     result = evaluate(Path(args.dir), args.limit)
     if args.json:
         print(json.dumps(result, indent=2))

@@ -1,24 +1,28 @@
 """When each event happened, which quotes express it, and through which outlet.
 
-An event takes the date of its own clause; inside a quotation, the quote's frame (its own dates,
-else the time the statement was made); else the date the discourse carries (the last date given
-in this or the previous paragraph, or the time of the last quote there); else a bound from the
-publication date ("before 2018-01-26"). A clause introduced by "after" or "since" happened before
-its main clause's time, one introduced by "before" or "until" after it.
+An event's time comes from its own evidence only (a wrong date on a timeline line is worse than
+a bound): a date in the trigger's own clause (not in a clause it governs or is conjoined to, and
+for a noun trigger in its phrase or, when it is the object or subject of a verb, that verb's
+clause: "filed a lawsuit on Monday"); inside a quotation, the quote's frame (its own dates, else
+the time the statement was made); for an event the article reports more than once, the date
+another report of it gives ("Cruz endorsed Trump on Friday ... his endorsement"); else, for an
+asserted event, a bound from the publication date ("before 2018-01-26"); nothing for a hedged or
+negated one. A clause introduced by "after" or "since" happened before its main clause's time,
+one introduced by "before" or "until" after it. An asserted event is never dated after the
+publication date.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Callable
 from datetime import date
+from functools import cache
 
 from spacy.tokens import Token
 
 from storyline.model import TimeValue, Timex
 from storyline.nlp import lexicon
 from storyline.nlp.events import EventFinding
-from storyline.nlp.paths import governing_verb, is_document_noun
+from storyline.nlp.paths import is_document_noun
 from storyline.nlp.quotes import Finding
 from storyline.nlp.timexes import granularity
 
@@ -27,7 +31,13 @@ SPEECH_ACTS = frozenset({"support", "denial", "accusation", "apology", "statemen
 _CHANNEL_HEADS = frozenset(
     {"statement", "interview", "post", "op-ed", "letter", "article", "appearance", "video"}
 )
-_MAX_PARAGRAPHS_BACK = 1
+
+
+@cache
+def once_types() -> frozenset[str]:
+    """Event types that happen once to the same people in one story (rules/event_times.tsv)."""
+    rows = lexicon.table("event_times.tsv")
+    return frozenset(w for key, words in rows if key == "once" for w in words.split())
 
 
 def _value(t: Timex) -> TimeValue:
@@ -50,9 +60,6 @@ def event_times(
     points = [t for t in timexes if t.type in {"DATE", "TIME"} and granularity(t.value) in _POINTS]
     quotes = sorted(quotes, key=lambda q: q.start)
 
-    def paragraph(char: int) -> int:
-        return max(0, bisect_right(paragraph_starts, char) - 1) if paragraph_starts else 0
-
     def in_a_quote(t: Timex) -> Finding | None:
         return next((q for q in quotes if q.kind != "indirect" and q.start <= t.start < q.end), None)
 
@@ -66,19 +73,34 @@ def event_times(
         if ev.type in SPEECH_ACTS:  # "alleging that he ... in 2021": the content's date is not the act's
             own = [t for t in own if not _in_content(ev.trigger, t.start)]
         if own:
-            # a date in the trigger's own clause beats a nearer one in a conjoined clause:
-            # "founded Tern in 2012 and resigned as chief executive in April"
-            mine = [t for t in own if _in_clause(ev.trigger, t.start)] or own
-            nearest = min(mine, key=lambda t: min(abs(t.start - ev.start), abs(t.end - ev.start)))
-            subtree = ev.trigger.head if ev.order else ev.trigger
-            inside = subtree.left_edge.idx <= nearest.start <= subtree.right_edge.idx
-            value = _value(nearest)
-            out.append(
-                TimeValue(value.value, value.granularity, _mod(ev.order))
-                if ev.order and not inside
-                else value
-            )
-            continue
+            mine = [t for t in own if _in_clause(ev.trigger, t.start, ev.type)]
+            if not mine and ev.order and ev.trigger.head.i != ev.trigger.i:
+                # "shortly after Jarosik filed ..., Storm resigned on Monday": a bound from the main clause
+                mine = [t for t in own if _in_clause(ev.trigger.head, t.start, ev.type)]
+            if mine:
+                nearest = min(mine, key=lambda t: min(abs(t.start - ev.start), abs(t.end - ev.start)))
+                subtree = ev.trigger.head if ev.order else ev.trigger
+                inside = subtree.left_edge.idx <= nearest.start <= subtree.right_edge.idx
+                value = _value(nearest)
+                dated = (
+                    TimeValue(value.value, value.granularity, _mod(ev.order))
+                    if ev.order and not inside
+                    else value
+                )
+                out.append(_not_after(dated, ev, dct))
+                continue
+            near = [t for t in own if _attached(ev.trigger, t.start)]
+            if near and not ev.order:
+                # "penned an article for the Reporter accusing him", however the parser hung it
+                value = _value(min(near, key=lambda t: min(abs(t.start - ev.start), abs(t.end - ev.start))))
+                out.append(_not_after(value, ev, dct))
+                continue
+            reported = [t for t in own if _in_reporting_clause(ev.trigger, t.start)]
+            if reported and ev.modality == "asserted" and _past(ev.trigger):
+                # "Okoro told reporters on Monday that Petrie had resigned": before Monday
+                said = _value(min(reported, key=lambda t: abs(t.start - ev.start)))
+                out.append(TimeValue(said.value, said.granularity, "BEFORE"))
+                continue
         if frame is not None and quote_times.get(id(frame)) is not None:
             said = quote_times[id(frame)]
             # "We were married, divorced": before the statement; "I apologize": when it is made
@@ -89,27 +111,248 @@ def event_times(
             before = before or any(c.lower_ in {"have", "has", "had"} for c in trigger.children)
             out.append(TimeValue(said.value, said.granularity, "BEFORE") if before else said)
             continue
-        outside = [t for t in points if frame_of[id(t)] is None]
-        carried = _carried(lo, outside, quotes, quote_times, paragraph)
-        if carried is not None:
-            out.append(TimeValue(carried.value, carried.granularity, _mod(ev.order)) if ev.order else carried)
-        elif dct is not None and ev.modality == "asserted":
-            out.append(TimeValue(dct.isoformat(), "day", "BEFORE"))
-        else:
-            out.append(None)
+        out.append(None)
+    _anaphoric_dates(events, out)
+    _share_dates(events, out)
+    for k, ev in enumerate(events):  # hedged: "would consider naming him": no bound, it has not happened
+        if out[k] is None and dct is not None and ev.modality == "asserted":
+            out[k] = TimeValue(dct.isoformat(), "day", "BEFORE")
     return out
 
 
-def _in_clause(trigger: Token, char: int) -> bool:
-    """Whether a character lies in the trigger's clause, leaving out clauses conjoined to it."""
-    head = trigger if trigger.pos_ in {"VERB", "AUX"} else governing_verb(trigger) or trigger.head
-    if not head.left_edge.idx <= char < head.right_edge.idx + len(head.right_edge):
+_OTHER_CLAUSES = frozenset({"ccomp", "advcl", "relcl", "acl", "csubj", "parataxis", "conj"})
+_ARGUMENT_OF_VERB = frozenset({"dobj", "nsubj", "nsubjpass", "attr", "oprd"})
+
+
+def _clause_head(trigger: Token, type_: str = "") -> Token:
+    """The token whose clause dates the event: the verb trigger itself; for a noun trigger, the
+    verb it is the direct argument of ("filed a lawsuit Monday"), or, for a statement, the verb
+    of the phrase that frames it ("said in a statement Thursday"); else the noun's own phrase."""
+    if trigger.pos_ in {"VERB", "AUX"}:
+        return trigger
+    if trigger.dep_ in _ARGUMENT_OF_VERB and trigger.head.pos_ in {"VERB", "AUX"}:
+        return trigger.head
+    prep = trigger.head
+    if (
+        type_ in SPEECH_ACTS
+        and trigger.dep_ == "pobj"
+        and prep.lower_ in _FRAMING_PREPOSITIONS
+        and prep.head.pos_ in {"VERB", "AUX"}
+    ):
+        return prep.head
+    return trigger
+
+
+_FRAMING_PREPOSITIONS = frozenset({"in", "during", "at", "via", "through"})
+_SIMULTANEOUS_MARKS = frozenset({"as", "when", "while"})
+
+
+def _simultaneous(clause: Token) -> bool:
+    """A clause that happens at its governing clause's time: "as the opposition accused him",
+    "when she penned a column", "filed papers on Friday, accusing Storm", "penned an article
+    accusing him", "published an exposé in which the two were accused"."""
+    if clause.dep_ not in {"advcl", "relcl", "xcomp", "acl"} or clause.head.i == clause.i:
         return False
-    return not any(
-        c.left_edge.idx <= char < c.right_edge.idx + len(c.right_edge)
-        for c in head.children
-        if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}
-    )
+    if clause.dep_ == "relcl" and is_document_noun(clause.head):
+        return True
+    if any(c.dep_ in {"mark", "advmod"} and c.lower_ in _SIMULTANEOUS_MARKS for c in clause.children):
+        return True
+    return clause.tag_ == "VBG" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in clause.children)
+
+
+def _reaches(token: Token, head: Token, trigger: Token) -> bool:
+    """Walking up from `token` meets `head` without crossing another clause, except one that
+    modifies a noun trigger itself ("a lawsuit filed on Monday")."""
+    while token.i != head.i:
+        if token.head.i == token.i:
+            return False
+        modifies_trigger = token.head.i == trigger.i and token.dep_ in {"acl", "relcl"}
+        if token.dep_ in _OTHER_CLAUSES and not modifies_trigger:
+            return False
+        token = token.head
+    return True
+
+
+def _token_at(trigger: Token, char: int) -> Token | None:
+    span = trigger.doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def _in_clause(trigger: Token, char: int, type_: str = "") -> bool:
+    """Whether a character lies in the trigger's own clause, or in the clause a simultaneous
+    clause of the trigger hangs on; not in a clause it governs or is conjoined to ("said that he
+    resigned in 2019": 2019 is the resignation's, not the statement's; "sued the man who attacked
+    her in 2019")."""
+    token = _token_at(trigger, char)
+    if token is None:
+        return False
+    head = _clause_head(trigger, type_)
+    for _ in range(3):
+        if _reaches(token, head, trigger):
+            return True
+        if not _simultaneous(head):
+            return False
+        head = head.head
+        while head.pos_ not in {"VERB", "AUX"} and head.head.i != head.i:
+            head = head.head  # "in May, when she penned": the clause of "May"
+    return False
+
+
+_SEPARATE = frozenset({"ccomp", "conj", "relcl", "parataxis", "csubj", "advcl"})
+
+
+def _attached(trigger: Token, char: int) -> bool:
+    """A date of the sentence that the parse does not put in another clause: the tree path
+    from the trigger to it crosses no reported content, conjoined, relative or adverbial clause,
+    and a noun trigger is not the topic of another noun ("comments Tuesday on the death")."""
+    token = _token_at(trigger, char)
+    if token is None:
+        return False
+    up = [trigger]
+    while up[-1].head.i != up[-1].i:
+        up.append(up[-1].head)
+    mine = {t.i: n for n, t in enumerate(up)}
+    path = [token]
+    while path[-1].i not in mine and path[-1].head.i != path[-1].i:
+        path.append(path[-1].head)
+    if path[-1].i not in mine:
+        return False
+    rise = up[: mine[path[-1].i]]  # the trigger's side, below the common ancestor
+    if any(t.dep_ in _SEPARATE for t in rise + path[:-1]):
+        return False
+    if trigger.pos_ in {"NOUN", "PROPN"}:
+        return not any(t.dep_ == "prep" and t.head.pos_ in {"NOUN", "PROPN"} for t in rise)
+    return True
+
+
+def _in_reporting_clause(trigger: Token, char: int) -> bool:
+    """Whether a character dates the speech act whose content holds the trigger."""
+    head = _clause_head(trigger)
+    if head.dep_ != "ccomp" or head.head.i == head.i:
+        return False
+    speech = head.head
+    token = _token_at(trigger, char)
+    is_speech = bool(lexicon.cue_verbs().get(speech.text))
+    return token is not None and is_speech and _reaches(token, speech, speech)
+
+
+def _past(trigger: Token) -> bool:
+    verb = trigger if trigger.pos_ in {"VERB", "AUX"} else _clause_head(trigger)
+    return verb.tag_ in {"VBD", "VBN"} or any(c.lower_ == "had" for c in verb.children)
+
+
+def _not_after(value: TimeValue, ev: EventFinding, dct: date | None) -> TimeValue:
+    """An asserted event reported as past is not dated after publication ("on Friday" read
+    forward by mistake): it gets the publication bound instead."""
+    if dct is None or ev.modality != "asserted" or value.mod:
+        return value
+    past = ev.trigger.tag_ in {"VBD", "VBN"} or ev.trigger.pos_ in {"NOUN", "PROPN"}
+    if past and value.value[:10] > dct.isoformat() and value.value[:4].isdigit():
+        return TimeValue(dct.isoformat(), "day", "BEFORE")
+    return value
+
+
+_SOON = frozenset({"shortly", "soon", "immediately", "just", "right"})
+_COARSE = frozenset({"month", "quarter", "season", "year", "decade", "century"})
+
+
+def _anaphoric_dates(events: list[EventFinding], times: list[TimeValue | None]) -> None:
+    """Anchors the text gives by anaphora. "The post comes shortly after Jarosik filed a
+    lawsuit": the filing is before the time of the post named earlier ("an Instagram post" in a
+    dated sentence). "Shortly after the article was published, he stepped down": the resignation
+    takes the month of the publication, itself dated by "an article" penned "that same month"."""
+    for _ in range(2):  # an anchor may itself be dated by an anchor
+        for k, ev in enumerate(events):
+            if times[k] is not None:
+                continue
+            trigger = ev.trigger
+            if ev.type in {"publication", "statement"}:
+                for noun in [*children_of(trigger, {"nsubjpass", "dobj"}), trigger]:
+                    when = _earlier_mention_date(noun, events, times)
+                    if when is not None:  # "the article was published": the article penned that month
+                        times[k] = when
+                        break
+                if times[k] is not None:
+                    continue
+            clause = _clause_head(trigger)
+            if ev.order and clause.dep_ == "advcl":
+                for subject in children_of(clause.head, {"nsubj"}):
+                    when = _earlier_mention_date(subject, events, times)
+                    if when is not None:
+                        times[k] = TimeValue(when.value, when.granularity, _mod(ev.order))
+                continue
+            for clause in children_of(
+                trigger if trigger.pos_ in {"VERB", "AUX"} else trigger.head, {"advcl"}
+            ):
+                marks = {c.lower_ for c in clause.children if c.dep_ == "mark"}
+                soon = {c.lower_ for c in clause.children if c.dep_ == "advmod"} & _SOON
+                soon |= {c.lower_ for c in clause.subtree if c.i < clause.i} & _SOON
+                if "after" not in marks or not soon:
+                    continue
+                inner = [
+                    times[j]
+                    for j, other in enumerate(events)
+                    if j != k and other.trigger.i in {t.i for t in clause.subtree}
+                ]
+                inner += [_earlier_mention_date(n, events, times) for n in children_of(clause, {"nsubjpass"})]
+                dated = [t for t in inner if t is not None and not t.mod and t.granularity in _COARSE]
+                if len(dated) == 1:
+                    times[k] = dated[0]  # a month that holds the anchor holds what came shortly after
+
+
+def children_of(token: Token, deps: set[str]) -> list[Token]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+def _earlier_mention_date(noun: Token, events: list[EventFinding], times: list[TimeValue | None]):
+    """A definite noun ("the post", "the article") that repeats a noun of an earlier dated event's
+    sentence, at most two sentences back: that event's date."""
+    if noun.pos_ != "NOUN" or not any(
+        c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in noun.children
+    ):
+        return None
+    doc = noun.doc
+    sentence = noun.sent
+    earliest = sentence.start
+    for _ in range(2):
+        if earliest == 0:
+            break
+        earliest = doc[earliest - 1].sent.start
+    for j in sorted(range(len(events)), key=lambda j: -events[j].start):
+        other, when = events[j], times[j]
+        if when is None or when.mod or other.start >= sentence.start_char:
+            continue
+        lo, hi = other.sentence
+        if lo < doc[earliest].idx:
+            break
+        if any(
+            t.lemma_ == noun.lemma_ and t.pos_ == "NOUN"
+            for t in doc.char_span(lo, hi, alignment_mode="expand") or ()
+        ):
+            return when
+    return None
+
+
+def _share_dates(events: list[EventFinding], times: list[TimeValue | None]) -> None:
+    """Reports of one real event in one article share its date: the same type (one that happens
+    once to the same people: rules/event_times.tsv), the same agents and modality, and one date
+    among the reports that give one."""
+    kinds = once_types()
+    by_key: dict[tuple, list[int]] = {}
+    for k, ev in enumerate(events):
+        agents = tuple(sorted(c.id for c in ev.args.get("agent", [])))
+        if ev.type in kinds and agents and ev.modality == "asserted":
+            by_key.setdefault((ev.type, agents), []).append(k)
+    for members in by_key.values():
+        dated = {times[k] for k in members if times[k] is not None and not times[k].mod}
+        if len(dated) != 1:
+            continue
+        (value,) = dated
+        targets = [{c.id for c in events[k].args.get("target", [])} for k in members]
+        for k, mine in zip(members, targets, strict=True):
+            others = set().union(*(t for t in targets if t))
+            if times[k] is None and (not mine or not others or mine & others):
+                times[k] = value
 
 
 def _in_content(trigger: Token, char: int) -> bool:
@@ -123,31 +366,6 @@ def _in_content(trigger: Token, char: int) -> bool:
 
 def _mod(order: str | None) -> str | None:
     return {"before": "BEFORE", "after": "AFTER"}.get(order or "")
-
-
-def _carried(
-    start: int,
-    outside: list[Timex],
-    quotes: list[Finding],
-    quote_times: dict[int, TimeValue | None],
-    paragraph: Callable[[int], int],
-) -> TimeValue | None:
-    """The last date outside quotations, or quote time, before `start`, at most a paragraph back."""
-    here = paragraph(start)
-    candidates = [
-        (t.start, _value(t))
-        for t in outside
-        if t.start < start and here - paragraph(t.start) <= _MAX_PARAGRAPHS_BACK
-    ]
-    candidates += [
-        (q.start, when)
-        for q in quotes
-        if (when := quote_times.get(id(q))) is not None
-        and q.start < start
-        and here - paragraph(q.start) <= _MAX_PARAGRAPHS_BACK
-    ]
-    best = max(candidates, key=lambda c: c[0], default=None)
-    return best[1] if best else None
 
 
 def link_quotes(events: list[EventFinding], quotes: list[Finding]) -> list[list[Finding]]:

@@ -159,6 +159,8 @@ class EventFinder:
             words = {t.lower_ for t in token.subtree} | {t.lower_ for t in children(token, {"conj"})}
             if not words & requires["near"]:
                 return None
+        if "occasion" in requires and not self._occasion(token, requires["occasion"]):
+            return None
         if "subj" in requires:
             subj = logical_subject(token)
             if not any(s.lower_ in requires["subj"] for s in subj):
@@ -235,6 +237,20 @@ class EventFinder:
                 if parsed is not None:
                     return (*parsed, ent.text)
         return None
+
+    def _occasion(self, token: Token, nouns: frozenset[str]) -> bool:
+        """A plain "said" is a statement event only when the text reports the act itself: framed
+        by an occasion ("said in an interview", "told reporters at a briefing") or dated ("said
+        Monday", "on Tuesday said")."""
+        for c in token.children:
+            if c.ent_type_ in {"DATE", "TIME"} and c.dep_ in {"npadvmod", "tmod", "advmod"}:
+                return True
+            if c.dep_ != "prep":
+                continue
+            for obj in c.children:
+                if obj.dep_ == "pobj" and (obj.lemma_.lower() in nouns or obj.ent_type_ in {"DATE", "TIME"}):
+                    return True
+        return False
 
     # ------------------------------------------------------------ modality and order
     def _modality(self, trigger: Token) -> tuple[bool, bool]:
