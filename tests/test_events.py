@@ -158,3 +158,51 @@ def test_the_development_set_covers_every_type_and_is_scored_per_type(capsys: py
 def test_scorer_matches_names_by_their_words() -> None:
     assert ev_eval.same_name("Brightwater Foods", "Brightwater Foods Inc.")
     assert ev_eval.same_name("Ruiz", "Ana Ruiz") and not ev_eval.same_name("Ana Ruiz", "Leo Ruiz")
+
+
+def test_an_event_takes_no_date_from_another_clause() -> None:
+    # the birth is what she acknowledged, not when: the content's date is not the act's
+    found = events("In March, Maria Lopez acknowledged that Tom Reyes was born in Denver.")
+    births = [e for e in found if e[0] == "birth"]
+    assert [(e[1], e[3]) for e in births] == [(["Tom Reyes"], "BEFORE2022-03")]  # before she said it
+
+
+def test_a_statement_is_an_event_when_its_occasion_is_reported() -> None:
+    found = events("Maria Lopez said in an interview that the plan would fail. Tom Reyes said it would not.")
+    statements = [(e[1], e[3]) for e in found if e[0] == "statement"]
+    assert statements == [(["Maria Lopez"], "BEFORE2022-03-15")]
+
+
+def test_a_hedged_event_has_no_date_and_an_asserted_one_a_bound() -> None:
+    found = events("Tom Reyes resigned from Acme Corp. Maria Lopez may resign from Acme Corp.")
+    assert [(e[0], e[1], e[3], e[4]) for e in found] == [
+        ("resignation", ["Tom Reyes"], "BEFORE2022-03-15", "asserted"),
+        ("resignation", ["Maria Lopez"], None, "hedged"),
+    ]
+
+
+def test_a_party_before_a_title_makes_its_bearer_a_member() -> None:
+    article = extract("Democratic Sen. Claire McCaskill scolded the executives on Tuesday.")
+    names = {e.id: e.name for e in article.entities}
+    assert [(r.type, names[r.head], names[r.tail]) for r in article.relations] == [
+        ("member", "Claire McCaskill", "Democratic Party")
+    ]
+
+
+def test_an_outlet_that_owns_a_name_employs_its_bearer_and_a_governor_serves_a_state() -> None:
+    article = extract("NBC's Lester Holt questioned New Jersey Gov. Chris Christie on Monday.")
+    names = {e.id: e.name for e in article.entities}
+    assert sorted((r.type, names[r.head], names[r.tail]) for r in article.relations) == [
+        ("employee", "Chris Christie", "New Jersey"),
+        ("employee", "Lester Holt", "NBC"),
+    ]
+
+
+def test_a_bare_surname_is_the_principal_not_the_relative_named_last() -> None:
+    article = extract(
+        "Sen. Ted Cruz spoke in Houston. His father, Rafael Cruz, sat in the front row. "
+        "Cruz endorsed Donald Trump on Friday."
+    )
+    names = {e.id: e.name for e in article.entities}
+    (support,) = [v for v in article.events if v.type == "support"]
+    assert [names[i] for i in support.args["agent"]] == ["Ted Cruz"]

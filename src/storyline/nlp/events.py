@@ -256,8 +256,17 @@ class EventFinder:
     def _modality(self, trigger: Token) -> tuple[bool, bool]:
         """(negated, hedged): "did not resign", "no lawsuit"; "may resign", "threatened to sue"."""
         frames = [trigger]
-        if trigger.pos_ in {"NOUN", "PROPN"} and (verb := governing_verb(trigger)) is not None:
-            frames.append(verb)  # "could face charges", "did not file a lawsuit"
+        if (
+            trigger.pos_ in {"NOUN", "PROPN"}
+            and (
+                trigger.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}
+                or (
+                    trigger.dep_ == "pobj" and trigger.head.lower_ in {"in", "through", "via", "during", "at"}
+                )
+            )
+            and (verb := governing_verb(trigger)) is not None
+        ):
+            frames.append(verb)  # "could face charges", "did not file a lawsuit"; not "imperiled with it"
         negated = hedged = False
         for t in frames:
             for c in t.children:

@@ -69,6 +69,12 @@ def cue_verbs() -> CueLexicon:
 
 
 @cache
+def parties() -> dict[str, str]:
+    """A party's adjective or short name -> the party (rules/parties.tsv)."""
+    return {word: party for word, party in table("parties.tsv")}
+
+
+@cache
 def word_list(name: str) -> frozenset[str]:
     return frozenset(line.strip() for line in _lines(name))
 

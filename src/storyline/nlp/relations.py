@@ -86,7 +86,56 @@ class RelationFinder:
             token = self.doc[i]  # "ex", "co-founder": forms the lemmatiser changes or splits
             if token.lemma_ not in nouns and token.pos_ in {"NOUN", "PROPN", "ADJ"}:
                 found += self._noun(token, nouns[token.lower_])
+        found += self._party_members()
+        found += self._staff_of_possessor()
         return dedupe(found)
+
+    def _staff_of_possessor(self) -> list[RelationFinding]:
+        """ "NBC's Lester Holt", "Fox News' Megyn Kelly": an organisation that owns a person's name
+        employs them (a person owning one is family or an ally, not this)."""
+        index = self.referents.index
+        out: list[RelationFinding] = []
+        for person in (c for c in index.clusters if c.type == "PERSON"):
+            for m in person.mentions:
+                for c in m.root.children:
+                    hit = index.at(c) if c.dep_ == "poss" and c.i < m.start else None
+                    if hit is not None and hit[0].type == "ORG" and not hit[0].canonical:
+                        out.append(RelationFinding("employee", person, hit[0], self._sentence(m.root)))
+        return out
+
+    def _party_members(self) -> list[RelationFinding]:
+        """ "Democratic Sen. Claire McCaskill", "Republican presidential nominee Donald Trump", "the
+        Democratic nominee" (a description of Hillary Clinton): a member of the party. The party
+        word must lead the title or role right before the name, or the person's description."""
+        parties = lexicon.parties()
+        clusters = self.referents.index.clusters
+        party_of = {c.canonical: c for c in clusters if c.canonical in set(parties.values())}
+        if not party_of:
+            return []
+        roles = lexicon.word_list("person_nouns.txt")
+        titles = lexicon.honorifics()
+        out: list[RelationFinding] = []
+        for person in (c for c in clusters if c.type == "PERSON"):
+            spans = [(m.start, m) for m in person.mentions] + [(d.end, d) for d in person.descriptions]
+            for stop, span in spans:
+                k = stop - 1
+                seen_role = span in person.descriptions and span.root.lower_ in roles
+                while k >= max(0, stop - 6):
+                    t = self.doc[k]
+                    word = parties.get(t.text)
+                    if word in party_of and seen_role:
+                        out.append(
+                            RelationFinding(
+                                "member", person, party_of[word], self._sentence(t), confidence=0.8
+                            )
+                        )
+                        break
+                    if t.lower_ in roles or t.text in titles or t.lower_ in {"presidential", "vice"}:
+                        seen_role = True
+                    elif not (span in person.descriptions and span.start <= k) and not t.is_title:
+                        break
+                    k -= 1
+        return out
 
     def _sentence(self, token: Token) -> tuple[int, int]:
         sent = self.sentences.of(token)
@@ -193,6 +242,8 @@ def _reach(ref: Referents, token: Token, paths: tuple[tuple[str, ...], ...]) -> 
 
 
 def _fits(cluster: Cluster, wanted: str) -> bool:
+    if wanted == "PLACE":  # "New Jersey Gov. Chris Christie": a state's or a city's office
+        return cluster.type in _ORG_TYPES | {"GPE"}
     return cluster.type == "PERSON" if wanted == "PERSON" else cluster.type in _ORG_TYPES
 
 

@@ -76,6 +76,7 @@ class Cluster:
     )  # (start, end) -> the pass that linked it
     named_by: list[Span] = field(default_factory=list)  # descriptions good enough to be aliases
     uncertain: set[int] = field(default_factory=set)  # starts of names a pass gave it by recency alone
+    canonical: str | None = None  # a name the rules give it ("Republican Party" for "Republican")
     _name: tuple[int, str] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -85,6 +86,8 @@ class Cluster:
     @property
     def name(self) -> str:
         """The longest name form, the most frequent among equals; kept until a name is added."""
+        if self.canonical:
+            return self.canonical
         if self._name is None or self._name[0] != len(self.mentions):
             forms = [f for f in (name_text(m) for m in self.mentions) if f] or ["?"]
             counts = Counter(forms)
@@ -98,7 +101,7 @@ class Cluster:
 
     def aliases(self) -> list[str]:
         """Names, then the definite descriptions a pass tied to it ("the Florida senator")."""
-        seen: dict[str, None] = {}
+        seen: dict[str, None] = {self.canonical: None} if self.canonical else {}
         for m in sorted(self.mentions, key=lambda m: m.start):
             if text := name_text(m):
                 seen.setdefault(text, None)

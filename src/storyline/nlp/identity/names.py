@@ -80,6 +80,9 @@ def _mend(doc: Doc, ent: Span) -> Span | None:
         and doc[end - 1].text in org_words
     ):
         start -= 1
+    if ent.label_ in {"NORP", "ORG", "GPE"}:
+        while end - start > 1 and doc[end - 1].text in lexicon.honorifics():
+            end -= 1  # "Democratic Sen.": the party, then a title of the name that follows
     if start >= end:
         return None
     return doc[start:end]
@@ -210,6 +213,8 @@ def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
         if not any(t.is_alpha and (t.is_title or t.is_upper) for t in span):
             continue
         type_ = _type_of(span, label)
+        if type_ == "NORP" and len(span) == 1 and span.text in lexicon.parties():
+            type_ = "ORG"  # "Republican Sen. Lindsey Graham": the party, an organisation
         if type_ in {"ORG", "GPE", "OTHER", "WORK"} and (
             _person_like(span, person_words) or _person_evidence(span, ent.label_)
         ):

@@ -121,6 +121,10 @@ def _name_pass(doc: Doc, spans: list[tuple[Span, str]]) -> list[Cluster]:
             ambiguous.append((span, matches))
         else:
             cluster = Cluster(len(clusters) + 1, type_, [span], key=toks, alias_keys={text_key})
+            if (party := lexicon.parties().get(name_text(span))) and type_ == "ORG":
+                cluster.canonical = party  # "Republican" is the Republican Party
+                cluster.key = party.split()
+                cluster.alias_keys.add(party.lower())
             if span.start in defined:
                 acronym = defined[span.start]
                 cluster.mentions.append(acronym)
@@ -175,6 +179,12 @@ def _choose(span: Span, candidates: list[Cluster], sentences: Sentences) -> Clus
     if stated:
         names = lexicon.first_name_genders()
         pool = [c for c in pool if names.get(c.key[0] if c.key else "") in {None, stated}] or pool
+    # News style names the story's principal by surname and relatives by given name ("Sen. Ted
+    # Cruz ... his father, Rafael Cruz ... Cruz said"): the bearer named first, when that one was
+    # named before this mention
+    named = [c for c in pool if last_before(c) >= 0]
+    if named:
+        return min(named, key=lambda c: c.mentions[0].start)
     return max(pool, key=lambda c: (last_before(c), len(c.mentions), -c.mentions[0].start))
 
 
