@@ -247,8 +247,10 @@ def test_an_earlier_one_word_name_is_relinked_when_the_full_name_arrives(store: 
         person("e1", "Obama"),
         biden,
         says=(("e1", said), ("e2", "Obama was right about it")),
-        relations=[Relation("r1", "colleague", "e1", "e2")],
-        events=[Event("v1", "speech", "spoke", 0, 5, Span(0, 5, "Story"), args={"agent": ["e1"]})],
+        relations=[Relation("r1", "colleague", "e1", "e2", confidence=0.9)],  # as the extractor gives them
+        events=[
+            Event("v1", "speech", "spoke", 0, 5, Span(0, 5, "Story"), args={"agent": ["e1"]}, confidence=0.9)
+        ],
     )
     early.entities[0].mentions.append(
         Span(early.text.index("Obama was"), early.text.index("Obama was") + 5, "Obama")
@@ -274,6 +276,9 @@ def test_an_earlier_one_word_name_is_relinked_when_the_full_name_arrives(store: 
     ]
     kinds = {e.kind for e in query.timeline(store.conn, "Barack Obama").entries}
     assert {"event", "quote", "relation"} <= kinds
+    # the event's group follows him too: its participants are rewritten, the old entity is gone
+    (participants,) = store.conn.execute("SELECT participants FROM event_groups").fetchone()
+    assert json.loads(participants) == [["agent", obama]]
     (groups,) = store.conn.execute("SELECT count(*) FROM quote_groups").fetchone()
     assert groups == 2  # his quote, and Biden's
 

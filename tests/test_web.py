@@ -64,6 +64,37 @@ def test_entity_detail_timeline_relations_contradictions(client: TestClient) -> 
     assert any(p["kind"] == "accusation and denial" for p in pairs)
 
 
+def test_event_groups_with_their_reports(client: TestClient) -> None:
+    okafor = _id(client, "Daniel Okafor")
+    page = client.get(f"/api/entities/{okafor}/events", params={"limit": 200, "reports": 1}).json()
+    assert page["entity"]["id"] == okafor and page["total"] == len(page["groups"]) > 5
+    assert all(len(g["reports"]) == min(1, g["reports_total"]) for g in page["groups"])
+    assert all(g["confidence"] >= 0.5 for g in page["groups"])  # the default threshold
+    widest = max(page["groups"], key=lambda g: g["reports_total"])
+    assert widest["reports_total"] > 2 and len(widest["outlets"]) > 1
+    group = client.get(f"/api/event-groups/{widest['id']}").json()
+    assert group["summary"] == widest["summary"] and len(group["reports"]) == group["reports_total"]
+    assert {o for r in group["reports"] for o in r["evidence"]["outlets"]} == set(group["outlets"])
+    for r in group["reports"]:
+        ev = r["evidence"]
+        article = client.get(f"/api/articles/{ev['article_id']}").json()
+        assert " ".join(article["text"][ev["start"] : ev["end"]].split()) == ev["sentence"]
+    published = [r["evidence"]["published"] for r in group["reports"]]
+    assert published[0] == min(published)  # the earliest report first
+    timeline = client.get(f"/api/entities/{okafor}/timeline", params={"limit": 2000}).json()["entries"]
+    line = next(e for e in timeline if e["group_id"] == widest["id"])
+    assert (line["evidence_total"], line["outlets"]) == (group["reports_total"], group["outlets"])
+    everything = client.get(f"/api/entities/{okafor}/timeline", params={"limit": 2000, "min_confidence": 0})
+    strict = client.get(f"/api/entities/{okafor}/timeline", params={"limit": 2000, "min_confidence": 0.85})
+    totals = [everything.json()["total"], len(timeline), strict.json()["total"]]
+    assert totals == sorted(totals, reverse=True) and totals[0] > totals[2]
+    kept = [e for e in strict.json()["entries"] if e["kind"] in {"event", "relation"}]
+    assert kept and all(e["confidence"] >= 0.85 for e in kept)
+    assert client.get("/api/event-groups/999999999").status_code == 404
+    assert client.get(f"/api/entities/{okafor}/timeline", params={"min_confidence": "nan"}).status_code == 400
+    assert 'data-min-confidence="0.0"' in client.get(f"/people/{okafor}", params={"all": 1}).text
+
+
 def test_quotes_filters(client: TestClient) -> None:
     kimora = _id(client, "Kimora Lee Simmons")
     quotes = client.get("/api/quotes", params={"speaker": kimora}).json()["quotes"]
@@ -99,6 +130,10 @@ def test_articles_with_spans(client: TestClient) -> None:
         ("/api/entities/999999999/timeline", 404),
         ("/api/entities/999999999/relations", 404),
         ("/api/entities/999999999/contradictions", 404),
+        ("/api/entities/999999999/events", 404),
+        ("/api/entities/1/timeline?min_confidence=2", 400),
+        ("/api/event-groups/0", 400),
+        ("/api/event-groups/999999999", 404),
         ("/api/entities/1/timeline?limit=abc", 400),
         ("/api/quotes?since=yesterday", 400),
         ("/api/quotes?until=2025-13-45", 400),
@@ -173,6 +208,8 @@ def test_openapi_lists_every_endpoint(client: TestClient) -> None:
         "/api/entities/{entity_id}/timeline",
         "/api/entities/{entity_id}/relations",
         "/api/entities/{entity_id}/contradictions",
+        "/api/entities/{entity_id}/events",
+        "/api/event-groups/{group_id}",
         "/api/quotes",
         "/api/articles",
         "/api/articles/{article_id}",

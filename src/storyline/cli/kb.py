@@ -161,12 +161,28 @@ def _query(args: argparse.Namespace, ask: Callable, show: Callable[[object], str
     return EXIT_OK
 
 
+def _min_confidence(args: argparse.Namespace) -> float:
+    """--all: 0; --min-confidence X: X; neither: the default threshold."""
+    from storyline.query import DEFAULT_MIN_CONFIDENCE
+
+    if getattr(args, "all", False):
+        return 0.0
+    given = getattr(args, "min_confidence", None)
+    return DEFAULT_MIN_CONFIDENCE if given is None else given
+
+
 def cmd_timeline(args: argparse.Namespace) -> int:
     from storyline.query import timeline
 
     return _query(
         args,
-        lambda conn: timeline(conn, args.name, limit=args.limit or None, evidence=args.evidence or None),
+        lambda conn: timeline(
+            conn,
+            args.name,
+            limit=args.limit or None,
+            evidence=args.evidence or None,
+            min_confidence=_min_confidence(args),
+        ),
         lambda r: render.timeline(r, args.evidence),  # type: ignore[arg-type]
     )
 
@@ -228,7 +244,9 @@ def cmd_relations(args: argparse.Namespace) -> int:
 
     return _query(
         args,
-        lambda conn: relations(conn, args.name, evidence=args.evidence or None),
+        lambda conn: relations(
+            conn, args.name, evidence=args.evidence or None, min_confidence=_min_confidence(args)
+        ),
         lambda r: render.relations(r, args.evidence),
     )  # type: ignore[arg-type]
 
@@ -276,6 +294,31 @@ def _output(p: argparse.ArgumentParser, evidence: bool = True) -> None:
         p.add_argument(
             "--evidence", type=int, default=1, metavar="N", help="reports shown per line (default 1)"
         )
+
+
+def _confidence(p: argparse.ArgumentParser) -> None:
+    from storyline.query import DEFAULT_MIN_CONFIDENCE
+
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
+        "--min-confidence",
+        type=_unit_float,
+        metavar="X",
+        help=f"events and relations of confidence X (0-1) or more (default {DEFAULT_MIN_CONFIDENCE})",
+    )
+    which.add_argument(
+        "--all", action="store_true", help="every event and relation, low-confidence ones included"
+    )
+
+
+def _unit_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"a confidence is between 0 and 1, not {text}")
+    return value
 
 
 def add_parsers(sub: argparse._SubParsersAction, date_type: Callable, add_reading: Callable) -> None:
@@ -331,6 +374,7 @@ def add_parsers(sub: argparse._SubParsersAction, date_type: Callable, add_readin
     _output(p)
     p.add_argument("--batch-size", type=int, default=16, metavar="N", help=argparse.SUPPRESS)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _confidence(p)
     p.set_defaults(func=cmd_demo, limit=None, evidence=1)
 
     p = sub.add_parser(
@@ -338,11 +382,14 @@ def add_parsers(sub: argparse._SubParsersAction, date_type: Callable, add_readin
         help="one person's events, quotes and relations across all articles, by date",
         description="Events, quotes by and about, relation changes and past dates the person refers to, "
         "ordered by resolved date (fuzzy dates by the first day they cover, coarser first; bounds such as "
-        "'before 2018-01-25' just before that day; undated last). Each line names its evidence.",
+        "'before 2018-01-25' just before that day; undated last). Each line names its evidence. An event "
+        "line is one real event with every article that reports it. Events and relations below the "
+        "confidence threshold are left out unless --all or --min-confidence says otherwise.",
     )
     p.add_argument("name", help="a name or alias, e.g. 'Russell Simmons'")
     _output(p)
     p.add_argument("--limit", type=int, default=0, metavar="N", help="at most N lines (default: all)")
+    _confidence(p)
     p.set_defaults(func=cmd_timeline)
 
     p = sub.add_parser(
@@ -395,6 +442,7 @@ def add_parsers(sub: argparse._SubParsersAction, date_type: Callable, add_readin
     p = sub.add_parser("relations", help="a person's relations (spouse, child, founder...)")
     p.add_argument("name", help="a name or alias")
     _output(p)
+    _confidence(p)
     p.set_defaults(func=cmd_relations)
 
     p = sub.add_parser(

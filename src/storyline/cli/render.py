@@ -28,6 +28,12 @@ def _entry(entry: TimelineEntry, shown: int) -> list[str]:
     head = f"{_clip(entry.date, DATE_WIDTH - 1):<{DATE_WIDTH}}{entry.kind.replace('_', ' '):<12}"
     body = textwrap.wrap(_clip(entry.summary, 300), WIDTH - len(head)) or [""]
     lines = [head + body[0]] + [" " * len(head) + b for b in body[1:]]
+    if entry.kind == "event" and entry.evidence_total > 1:  # one real event, several reports of it
+        noun = "article" if entry.articles == 1 else "articles"
+        sources = f"{entry.evidence_total} reports in {entry.articles} {noun}"
+        if entry.outlets:
+            sources += ": " + ", ".join(entry.outlets)
+        lines += [" " * DATE_WIDTH + line for line in textwrap.wrap(sources, WIDTH - DATE_WIDTH)]
     return lines + _evidence_lines(entry.evidence, shown, " " * DATE_WIDTH, entry.evidence_total)
 
 

@@ -9,8 +9,16 @@ with `to_dict()` for JSON: the CLI and the web API are thin layers over these.
 """
 
 from storyline.query.articles import ArticleSummary, ArticleView, SpanInfo, article, articles, articles_of
-from storyline.query.common import EntityRef, Evidence, QueryError, find_entities, resolve
+from storyline.query.common import (
+    DEFAULT_MIN_CONFIDENCE,
+    EntityRef,
+    Evidence,
+    QueryError,
+    find_entities,
+    resolve,
+)
 from storyline.query.contradictions import Contradiction, Contradictions, contradictions
+from storyline.query.events import EventGroup, EventGroups, EventReport, event_group, event_groups
 from storyline.query.export import FORMATS, TABLES, export
 from storyline.query.export import rows as export_rows
 from storyline.query.people import Person, RelationResult, Relations, count_people, people, person, relations
@@ -19,6 +27,12 @@ from storyline.query.stats import stats
 from storyline.query.timeline import Timeline, TimelineEntry, timeline
 
 __all__ = [
+    "DEFAULT_MIN_CONFIDENCE",
+    "EventGroup",
+    "EventGroups",
+    "EventReport",
+    "event_group",
+    "event_groups",
     "ArticleSummary",
     "ArticleView",
     "SpanInfo",

@@ -67,6 +67,12 @@ def plain(value: object) -> object:
     return value
 
 
+# Events and relations carry the extractor's confidence (0.0-1.0, docs/storyline-json.md). Lines
+# below this are hidden unless asked for (timeline --all / --min-confidence, the API's
+# min_confidence): the extractor gives inferred, low-evidence facts a confidence below it.
+DEFAULT_MIN_CONFIDENCE = 0.5
+
+
 class QueryError(ValueError):
     """A query that cannot be answered as asked (a name that matches nothing, a bad date)."""
 

@@ -77,6 +77,7 @@ TABLES: dict[str, tuple[dict[str, str], str]] = {
     "events": (
         {
             "id": "BIGINT",
+            "group_id": "BIGINT",
             "article_id": "VARCHAR",
             "published": "DATE",
             "type": "VARCHAR",
@@ -86,12 +87,14 @@ TABLES: dict[str, tuple[dict[str, str], str]] = {
             "time_mod": "VARCHAR",
             "date_start": "DATE",
             "date_end": "DATE",
+            "confidence": "DOUBLE",
             "participants": "VARCHAR",
             "sentence": "VARCHAR",
         },
-        "SELECT v.id, v.article_id, a.published, v.type, v.trigger, v.modality, v.time_value, v.time_mod, "
-        "v.date_start, v.date_end, (SELECT json_group_array(json_object('role', r.role, 'id', r.entity_id, "
-        "'name', e.name)) FROM event_roles r JOIN entities e ON e.id = r.entity_id WHERE r.event_id = v.id), "
+        "SELECT v.id, v.group_id, v.article_id, a.published, v.type, v.trigger, v.modality, v.time_value, "
+        "v.time_mod, v.date_start, v.date_end, v.confidence, "
+        "(SELECT json_group_array(json_object('role', r.role, 'id', r.entity_id, 'name', e.name)) "
+        "FROM event_roles r JOIN entities e ON e.id = r.entity_id WHERE r.event_id = v.id), "
         "substr(a.text, v.sentence_start + 1, v.sentence_end - v.sentence_start) "
         "FROM events v JOIN articles a ON a.id = v.article_id ORDER BY v.id",
     ),
@@ -106,10 +109,11 @@ TABLES: dict[str, tuple[dict[str, str], str]] = {
             "tail": "VARCHAR",
             "start": "VARCHAR",
             "end": "VARCHAR",
+            "confidence": "DOUBLE",
             "evidence": "VARCHAR",
         },
         "SELECT r.id, r.article_id, r.type, r.head_id, h.name, r.tail_id, t.name, r.start_value, "
-        "r.end_value, "
+        "r.end_value, r.confidence, "
         "substr(a.text, r.evidence_start + 1, r.evidence_end - r.evidence_start) FROM relations r "
         "JOIN articles a ON a.id = r.article_id JOIN entities h ON h.id = r.head_id "
         "JOIN entities t ON t.id = r.tail_id ORDER BY r.id",

@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from storyline.query.common import (
+    DEFAULT_MIN_CONFIDENCE,
     EntityRef,
     Evidence,
     EvidenceMaker,
@@ -154,6 +155,7 @@ class RelationResult(Result):
     end: str | None
     evidence: list[Evidence] = field(default_factory=list)
     evidence_total: int = 0  # reports of this relation; `evidence` may show only the first few
+    confidence: float | None = None  # the highest of its reports'
 
 
 @dataclass
@@ -162,23 +164,38 @@ class Relations(Result):
     relations: list[RelationResult]
 
 
-def relations(conn: sqlite3.Connection, name: str | int, *, evidence: int | None = None) -> Relations:
+def relations(
+    conn: sqlite3.Connection,
+    name: str | int,
+    *,
+    evidence: int | None = None,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+) -> Relations:
     """Every relation the entity is part of, the same relation from several articles merged; with
-    `evidence`, each shows only its first few reports (evidence_total counts them all)."""
+    `evidence`, each shows only its first few reports (evidence_total counts them all). A relation
+    whose most confident report is below `min_confidence` is left out (0: everything)."""
     entity, _ = resolve(conn, name)
     rows = conn.execute(
-        "SELECT article_id, type, head_id, tail_id, start_value, end_value, evidence_start, evidence_end "
-        "FROM relations WHERE head_id = ? OR tail_id = ? ORDER BY id",
+        "SELECT article_id, type, head_id, tail_id, start_value, end_value, evidence_start, evidence_end, "
+        "confidence FROM relations WHERE head_id = ? OR tail_id = ? ORDER BY id",
         (entity.id, entity.id),
     ).fetchall()
+    best: dict[tuple, float] = {}
+    for row in rows:
+        key = (row[1], row[2], row[3])
+        best[key] = max(best.get(key, 0.0), row[8] or 0.0)
+    rows = [row for row in rows if best[(row[1], row[2], row[3])] >= min_confidence]
     names = names_of(conn, [r[2] for r in rows] + [r[3] for r in rows])
     make = EvidenceMaker(conn, cap=evidence)
     merged: dict[tuple, RelationResult] = {}
-    for article_id, type_, head, tail, start, end, s0, s1 in rows:
+    for article_id, type_, head, tail, start, end, s0, s1, _ in rows:
         key = (type_, head, tail)
-        result = merged.setdefault(
-            key, RelationResult(type_, names.get(head, "?"), head, names.get(tail, "?"), tail, start, end)
-        )
+        result = merged.get(key)
+        if result is None:
+            result = merged[key] = RelationResult(
+                type_, names.get(head, "?"), head, names.get(tail, "?"), tail, start, end
+            )
+            result.confidence = best[key]
         result.start = result.start or start
         result.end = result.end or end
         if s0 is not None:

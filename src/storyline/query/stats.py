@@ -17,6 +17,7 @@ _COUNTS = {
     "quote_groups": "SELECT count(*) FROM quote_groups",
     "timexes": "SELECT count(*) FROM timexes",
     "events": "SELECT count(*) FROM events",
+    "event_groups": "SELECT count(*) FROM event_groups",
     "relations": "SELECT count(*) FROM relations",
 }
 

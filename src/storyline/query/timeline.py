@@ -3,7 +3,10 @@ changes, and past dates they refer to ("our night together in 1991"), ordered by
 
 Fuzzy dates sort by the first day they cover, the coarser first ("2017-11" before "2017-11-20");
 a bound ("before 2018-01-25", "by 2018-01-26") sorts just before that day; undated lines come last.
-The same fact reported by several articles is one line with every article as evidence.
+The same fact reported by several articles is one line with every article as evidence: an event
+line is an event group of the store (store.event_groups), a quote line a quote group. Event and
+relation lines below a confidence threshold (common.DEFAULT_MIN_CONFIDENCE) are hidden unless
+asked for.
 
 Lines are built from the reports' offsets alone; the evidence sentences are read only for the lines
 a caller asks for (a page of a long timeline), because reading them dominated the cost of a query.
@@ -11,7 +14,6 @@ a caller asks for (a page of a long timeline), because reading them dominated th
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from datetime import date
 
 from storyline.intervals import granularity, interval
 from storyline.query.common import (
+    DEFAULT_MIN_CONFIDENCE,
     EntityRef,
     Evidence,
     EvidenceMaker,
@@ -28,6 +31,7 @@ from storyline.query.common import (
     resolve,
     rows_for_ids,
 )
+from storyline.query.events import group_ids_of, read_groups, summary
 
 _MOD_RANK = {"BEFORE": 0, "ON_OR_BEFORE": 0, None: 1, "AFTER": 2}
 _REFERENCE_GRANULARITIES = {"day", "month", "year", "decade", "season", "quarter"}
@@ -48,6 +52,10 @@ class TimelineEntry(Result):
     evidence: list[Evidence] = field(default_factory=list)
     evidence_total: int = 0  # reports of this fact; `evidence` may hold only the first few
     mod: str | None = None  # BEFORE / AFTER / ON_OR_BEFORE: the date is a bound, not the time itself
+    group_id: int | None = None  # an event line: its event group (/api/event-groups/{id})
+    confidence: float | None = None  # events and relations: the highest of their reports'
+    articles: int = 0  # event lines: the articles that report it
+    outlets: list[str] = field(default_factory=list)  # event lines: the outlets that ran those articles
 
     def __post_init__(self) -> None:
         # every report as (article id, start, end), not part of the JSON: `evidence` shows them
@@ -115,92 +123,53 @@ def timeline(
     limit: int | None = None,
     offset: int = 0,
     evidence: int | None = None,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 ) -> Timeline:
     """The timeline of the entity `name` means (see query.common.resolve): its lines from `offset`,
     at most `limit` of them; with `evidence`, each line shows only its first few reports
-    (evidence_total still counts them all)."""
+    (evidence_total still counts them all). Event and relation lines whose best report has a
+    confidence below `min_confidence` are left out (0: everything)."""
     entity, others = resolve(conn, name)
-    entries = [*events_of(conn, entity.id), *_quotes(conn, entity.id), *_relations(conn, entity.id)]
+    entries = [
+        *events_of(conn, entity.id, min_confidence),
+        *_quotes(conn, entity.id),
+        *_relations(conn, entity.id, min_confidence),
+    ]
     entries += _references(conn, entity.id, entries)
     in_order(conn, entries)
     page = entries[offset : offset + limit] if limit else entries[offset:]
     return Timeline(entity, others, with_evidence(page, EvidenceMaker(conn, cap=evidence)), len(entries))
 
 
-def events_of(conn: sqlite3.Connection, entity_id: int) -> list[TimelineEntry]:
-    """The events the entity takes part in, one entry per distinct fact with all its reports
-    (their evidence not yet read: see with_evidence)."""
-    rows = conn.execute(
-        "SELECT e.id, e.article_id, e.type, e.trigger, e.modality, e.time_value, e.time_granularity, "
-        "e.time_mod, e.date_start, e.date_end, e.sentence_start, e.sentence_end, e.args FROM events e "
-        "WHERE e.id IN (SELECT event_id FROM event_roles WHERE entity_id = ?) ORDER BY e.id",
-        (entity_id,),
-    ).fetchall()
-    if not rows:
-        return []
-    marks = ",".join("?" * len(rows))
-    roles: dict[int, list[tuple[str, int]]] = {}
-    for event_id, role, who in conn.execute(
-        f"SELECT event_id, role, entity_id FROM event_roles WHERE event_id IN ({marks})", [r[0] for r in rows]
-    ):
-        roles.setdefault(event_id, []).append((role, who))
-    names = names_of(conn, [who for rs in roles.values() for _, who in rs])
-    grouped: dict[tuple, TimelineEntry] = {}
-    for (
-        event_id,
-        article_id,
-        type_,
-        trigger,
-        modality,
-        value,
-        gran,
-        mod,
-        first,
-        last,
-        s0,
-        s1,
-        args,
-    ) in rows:
-        parts = sorted(set(roles.get(event_id, [])))
-        key = ("event", type_, modality, value, mod if value else None, tuple(parts))
-        if value is None:  # undated: each article's own "by its date" is the same fact only within it
-            key += (article_id,)
-        entry = grouped.get(key)
-        if entry is None:
-            entry = grouped[key] = TimelineEntry(
-                "event",
-                type_,
-                date_label(value, mod, first),
-                value,
-                gran,
-                first,
-                last,
-                _event_summary(type_, trigger, modality, parts, names, json.loads(args)),
-                [{"id": who, "name": names.get(who, "?"), "role": role} for role, who in parts],
-                modality,
-                mod=mod,
-            )
-        entry.cite(article_id, s0, s1)
-    return list(grouped.values())
-
-
-def _event_summary(
-    type_: str, trigger: str, modality: str, parts: list[tuple[str, int]], names: dict[int, str], args: dict
-) -> str:
-    agents = [names[w] for r, w in parts if r == "agent" and w in names]
-    others = list(dict.fromkeys(names[w] for r, w in parts if r != "agent" and w in names))
-    text = type_
-    if agents:
-        text += ": " + " and ".join(agents) + (" → " + ", ".join(others) if others else "")
-    elif others:
-        text += ": " + ", ".join(others)
-    extra = [f"“{trigger}”"]
-    if modality != "asserted":
-        extra.append(modality)
-    if isinstance(args.get("money"), dict):
-        money = args["money"]
-        extra.append(f"{money.get('currency', '')} {money.get('amount', '')}".strip())
-    return f"{text} ({', '.join(extra)})"
+def events_of(conn: sqlite3.Connection, entity_id: int, min_confidence: float = 0.0) -> list[TimelineEntry]:
+    """The events the entity takes part in: one entry per event group (store.event_groups: the same
+    real event from every article that reports it) whose best report reaches `min_confidence`,
+    with all its reports (their evidence not yet read: see with_evidence)."""
+    found = read_groups(conn, group_ids_of(conn, entity_id), min_confidence)
+    names = names_of(conn, [w for g in found for _, w in g.participants])
+    entries = []
+    for g in found:
+        entry = TimelineEntry(
+            "event",
+            g.type,
+            date_label(g.value, g.mod, g.date_start),
+            g.value,
+            g.granularity,
+            g.date_start,
+            g.date_end,
+            summary(g, names),
+            [{"id": who, "name": names.get(who, "?"), "role": role} for role, who in g.participants],
+            g.modality,
+            mod=g.mod,
+            group_id=g.id,
+            confidence=g.confidence,
+            articles=g.articles,
+            outlets=g.outlets,
+        )
+        for r in g.reports:
+            entry.cite(r.article_id, *r.sentence)
+        entries.append(entry)
+    return entries
 
 
 def _quotes(conn: sqlite3.Connection, entity_id: int) -> list[TimelineEntry]:
@@ -259,15 +228,17 @@ def _quotes(conn: sqlite3.Connection, entity_id: int) -> list[TimelineEntry]:
     return list(grouped.values())
 
 
-def _relations(conn: sqlite3.Connection, entity_id: int) -> list[TimelineEntry]:
+def _relations(conn: sqlite3.Connection, entity_id: int, min_confidence: float = 0.0) -> list[TimelineEntry]:
+    """Relation lines: the same relation (and change) from several articles is one line, shown when
+    its most confident report reaches `min_confidence`."""
     rows = conn.execute(
-        "SELECT article_id, type, head_id, tail_id, start_value, end_value, evidence_start, evidence_end "
-        "FROM relations WHERE head_id = ? OR tail_id = ? ORDER BY id",
+        "SELECT article_id, type, head_id, tail_id, start_value, end_value, evidence_start, evidence_end, "
+        "confidence FROM relations WHERE head_id = ? OR tail_id = ? ORDER BY id",
         (entity_id, entity_id),
     ).fetchall()
     names = names_of(conn, [r[2] for r in rows] + [r[3] for r in rows])
     grouped: dict[tuple, TimelineEntry] = {}
-    for article_id, type_, head, tail, start, end, s0, s1 in rows:
+    for article_id, type_, head, tail, start, end, s0, s1, confidence in rows:
         relation = f"{names.get(head, '?')} {type_.replace('_', ' ')} of {names.get(tail, '?')}"
         people = [
             {"id": head, "name": names.get(head), "role": "head"},
@@ -292,9 +263,11 @@ def _relations(conn: sqlite3.Connection, entity_id: int) -> list[TimelineEntry]:
                     f"{relation}: {change}" if change else relation,
                     people,
                 )
+            if confidence is not None and (entry.confidence is None or confidence > entry.confidence):
+                entry.confidence = confidence
             if s0 is not None:
                 entry.cite(article_id, s0, s1)
-    return list(grouped.values())
+    return [e for e in grouped.values() if (e.confidence or 0.0) >= min_confidence]
 
 
 def _references(

@@ -1,4 +1,5 @@
-"""The knowledge base: extracted articles in SQLite, with cross-article entities and quote groups.
+"""The knowledge base: extracted articles in SQLite, with cross-article entities, quote groups and
+event groups.
 
 >>> from storyline.store import Store
 >>> with Store("storyline.db") as store:

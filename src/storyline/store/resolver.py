@@ -32,7 +32,7 @@ so that every decision is a few indexed seeks, never a scan of all entities:
   later article changes the answer on counts alone (a new full name, a candidate growing past
   DOMINANCE, a new definition, an organisation reaching PROMINENT_ORG articles), every article entity
   of that form is decided again and those that change are moved with `move_references`, which also
-  regroups just their quotes. The check costs one seek per full name or organisation written (does
+  regroups just their quotes and events. The check costs one seek per full name or organisation written (does
   the store hold such a form?), and two reads of the ranked candidates only if it does; only the
   genders whose answer changed are decided again.
 
@@ -51,6 +51,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from storyline.model import Entity
+from storyline.store import event_groups
 from storyline.store.identity import (
     PersonName,
     Rules,
@@ -226,6 +227,7 @@ class Resolver:
         self.pending.clear()  # every form was decided with complete counts
         _relink_all_facts(conn)
         _regroup_all(conn)
+        event_groups.regroup_all(conn)
 
     # ------------------------------------------------------------------ reading a name
     def plan(self, name: str, type_: str, aliases: Iterable[str] = ()) -> Plan:
@@ -649,10 +651,10 @@ def move_references(
 ) -> int:
     """Point article entities of store entity `old` at `new`, with every fact that refers to them:
     article_entities (with the new reason, if given), quotes.speaker_id, relations, quote_about,
-    event_roles, aliases and the quote groups of the quotes whose speaker changed (only those are
-    regrouped). `links` are (article_id, local_id, reason) triples; None moves all of them. An `old`
-    left without article entities is deleted, its candidate index rows going to `new`. Returns how
-    many article entities moved."""
+    event_roles, aliases, the quote groups of the quotes whose speaker changed and the event groups
+    of the events whose participants changed (only those are regrouped). `links` are (article_id,
+    local_id, reason) triples; None moves all of them. An `old` left without article entities is
+    deleted, its candidate index rows going to `new`. Returns how many article entities moved."""
     if old == new:
         return 0
     if links is None:
@@ -664,6 +666,7 @@ def move_references(
         ]
     links = list(links)
     speaking: list[int] = []
+    moved_events: list[int] = []
     names: list[str] = []
     for article_id, local_id, reason in links:
         where = (article_id, local_id)
@@ -689,6 +692,14 @@ def move_references(
         conn.execute(
             "UPDATE relations SET tail_id = ? WHERE article_id = ? AND tail_local = ?", (new, *where)
         )
+        moved_events += [
+            row[0]
+            for row in conn.execute(
+                "SELECT event_id FROM event_roles WHERE entity_id = ? AND local_id = ? "
+                "AND event_id IN (SELECT id FROM events WHERE article_id = ?)",
+                (old, local_id, article_id),
+            )
+        ]
         for table, facts, column in (
             ("quote_about", "quotes", "quote_id"),
             ("event_roles", "events", "event_id"),
@@ -709,6 +720,7 @@ def move_references(
         (old, new),
     )
     _regroup(conn, speaking, old, new)
+    event_groups.regroup(conn, moved_events)
     _tidy(conn, old, new)
     return len(links)
 

@@ -14,6 +14,9 @@ resolve (the merges and splits file) rewrites links without re-extracting anythi
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+
+from storyline.store import event_groups
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: articles, sources, entities, quotes (with cross-article groups and full-text search),
@@ -240,7 +243,57 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT OR REPLACE INTO meta (key, value)
         SELECT 'resolver', CASE WHEN EXISTS (SELECT 1 FROM article_entities) THEN 'key' ELSE '1' END;
     """,
+    # 5: event groups (store.event_groups): the same real event from several articles is one group,
+    #    with its participants, the windows its reports allow together, its best date, its earliest
+    #    report, its report count and highest confidence. Each event names its group; the keys find
+    #    a group by a seek on (participant, type, modality, role, last day of its window). Existing
+    #    events are grouped by the Python step below, in the same transaction. (Events and relations
+    #    have stored their confidence since version 1.)
+    """
+    CREATE TABLE event_groups (
+        id INTEGER PRIMARY KEY,
+        type TEXT NOT NULL,
+        modality TEXT NOT NULL,
+        participants TEXT NOT NULL,
+        article_id TEXT,
+        span_start TEXT,
+        span_end TEXT,
+        bound_start TEXT,
+        bound_end TEXT,
+        time_value TEXT,
+        time_granularity TEXT,
+        time_mod TEXT,
+        date_start TEXT,
+        date_end TEXT,
+        best_event_id INTEGER,
+        best_published TEXT,
+        first_event_id INTEGER,
+        first_article_id TEXT,
+        first_published TEXT,
+        reports INTEGER NOT NULL DEFAULT 0,
+        confidence REAL
+    );
+    CREATE INDEX event_groups_article ON event_groups (article_id, type, modality)
+        WHERE article_id IS NOT NULL;
+    CREATE TABLE event_group_keys (
+        entity_id INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        modality TEXT NOT NULL,
+        role TEXT NOT NULL,
+        hi TEXT NOT NULL,
+        group_id INTEGER NOT NULL REFERENCES event_groups (id),
+        PRIMARY KEY (entity_id, type, modality, role, hi, group_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX event_group_keys_group ON event_group_keys (group_id);
+    ALTER TABLE events ADD COLUMN group_id INTEGER REFERENCES event_groups (id);
+    CREATE INDEX events_group ON events (group_id);
+    """,
 )
+
+# Python steps that complete a migration, run after its script in the same transaction: what SQL
+# alone cannot do (grouping the events a store already holds). A step reads and writes only the
+# tables its own version has, so that a later migration cannot break it.
+AFTER: dict[int, Callable[[sqlite3.Connection], None]] = {5: event_groups.regroup_all}
 
 VERSION = len(MIGRATIONS)
 
@@ -263,6 +316,8 @@ def migrate(conn: sqlite3.Connection, path: str) -> int:
             # executescript would commit first; run statement by statement inside the transaction
             for statement in _statements(MIGRATIONS[number]):
                 conn.execute(statement)
+            if (step := AFTER.get(number + 1)) is not None:
+                step(conn)
             conn.execute(f"PRAGMA user_version = {number + 1}")
             conn.execute("COMMIT")
         except BaseException:

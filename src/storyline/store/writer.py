@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 
 from storyline.intervals import interval
 from storyline.model import Article, Quote, TimeValue
+from storyline.store import event_groups
 from storyline.store.identity import Rules
 from storyline.store.quote_groups import assign_group
 from storyline.store.resolver import Resolver
@@ -137,6 +138,22 @@ def write_article(conn: sqlite3.Connection, article: Article, rules: Rules) -> s
         conn.executemany(
             "INSERT OR IGNORE INTO event_roles (entity_id, event_id, role, local_id) VALUES (?, ?, ?, ?)",
             [(entity, event_id, role, local) for entity, role, local in sorted(roles)],
+        )
+        assert event_id is not None
+        event_groups.assign(
+            conn,
+            event_groups.Report(
+                event_id,
+                article_id,
+                a.published.isoformat() if a.published else None,
+                v.type,
+                v.modality,
+                frozenset((role, entity) for entity, role, _ in roles),
+                event_groups.When.of(
+                    v.time.value if v.time else None, mod, first, last, v.time.granularity if v.time else None
+                ),
+                v.confidence,
+            ),
         )
 
     conn.executemany(

@@ -1,7 +1,9 @@
 """The JSON API under /api/: the queries of storyline.query over HTTP, by entity id, paginated.
 
 Every error is a JSON object `{"error": "..."}` with a 4xx status: 400 for a bad parameter, 404
-for an unknown entity or article, 403 when ingest is off or the token is wrong.
+for an unknown entity, event group or article, 403 when ingest is off or the token is wrong.
+Timelines, events and relations leave out what the extractor is not confident of
+(query.DEFAULT_MIN_CONFIDENCE) unless `min_confidence` says otherwise.
 """
 
 from __future__ import annotations
@@ -25,6 +27,15 @@ Limit = Annotated[int, Query(ge=1, le=200, description="items per page (1-200)")
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="items to skip")]
 EntityId = Annotated[int, Path(ge=1, le=2**62, description="an entity id, from /api/entities")]
 Conn = Annotated[sqlite3.Connection, Depends(connection)]
+MinConfidence = Annotated[
+    float,
+    Query(
+        ge=0.0,
+        le=1.0,
+        allow_inf_nan=False,
+        description="events and relations whose best report has this confidence (0-1) or more; 0: all",
+    ),
+]
 
 
 @dataclass
@@ -48,6 +59,15 @@ class TimelinePage(Result):
     limit: int
     offset: int
     entries: list[query.TimelineEntry]
+
+
+@dataclass
+class EventGroupPage(Result):
+    entity: query.EntityRef
+    total: int
+    limit: int
+    offset: int
+    groups: list[query.EventGroup]
 
 
 @dataclass
@@ -145,9 +165,61 @@ def timeline(
     evidence: Annotated[
         int, Query(ge=0, le=100, description="reports shown per line (0: none, only their count)")
     ] = 5,
+    min_confidence: MinConfidence = query.DEFAULT_MIN_CONFIDENCE,
 ):
-    result = _ask(query.timeline, conn, entity_id, limit=limit, offset=offset, evidence=evidence)
+    result = _ask(
+        query.timeline,
+        conn,
+        entity_id,
+        limit=limit,
+        offset=offset,
+        evidence=evidence,
+        min_confidence=min_confidence,
+    )
     return _json(TimelinePage(result.entity, result.total, limit, offset, result.entries))
+
+
+@router.get(
+    "/entities/{entity_id}/events",
+    response_model=EventGroupPage,
+    responses=ERRORS,
+    summary="an entity's events: one group per real event, with its reports",
+)
+def events(
+    conn: Conn,
+    entity_id: EntityId,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    reports: Annotated[
+        int, Query(ge=0, le=100, description="reports shown per event (0: only their count)")
+    ] = 5,
+    min_confidence: MinConfidence = query.DEFAULT_MIN_CONFIDENCE,
+) -> EventGroupPage:
+    found = _ask(
+        query.event_groups,
+        conn,
+        entity_id,
+        min_confidence=min_confidence,
+        limit=limit,
+        offset=offset,
+        reports=reports,
+    )
+    return _json(EventGroupPage(found.entity, found.total, limit, offset, found.groups))
+
+
+@router.get(
+    "/event-groups/{group_id}",
+    response_model=query.EventGroup,
+    responses={**ERRORS, 404: {"description": "no such event group"}},
+    summary="one real event with every report of it, each with its article and sentence",
+)
+def event_group(
+    conn: Conn,
+    group_id: Annotated[
+        int, Path(ge=1, le=2**62, description="an event group id, from a timeline or /events")
+    ],
+) -> query.EventGroup:
+    return _json(_ask(query.event_group, conn, group_id))
 
 
 @router.get("/entities/{entity_id}/relations", response_model=RelationPage, responses=ERRORS)
@@ -159,8 +231,9 @@ def relations(
     evidence: Annotated[
         int, Query(ge=0, le=100, description="reports shown per relation (0: none, only their count)")
     ] = 5,
+    min_confidence: MinConfidence = query.DEFAULT_MIN_CONFIDENCE,
 ) -> RelationPage:
-    found = _ask(query.relations, conn, entity_id, evidence=evidence)
+    found = _ask(query.relations, conn, entity_id, evidence=evidence, min_confidence=min_confidence)
     items = found.relations
     return _json(RelationPage(found.entity, len(items), limit, offset, items[offset : offset + limit]))
 

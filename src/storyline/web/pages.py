@@ -76,16 +76,26 @@ def search(request: Request, conn: Conn, q: Annotated[str, Query(max_length=200)
 
 
 @router.get("/people/{entity_id}", response_class=HTMLResponse)
-def person(request: Request, conn: Conn, entity_id: EntityId) -> HTMLResponse:
+def person(
+    request: Request,
+    conn: Conn,
+    entity_id: EntityId,
+    everything: Annotated[bool, Query(alias="all")] = False,
+) -> HTMLResponse:
+    """A person's page; events and relations below the confidence threshold only with ?all=1."""
     who = _found(query.person, conn, entity_id)
+    threshold = 0.0 if everything else query.DEFAULT_MIN_CONFIDENCE
     return _page(
         request,
         "person.html",
         person=who,
         said=query.quotes(conn, speaker=entity_id, limit=30, reports=3).quotes,
         about=query.quotes(conn, about=entity_id, limit=30, reports=3).quotes,
-        relations=query.relations(conn, entity_id, evidence=1).relations,
+        relations=query.relations(conn, entity_id, evidence=1, min_confidence=threshold).relations,
         articles=query.articles_of(conn, entity_id, limit=20),
+        everything=everything,
+        threshold=query.DEFAULT_MIN_CONFIDENCE,
+        min_confidence=threshold,
     )
 
 

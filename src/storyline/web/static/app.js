@@ -45,8 +45,16 @@
     panel.replaceChildren();
     panel.appendChild(text("h3", entry.date + " · " + entry.kind.replace("_", " ")));
     panel.appendChild(text("p", entry.summary));
+    if (entry.kind === "event" && entry.evidence_total > 1) {  // one real event, several reports of it
+      var sources = entry.evidence_total + " reports in " + entry.articles + (entry.articles === 1 ? " article" : " articles");
+      if (entry.outlets && entry.outlets.length) sources += ": " + entry.outlets.join(", ");
+      panel.appendChild(text("p", sources, "muted"));
+    }
+    if (entry.confidence !== null && entry.confidence !== undefined) {
+      panel.appendChild(text("p", "confidence " + entry.confidence, "muted"));
+    }
     var waiting = panel.appendChild(text("p", "Loading its sources…", "muted"));
-    fetch(api + "?offset=" + position + "&limit=1&evidence=5", { headers: { Accept: "application/json" } })
+    fetch(api + "&offset=" + position + "&limit=1&evidence=5", { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (data) {
         var found = data.entries && data.entries[0];
@@ -65,8 +73,8 @@
   function drawTimeline(box) {
     var panel = document.getElementById("timeline-detail");
     var undated = document.querySelector("#undated ul");
-    var api = box.dataset.api;
-    fetch(api + "?limit=2000&evidence=0", { headers: { Accept: "application/json" } })
+    var api = box.dataset.api + "?min_confidence=" + encodeURIComponent(box.dataset.minConfidence || "0.5");
+    fetch(api + "&limit=2000&evidence=0", { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (data) {
         var items = [];
