@@ -406,3 +406,25 @@ def test_every_query_command_prints_json(db: Path, capsys: pytest.CaptureFixture
         assert data, argv
     people = main(["people", "--limit", "2", "--json", "--db", str(db)])
     assert people == 0 and len(json.loads(capsys.readouterr().out)) == 2
+
+
+def test_contradictions_pair_only_responses_to_the_same_claim(tmp_path: Path) -> None:
+    """A denial that answers the claim in its article pairs with it; a defence decades after a
+    claim of another story, and a mere endorsement, do not."""
+    texts = {
+        "2016-04-28-funds.txt": "date 2016-04-28 Funds\nThe Sanders campaign accused Maria Lopez of "
+        "misusing joint fundraising committees. Maria Lopez rejected the allegation on Thursday.\n",
+        "2016-05-02-rally.txt": "date 2016-05-02 Rally\nIn 1991, Tom Reyes sued Maria Lopez for breach of "
+        "contract. On Monday, Ann Fields defended Maria Lopez at a rally in Ohio. Ann Fields also "
+        "endorsed Maria Lopez.\n",
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    db = tmp_path / "c.db"
+    with Store(db) as store:
+        ingest(store, read_inputs([str(tmp_path)]))
+    with Store(db, create=False) as store:
+        pairs = query.contradictions(store.conn, "Maria Lopez").pairs
+    assert [(p.kind, p.affirmed.type, p.denied.type) for p in pairs] == [
+        ("accusation and denial", "accusation", "denial")
+    ]

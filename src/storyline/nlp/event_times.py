@@ -237,8 +237,15 @@ def _in_reporting_clause(trigger: Token, char: int) -> bool:
 
 
 def _past(trigger: Token) -> bool:
+    """Reported as past: "resigned", "had resigned", "was charged", "filed a lawsuit"; not "is
+    scheduled to begin", "will be sentenced", nor a noun with no verb of its own."""
     verb = trigger if trigger.pos_ in {"VERB", "AUX"} else _clause_head(trigger)
-    return verb.tag_ in {"VBD", "VBN"} or any(c.lower_ == "had" for c in verb.children)
+    if verb.pos_ not in {"VERB", "AUX"}:
+        return False
+    auxes = {c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}}
+    if verb.tag_ == "VBD":
+        return True
+    return verb.tag_ == "VBN" and bool(auxes & {"had", "has", "have", "was", "were", "'d"})
 
 
 def _not_after(value: TimeValue, ev: EventFinding, dct: date | None) -> TimeValue:
@@ -246,7 +253,7 @@ def _not_after(value: TimeValue, ev: EventFinding, dct: date | None) -> TimeValu
     forward by mistake): it gets the publication bound instead."""
     if dct is None or ev.modality != "asserted" or value.mod:
         return value
-    past = ev.trigger.tag_ in {"VBD", "VBN"} or ev.trigger.pos_ in {"NOUN", "PROPN"}
+    past = _past(ev.trigger)
     if past and value.value[:10] > dct.isoformat() and value.value[:4].isdigit():
         return TimeValue(dct.isoformat(), "day", "BEFORE")
     return value

@@ -108,6 +108,10 @@ _HEDGE_GOVERNORS = frozenset(
      "offer"}
 )  # fmt: skip
 _NEGATING_GOVERNORS = frozenset({"refuse", "decline", "deny", "fail", "reject"})
+# what someone believes or a theory holds is not what the article asserts: "believe Obama was born
+# abroad", "the notion that Obama wasn't born on American soil"
+_BELIEF_GOVERNORS = frozenset({"believe", "think", "suspect", "speculate", "doubt", "imagine", "assume"})
+_CLAIM_NOUNS = frozenset({"notion", "theory", "rumor", "rumour", "myth", "conspiracy", "belief", "idea"})
 
 
 # ---------------------------------------------------------------- the finder
@@ -279,6 +283,12 @@ class EventFinder:
                 if c.dep_ == "advmod" and c.lower_ in {"reportedly", "possibly", "allegedly", "perhaps"}:
                     hedged = True
         top = frames[-1]
+        if (top.dep_ == "ccomp" and top.head.lemma_ in _BELIEF_GOVERNORS) or (
+            top.dep_ in {"acl", "ccomp", "relcl"} and top.head.lemma_ in _CLAIM_NOUNS
+        ):
+            hedged = True
+        if top.dep_ == "pcomp" and top.head.lower_ == "against":
+            negated = True  # "decided against recommending charges", "advised against suing"
         if top.dep_ in {"xcomp", "ccomp"} and top.head.i != top.i:
             governor = top.head
             if governor.lemma_ in _NEGATING_GOVERNORS:

@@ -1,26 +1,35 @@
 """Contradictions: pairs of reported facts where one side affirms what the other denies.
 
-Which facts oppose which is data (OPPOSED): a claim against someone (accusation, lawsuit, charge)
-is opposed by that person's denial and by a third party's support of them; and any event reported
-as happening is opposed by the same event, with the same participants, reported as not happening.
-A response is paired with one claim: the nearest before it in its own article, else the latest
-claim made before it.
+A pair is shown only when both sides are about the same thing, because a wrong pair sends a
+reader after a contradiction that is not there:
+- a claim against someone (accusation, lawsuit, charge) and that person's denial, or a third
+  party's defence of them ("defended", "stood by", "came to his defence": not any praise or
+  endorsement), when the response answers that claim: in an article that reports both, it follows
+  the claim closely (NEAR_CHARS) or names the claim it answers ("denied the allegations"), within
+  the story's time (STORY_DAYS after the claim, never before it);
+- an event that happens once to the same people (rules/event_times.tsv: a birth, a resignation, a
+  charge; not a statement or a meeting, which recur) reported as happening and, with the same
+  participants, as not happening, in one article or at overlapping dates.
+Both sides are event groups (store.event_groups): one line per real event, whatever the number of
+articles that report it, and only lines at or above the timeline's confidence threshold.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from datetime import date
 
-from storyline.query.common import EntityRef, EvidenceMaker, Result, resolve
+from storyline.nlp.event_times import once_types
+from storyline.query.common import DEFAULT_MIN_CONFIDENCE, EntityRef, EvidenceMaker, Result, resolve
+from storyline.query.events import GroupData, read_groups
 from storyline.query.timeline import TimelineEntry, events_of, in_order, with_evidence
 
 CLAIMS = frozenset({"accusation", "lawsuit", "charge"})
-# response type -> (who responds: the claim's "target" or "other", what the pair is called)
-OPPOSED: dict[str, tuple[str, str]] = {
-    "denial": ("target", "accusation and denial"),
-    "support": ("other", "accusation and defence"),
-}
+# words of a support report that make it a defence against a claim, not praise or an endorsement
+DEFENCE_WORDS = ("defend", "defence", "defense", "stand by", "stood by", "standing by", "came to")
+STORY_DAYS = 365  # a response more than this after its claim answers some other story
+NEAR_CHARS = 600  # in one article, a response this close after its claim answers it
 
 
 @dataclass
@@ -36,86 +45,135 @@ class Contradictions(Result):
     pairs: list[Contradiction]
 
 
-def _ids(entry: TimelineEntry, roles: set[str] | None = None, exclude: bool = False) -> set[int]:
-    return {p["id"] for p in entry.participants if roles is None or ((p["role"] in roles) != exclude)}
+def _agents(g: GroupData) -> set[int]:
+    return {who for role, who in g.participants if role == "agent"}
 
 
-def _articles(entry: TimelineEntry) -> set[str]:
-    return {e.article_id for e in entry.evidence}
+def _others(g: GroupData) -> set[int]:
+    return {who for role, who in g.participants if role != "agent"}
 
 
-def _pick_claims(response: TimelineEntry, claims: list[TimelineEntry]) -> list[TimelineEntry]:
-    """The claim a response answers: in its own article, the nearest one before it that is not
-    dated after it; else the latest claim made before it anywhere; else the first claim known."""
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if text and len(text) >= 10 else None
+    except ValueError:
+        return None
 
-    def not_later(c: TimelineEntry) -> bool:
-        return not (c.date_start and response.date_end and c.date_start > response.date_end)
 
-    where = {e.article_id: e.start for e in response.evidence}
-    same = [
-        (c, min(where[e.article_id] - e.start for e in c.evidence if e.article_id in where))
-        for c in claims
-        if _articles(c) & where.keys() and not_later(c)
+def _first_published(g: GroupData) -> date | None:
+    days = [d for r in g.reports if (d := _day(r.published))]
+    return min(days) if days else None
+
+
+def _in_story_time(claim: GroupData, response: GroupData) -> bool:
+    """The response is not dated before the claim, nor more than STORY_DAYS after it."""
+    c_start = _day(claim.date_start) if not claim.mod else None
+    c_end = _day(claim.date_end) if not claim.mod else None
+    r_start = _day(response.date_start) if not response.mod else None
+    if c_start and r_start and r_start < c_start:
+        return False
+    if c_end and r_start and (r_start - c_end).days > STORY_DAYS:
+        return False  # "34,000 people supported Trump" in 2016 does not answer a 1991 lawsuit
+    c_pub, r_pub = _first_published(claim), _first_published(response)
+    return not (c_pub and r_pub and abs((r_pub - c_pub).days) > STORY_DAYS)
+
+
+def _answers(claim: GroupData, response: GroupData) -> bool:
+    """In an article that reports both, the response follows the claim closely, or follows it and
+    names the claim's type as what it answers ("denied the allegations")."""
+    names_it = any(r.args.get("about") == claim.type for r in response.reports)
+    for r in response.reports:
+        for c in claim.reports:
+            gap = r.sentence[0] - c.sentence[0]
+            if r.article_id == c.article_id and gap >= 0 and (gap <= NEAR_CHARS or names_it):
+                return _in_story_time(claim, response)
+    return False
+
+
+def _later(claim: GroupData, response: GroupData) -> bool:
+    """The claim is dated (or bounded) after the response's time: it cannot be what it answers."""
+    return bool(claim.date_start and response.date_end and claim.date_start > response.date_end)
+
+
+def _distance(claim: GroupData, response: GroupData) -> tuple[int, int]:
+    gaps = [
+        r.sentence[0] - c.sentence[0]
+        for r in response.reports
+        for c in claim.reports
+        if r.article_id == c.article_id and r.sentence[0] >= c.sentence[0]
     ]
-    if same:
-        # before the response in the text (distance >= 0) beats after it; nearer beats farther
-        return [min(same, key=lambda pair: (pair[1] < 0, abs(pair[1])))[0]]
-    before = [
-        c for c in claims if c.date_start and response.date_start and c.date_start <= response.date_start
-    ]
-    if before:
-        return [max(before, key=lambda c: c.date_start or "")]
-    return claims[:1]
+    return (0, min(gaps)) if gaps else (1, 0)
 
 
-def contradictions(conn: sqlite3.Connection, name: str) -> Contradictions:
+def _is_defence(g: GroupData) -> bool:
+    return any(w in r.trigger.lower() for r in g.reports for w in DEFENCE_WORDS)
+
+
+def _overlap(a: GroupData, b: GroupData) -> bool:
+    if a.mod or b.mod or not (a.date_start and a.date_end and b.date_start and b.date_end):
+        return False
+    return a.date_start <= b.date_end and b.date_start <= a.date_end
+
+
+def _pairs(groups: list[GroupData], entity_id: int) -> list[tuple[str, GroupData, GroupData]]:
+    asserted = [g for g in groups if g.modality == "asserted"]
+    claims = [g for g in asserted if g.type in CLAIMS and _others(g) and not _agents(g) & _others(g)]
+    out: list[tuple[str, GroupData, GroupData]] = []
+    for response in asserted:
+        if response.type == "denial":
+            kind = "accusation and denial"
+            answered = [c for c in claims if _agents(response) & _others(c)]
+        elif response.type == "support" and _agents(response) and _is_defence(response):
+            kind = "accusation and defence"
+            answered = [
+                c for c in claims if _others(response) & _others(c) and not _agents(response) & _others(c)
+            ]
+        else:
+            continue
+        fitting = [
+            c
+            for c in answered
+            if entity_id in _agents(c) | _others(c) | _agents(response)
+            and _answers(c, response)
+            and not _later(c, response)
+        ]
+        if fitting:  # the claim it answers: the nearest before it in an article with both
+            out.append((kind, min(fitting, key=lambda c: _distance(c, response)), response))
+    once = once_types() - {"support"}  # a statement, a meeting, a backing recur: not one event
+    for negated in (g for g in groups if g.modality == "negated" and g.type in once and _agents(g)):
+        for affirmed in asserted:
+            same = affirmed.type == negated.type and affirmed.participants == negated.participants
+            shared = {r.article_id for r in affirmed.reports} & {r.article_id for r in negated.reports}
+            if (
+                same
+                and entity_id in _agents(affirmed) | _others(affirmed)
+                and (shared or _overlap(affirmed, negated))
+            ):
+                out.append((f"{negated.type} affirmed and denied", affirmed, negated))
+    return out
+
+
+def contradictions(
+    conn: sqlite3.Connection, name: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE
+) -> Contradictions:
     """Every opposed pair that involves the entity, as claimant, target or respondent."""
     entity, _ = resolve(conn, name)
-    own = events_of(conn, entity.id)
-    # whose claims to look at: the entity's own, and those of everyone the entity accuses or defends
-    targets = {entity.id}
-    for e in own:
-        if entity.id in _ids(e, {"agent"}) and (e.type in CLAIMS or e.type == "support"):
-            targets |= _ids(e, {"agent"}, exclude=True)
-    pairs: list[Contradiction] = []
-    seen: set[tuple[int, int]] = set()
-    for target in sorted(targets):
-        entries = own if target == entity.id else events_of(conn, target)
-        asserted = [e for e in entries if e.modality == "asserted"]
-        claims = [e for e in asserted if e.type in CLAIMS and target in _ids(e, {"agent"}, exclude=True)]
-        for response in asserted:
-            rule = OPPOSED.get(response.type)
-            if rule is None or not claims:
-                continue
-            responder, kind = rule
-            agents = _ids(response, {"agent"})
-            if responder == "target" and target not in agents:
-                continue
-            if responder == "other" and (target in agents or target not in _ids(response, {"target"})):
-                continue
-            for claim in _pick_claims(response, claims):
-                if entity.id not in _ids(claim) | agents or (id(claim), id(response)) in seen:
-                    continue
-                seen.add((id(claim), id(response)))
-                pairs.append(Contradiction(kind, claim, response))
-        pairs += _opposite_modality(entries, entity.id) if target == entity.id else []
-    shown = [e for p in pairs for e in (p.affirmed, p.denied)]
+    entries = {e.group_id: e for e in events_of(conn, entity.id, min_confidence) if e.group_id is not None}
+    groups = read_groups(conn, list(entries), min_confidence)
+    # a defence the entity makes answers a claim against someone else: read that person's claims
+    defended = {w for g in groups if g.type == "support" and entity.id in _agents(g) for w in _others(g)}
+    for other in sorted(defended - {entity.id}):
+        for e in events_of(conn, other, min_confidence):
+            if e.group_id is not None and e.type in CLAIMS and e.group_id not in entries:
+                entries[e.group_id] = e
+    groups = read_groups(conn, list(entries), min_confidence)
+    pairs = [
+        Contradiction(kind, entries[a.id], entries[b.id])
+        for kind, a, b in _pairs(groups, entity.id)
+        if a.id in entries and b.id in entries
+    ]
+    shown = list({id(e): e for p in pairs for e in (p.affirmed, p.denied)}.values())
     in_order(conn, shown)  # reads the dates the pairs sort by
     pairs.sort(key=lambda p: p.denied.sort_key())
     with_evidence(shown, EvidenceMaker(conn))
     return Contradictions(entity, pairs)
-
-
-def _opposite_modality(entries: list[TimelineEntry], entity_id: int) -> list[Contradiction]:
-    """The same event with the same participants, reported both as happening and as not."""
-    out = []
-    for negated in (e for e in entries if e.modality == "negated"):
-        for affirmed in entries:
-            if (
-                affirmed.modality == "asserted"
-                and affirmed.type == negated.type
-                and affirmed.participants == negated.participants
-                and entity_id in _ids(affirmed)
-            ):
-                out.append(Contradiction(f"{negated.type} affirmed and denied", affirmed, negated))
-    return out

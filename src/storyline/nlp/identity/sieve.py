@@ -10,7 +10,8 @@ The passes run from the most precise to the least, each using every link the ear
 3. appositions and predicate nominatives: "X, the chairman"; "the chairman, X"; "X is the
    chairman" (not in quotations, reported claims or lists);
 4. titles matched to roles: "the Florida senator" after "Sen. Marco Rubio", when the article gives
-   that role to one person only and nobody of unknown role was named in between in the sentence;
+   that role to one person only and nobody of unknown role was named in between in the sentence
+   (or the one before, for a title with a place the holder was not given: "the Florida senator");
    else, for a description that is an object, the sentence's one other object that is a person;
 5. organisation descriptions: "the company" is the organisation named nearest before it (one
    whose name holds the noun first: "the bank" after "the World Bank");
@@ -401,10 +402,15 @@ def _titled(
         return (
             None  # "the French president" after "President Obama": a nationality the article never gave him
         )
-    # another person named in its sentence since the holder, whose role the article does not say,
-    # may be meant: "Trump questioned Cruz's temperament, saying the Texas senator ..."
+    # another person named since the holder in its sentence, whose role the article does not say,
+    # may be meant: "Trump questioned Cruz's temperament, saying the Texas senator ..."; and for a
+    # title with a place or party the holder was not given, in the sentence before too: "Senator
+    # Ted Cruz sits at 16%. Just as stunning is Marco Rubio's collapse. The Florida senator lost"
     last = max(m.start for m in holder.mentions + holder.descriptions if m.start < token.i)
-    since = max(last + 1, sentences.of(token).start)
+    here = sentences.index(token.i)
+    qualified = any(t.pos_ == "PROPN" or (t.pos_ == "ADJ" and t.is_title and t.i > span.start) for t in span)
+    back = 1 if qualified else 0
+    since = max(last + 1, sentences.starts[max(0, here - back)] if sentences.starts else 0)
     for _, other in index.before(token.i, since):
         if other.type == "PERSON" and other is not holder and not other.titles:
             return None
