@@ -206,3 +206,15 @@ def test_a_bare_surname_is_the_principal_not_the_relative_named_last() -> None:
     names = {e.id: e.name for e in article.entities}
     (support,) = [v for v in article.events if v.type == "support"]
     assert [names[i] for i in support.args["agent"]] == ["Ted Cruz"]
+
+
+def test_a_party_word_is_the_party_not_an_organisation_named_after_it() -> None:
+    article = extract(
+        "The Republican National Convention opened in Cleveland. "
+        "Republican presidential nominee Donald Trump spoke, and Green Party nominee Jill Stein replied."
+    )
+    names = {e.id: e.name for e in article.entities}
+    assert sorted((r.type, names[r.head], names[r.tail]) for r in article.relations) == [
+        ("member", "Donald Trump", "Republican Party"),
+        ("member", "Jill Stein", "Green Party"),
+    ]

@@ -110,7 +110,8 @@ class RelationFinder:
         parties = lexicon.parties()
         clusters = self.referents.index.clusters
         party_of = {c.canonical: c for c in clusters if c.canonical in set(parties.values())}
-        if not party_of:
+        named = {c.index for c in clusters if c.type == "ORG" and c.key and c.key[-1] == "Party"}
+        if not party_of and not named:
             return []
         roles = lexicon.word_list("person_nouns.txt")
         titles = lexicon.honorifics()
@@ -123,11 +124,13 @@ class RelationFinder:
                 while k >= max(0, stop - 6):
                     t = self.doc[k]
                     word = parties.get(t.text)
-                    if word in party_of and seen_role:
+                    party = party_of.get(word) if word else None
+                    hit = self.referents.index.at(t) if party is None else None
+                    if hit is not None and hit[0].index in named:
+                        party = hit[0]  # "Green Party nominee Jill Stein"
+                    if party is not None and seen_role:
                         out.append(
-                            RelationFinding(
-                                "member", person, party_of[word], self._sentence(t), confidence=0.8
-                            )
+                            RelationFinding("member", person, party, self._sentence(t), confidence=0.8)
                         )
                         break
                     if t.lower_ in roles or t.text in titles or t.lower_ in {"presidential", "vice"}:

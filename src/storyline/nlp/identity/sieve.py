@@ -89,7 +89,13 @@ def _name_pass(doc: Doc, spans: list[tuple[Span, str]]) -> list[Cluster]:
         text_key = name_text(span).lower().removeprefix("the ")
         people = [c for c in clusters if c.type == "PERSON"]
         matches = [c for c in clusters if text_key in c.alias_keys and c.type == type_]
-        if matches:
+        party = lexicon.parties().get(name_text(span)) if type_ == "ORG" else None
+        if party:  # "Republican" is the party, not the "Republican National Committee" named before
+            matches = [c for c in clusters if c.type == "ORG" and party.lower() in c.alias_keys]
+            if not matches:
+                clusters.append(_party_cluster(len(clusters) + 1, span, text_key, party))
+                continue
+        elif matches:
             pass
         elif type_ == "PERSON":
             matches = [c for c in people if short_form_of(toks, c.key)]
@@ -122,10 +128,6 @@ def _name_pass(doc: Doc, spans: list[tuple[Span, str]]) -> list[Cluster]:
             ambiguous.append((span, matches))
         else:
             cluster = Cluster(len(clusters) + 1, type_, [span], key=toks, alias_keys={text_key})
-            if (party := lexicon.parties().get(name_text(span))) and type_ == "ORG":
-                cluster.canonical = party  # "Republican" is the Republican Party
-                cluster.key = party.split()
-                cluster.alias_keys.add(party.lower())
             if span.start in defined:
                 acronym = defined[span.start]
                 cluster.mentions.append(acronym)
@@ -140,6 +142,13 @@ def _name_pass(doc: Doc, spans: list[tuple[Span, str]]) -> list[Cluster]:
     for c in clusters:
         c.mentions.sort(key=lambda m: m.start)
     return clusters
+
+
+def _party_cluster(index: int, span: Span, text_key: str, party: str) -> Cluster:
+    """ "Republican": the Republican Party, its name from rules/parties.tsv, the word an alias."""
+    cluster = Cluster(index, "ORG", [span], key=party.split(), alias_keys={text_key, party.lower()})
+    cluster.canonical = party
+    return cluster
 
 
 def _missed_name_parts(doc: Doc, clusters: list[Cluster], spans: list[tuple[Span, str]]) -> list:
