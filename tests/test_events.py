@@ -218,3 +218,13 @@ def test_a_party_word_is_the_party_not_an_organisation_named_after_it() -> None:
         ("member", "Donald Trump", "Republican Party"),
         ("member", "Jill Stein", "Green Party"),
     ]
+
+
+def test_a_senator_is_a_member_of_the_one_senate_the_article_names() -> None:
+    article = extract("Sen. Ted Cruz spoke in Houston. The Senate voted on Tuesday.")
+    names = {e.id: e.name for e in article.entities}
+    assert [(r.type, names[r.head], names[r.tail]) for r in article.relations] == [
+        ("member", "Ted Cruz", "Senate")
+    ]
+    two = extract("Sen. Ted Cruz spoke in Houston. The Senate and the Texas Senate voted on Tuesday.")
+    assert not two.relations  # which Senate is his, the article does not say

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from storyline.nlp import lexicon
-from storyline.nlp.identity import Cluster, Referents
+from storyline.nlp.identity import Cluster, Referents, title_roles
 from storyline.nlp.paths import step_from
 from storyline.nlp.sentences import Sentences
 
@@ -88,7 +88,31 @@ class RelationFinder:
                 found += self._noun(token, nouns[token.lower_])
         found += self._party_members()
         found += self._staff_of_possessor()
+        found += self._senators()
         return dedupe(found)
+
+    def _title_roles(self, mention: Span) -> frozenset[str]:
+        """The roles the title written before or at the start of a name gives ("Sen." a senator)."""
+        before = self.doc[mention.start - 1].text
+        return title_roles().get(before, frozenset()) | title_roles().get(mention[0].text, frozenset())
+
+    def _senators(self) -> list[RelationFinding]:
+        """ "Sen. Ted Cruz" in an article that names one Senate: a member of it. With two Senates
+        named (a state's and the U.S. one), whose it is stays unsaid."""
+        index = self.referents.index
+        senates = [c for c in index.clusters if c.type == "ORG" and c.key and c.key[-1] == "Senate"]
+        if len(senates) != 1:
+            return []
+        out: list[RelationFinding] = []
+        for person in (c for c in index.clusters if c.type == "PERSON" and "senator" in c.titles):
+            titled = next(
+                (m for m in person.mentions if m.start > 0 and "senator" in self._title_roles(m)),
+                person.mentions[0],
+            )
+            out.append(
+                RelationFinding("member", person, senates[0], self._sentence(titled.root), confidence=0.7)
+            )
+        return out
 
     def _staff_of_possessor(self) -> list[RelationFinding]:
         """ "NBC's Lester Holt", "Fox News' Megyn Kelly": an organisation that owns a person's name

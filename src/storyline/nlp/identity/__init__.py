@@ -14,7 +14,7 @@ from storyline.nlp.identity.pronouns import (
     link_pronouns,
 )
 from storyline.nlp.identity.referents import Referents
-from storyline.nlp.identity.sieve import build_entities
+from storyline.nlp.identity.sieve import build_entities, title_roles
 
 __all__ = [
     "PRONOUN_GENDER",
@@ -26,4 +26,5 @@ __all__ = [
     "build_entities",
     "link_pronouns",
     "name_text",
+    "title_roles",
 ]
