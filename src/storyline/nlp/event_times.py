@@ -22,7 +22,7 @@ from spacy.tokens import Token
 from storyline.model import TimeValue, Timex
 from storyline.nlp import lexicon
 from storyline.nlp.events import EventFinding
-from storyline.nlp.paths import is_document_noun
+from storyline.nlp.paths import children, is_document_noun
 from storyline.nlp.quotes import Finding
 from storyline.nlp.timexes import granularity
 
@@ -53,7 +53,6 @@ def event_times(
     timexes: list[Timex],
     quotes: list[Finding],
     quote_times: dict[int, TimeValue | None],
-    paragraph_starts: list[int],
     dct: date | None,
 ) -> list[TimeValue | None]:
     """One time (or None) per event; `quote_times` maps id(quote finding) to its time."""
@@ -78,7 +77,7 @@ def event_times(
                 # "shortly after Jarosik filed ..., Storm resigned on Monday": a bound from the main clause
                 mine = [t for t in own if _in_clause(ev.trigger.head, t.start, ev.type)]
             if mine:
-                nearest = min(mine, key=lambda t: min(abs(t.start - ev.start), abs(t.end - ev.start)))
+                nearest = _nearest(mine, ev)
                 subtree = ev.trigger.head if ev.order else ev.trigger
                 inside = subtree.left_edge.idx <= nearest.start <= subtree.right_edge.idx
                 value = _value(nearest)
@@ -92,13 +91,13 @@ def event_times(
             near = [t for t in own if _attached(ev.trigger, t.start)]
             if near and not ev.order:
                 # "penned an article for the Reporter accusing him", however the parser hung it
-                value = _value(min(near, key=lambda t: min(abs(t.start - ev.start), abs(t.end - ev.start))))
+                value = _value(_nearest(near, ev))
                 out.append(_not_after(value, ev, dct))
                 continue
             reported = [t for t in own if _in_reporting_clause(ev.trigger, t.start)]
             if reported and ev.modality == "asserted" and _past(ev.trigger):
                 # "Okoro told reporters on Monday that Petrie had resigned": before Monday
-                said = _value(min(reported, key=lambda t: abs(t.start - ev.start)))
+                said = _value(_nearest(reported, ev))
                 out.append(TimeValue(said.value, said.granularity, "BEFORE"))
                 continue
         if frame is not None and quote_times.get(id(frame)) is not None:
@@ -118,6 +117,10 @@ def event_times(
         if out[k] is None and dct is not None and ev.modality == "asserted":
             out[k] = TimeValue(dct.isoformat(), "day", "BEFORE")
     return out
+
+
+def _nearest(timexes: list[Timex], ev: EventFinding) -> Timex:
+    return min(timexes, key=lambda t: min(abs(t.start - ev.start), abs(t.end - ev.start)))
 
 
 _OTHER_CLAUSES = frozenset({"ccomp", "advcl", "relcl", "acl", "csubj", "parataxis", "conj"})
@@ -274,7 +277,7 @@ def _anaphoric_dates(events: list[EventFinding], times: list[TimeValue | None]) 
                 continue
             trigger = ev.trigger
             if ev.type in {"publication", "statement"}:
-                for noun in [*children_of(trigger, {"nsubjpass", "dobj"}), trigger]:
+                for noun in [*children(trigger, {"nsubjpass", "dobj"}), trigger]:
                     when = _earlier_mention_date(noun, events, times)
                     if when is not None:  # "the article was published": the article penned that month
                         times[k] = when
@@ -283,14 +286,12 @@ def _anaphoric_dates(events: list[EventFinding], times: list[TimeValue | None]) 
                     continue
             clause = _clause_head(trigger)
             if ev.order and clause.dep_ == "advcl":
-                for subject in children_of(clause.head, {"nsubj"}):
+                for subject in children(clause.head, {"nsubj"}):
                     when = _earlier_mention_date(subject, events, times)
                     if when is not None:
                         times[k] = TimeValue(when.value, when.granularity, _mod(ev.order))
                 continue
-            for clause in children_of(
-                trigger if trigger.pos_ in {"VERB", "AUX"} else trigger.head, {"advcl"}
-            ):
+            for clause in children(trigger if trigger.pos_ in {"VERB", "AUX"} else trigger.head, {"advcl"}):
                 marks = {c.lower_ for c in clause.children if c.dep_ == "mark"}
                 soon = {c.lower_ for c in clause.children if c.dep_ == "advmod"} & _SOON
                 soon |= {c.lower_ for c in clause.subtree if c.i < clause.i} & _SOON
@@ -301,14 +302,10 @@ def _anaphoric_dates(events: list[EventFinding], times: list[TimeValue | None]) 
                     for j, other in enumerate(events)
                     if j != k and other.trigger.i in {t.i for t in clause.subtree}
                 ]
-                inner += [_earlier_mention_date(n, events, times) for n in children_of(clause, {"nsubjpass"})]
+                inner += [_earlier_mention_date(n, events, times) for n in children(clause, {"nsubjpass"})]
                 dated = [t for t in inner if t is not None and not t.mod and t.granularity in _COARSE]
                 if len(dated) == 1:
                     times[k] = dated[0]  # a month that holds the anchor holds what came shortly after
-
-
-def children_of(token: Token, deps: set[str]) -> list[Token]:
-    return [c for c in token.children if c.dep_ in deps]
 
 
 def _earlier_mention_date(noun: Token, events: list[EventFinding], times: list[TimeValue | None]):
@@ -355,10 +352,10 @@ def _share_dates(events: list[EventFinding], times: list[TimeValue | None]) -> N
         if len(dated) != 1:
             continue
         (value,) = dated
-        targets = [{c.id for c in events[k].args.get("target", [])} for k in members]
-        for k, mine in zip(members, targets, strict=True):
-            others = set().union(*(t for t in targets if t))
-            if times[k] is None and (not mine or not others or mine & others):
+        targets = {k: {c.id for c in events[k].args.get("target", [])} for k in members}
+        dated_targets = set().union(*(targets[k] for k in members if times[k] == value))
+        for k in members:  # "Cruz's endorsement of Trump" is not dated by "Cruz endorsed Rubio"
+            if times[k] is None and (not targets[k] or not dated_targets or targets[k] & dated_targets):
                 times[k] = value
 
 

@@ -181,9 +181,7 @@ def to_article(doc: Doc, article: Article) -> Article:
         failure = failure or f"time: {type(exc).__name__}: {exc}"
     quotes = [_quote(i, f, t) for i, (f, t) in enumerate(zip(findings, times, strict=True), start=1)]
     try:
-        events, relations = _events_and_relations(
-            doc, article, findings, quotes, times, timexes, paragraph_starts
-        )
+        events, relations = _events_and_relations(doc, article, findings, quotes, times, timexes)
     except Exception as exc:
         events, relations = [], []
         failure = failure or f"events: {type(exc).__name__}: {exc}"
@@ -206,12 +204,11 @@ def _events_and_relations(
     quotes: list[Quote],
     times: list[TimeValue | None],
     timexes: list,
-    paragraph_starts: list[int],
 ) -> tuple[list[Event], list[Relation]]:
     found: list[EventFinding] = doc._.events or []
     quote_id = {id(f): q.id for f, q in zip(findings, quotes, strict=True)}
     time_of = {id(f): t for f, t in zip(findings, times, strict=True)}
-    when = event_times(found, timexes, findings, time_of, paragraph_starts, article.published)
+    when = event_times(found, timexes, findings, time_of, article.published)
     linked = link_quotes(found, findings)
     events = []
     for k, (f, t, qs) in enumerate(zip(found, when, linked, strict=True), start=1):

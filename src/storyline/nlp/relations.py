@@ -141,14 +141,13 @@ class RelationFinder:
         titles = lexicon.honorifics()
         out: list[RelationFinding] = []
         for person in (c for c in clusters if c.type == "PERSON"):
-            spans = [(m.start, m) for m in person.mentions] + [(d.end, d) for d in person.descriptions]
-            for stop, span in spans:
-                k = stop - 1
-                seen_role = span in person.descriptions and span.root.lower_ in roles
-                while k >= max(0, stop - 6):
+            # a name: the words right before it; a description: its own words ("the Democratic nominee")
+            spans = [(m.start, m.start, False) for m in person.mentions]
+            spans += [(d.end, d.start, d.root.lower_ in roles) for d in person.descriptions]
+            for stop, inside_from, seen_role in spans:
+                for k in range(stop - 1, max(-1, stop - 7), -1):
                     t = self.doc[k]
-                    word = parties.get(t.text)
-                    party = party_of.get(word) if word else None
+                    party = party_of.get(parties.get(t.text, ""))
                     hit = self.referents.index.at(t) if party is None else None
                     if hit is not None and hit[0].index in named:
                         party = hit[0]  # "Green Party nominee Jill Stein"
@@ -159,9 +158,8 @@ class RelationFinder:
                         break
                     if t.lower_ in roles or t.text in titles or t.lower_ in {"presidential", "vice"}:
                         seen_role = True
-                    elif not (span in person.descriptions and span.start <= k) and not t.is_title:
+                    elif k < inside_from and not t.is_title:
                         break
-                    k -= 1
         return out
 
     def _sentence(self, token: Token) -> tuple[int, int]:

@@ -162,11 +162,13 @@ def contradictions(
     groups = read_groups(conn, list(entries), min_confidence)
     # a defence the entity makes answers a claim against someone else: read that person's claims
     defended = {w for g in groups if g.type == "support" and entity.id in _agents(g) for w in _others(g)}
+    extra: list[int] = []
     for other in sorted(defended - {entity.id}):
         for e in events_of(conn, other, min_confidence):
             if e.group_id is not None and e.type in CLAIMS and e.group_id not in entries:
                 entries[e.group_id] = e
-    groups = read_groups(conn, list(entries), min_confidence)
+                extra.append(e.group_id)
+    groups += read_groups(conn, extra, min_confidence)
     pairs = [
         Contradiction(kind, entries[a.id], entries[b.id])
         for kind, a, b in _pairs(groups, entity.id)

@@ -434,29 +434,10 @@ def _load(conn: sqlite3.Connection, ids: list[int]) -> list[Group]:
 
 
 def _group(row: tuple) -> Group:
-    (
-        group_id,
-        type_,
-        modality,
-        participants,
-        article_id,
-        s0,
-        s1,
-        b0,
-        b1,
-        value,
-        gran,
-        mod,
-        first,
-        last,
-        best_event,
-        best_published,
-        first_event,
-        first_article,
-        first_published,
-        reports,
-        confidence,
-    ) = row
+    # the columns after the time pass through as they are stored: best and first report, counts
+    group_id, type_, modality, participants, article_id, s0, s1, b0, b1, value, gran, mod, first, last = row[
+        :14
+    ]
     group = Group(
         group_id,
         type_,
@@ -466,13 +447,7 @@ def _group(row: tuple) -> Group:
         _pair(s0, s1),
         _pair(b0, b1),
         When.of(value, mod, first, last, gran),
-        best_event,
-        best_published,
-        first_event,
-        first_article,
-        first_published,
-        reports,
-        confidence,
+        *row[14:],
     )
     group._keys = group.keys()
     return group
