@@ -228,3 +228,73 @@ def test_a_senator_is_a_member_of_the_one_senate_the_article_names() -> None:
     ]
     two = extract("Sen. Ted Cruz spoke in Houston. The Senate and the Texas Senate voted on Tuesday.")
     assert not two.relations  # which Senate is his, the article does not say
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the second verb shares the first one's passive and its subject
+            "Rafael Ortega was shot and killed by a police officer on Saturday.",
+            ("death", ["Rafael Ortega"], [], "2022-03-12", "asserted"),
+        ),
+        (  # a description in apposition is the person it describes
+            "Dario Lentz, a 30-year-old teacher who committed suicide in June 2019, left a note.",
+            ("death", ["Dario Lentz"], [], "2019-06", "asserted"),
+        ),
+        (  # name-calling that alleges wrongdoing is an accusation; its target is the one called
+            "Senator Ada Crane called Governor Paul Lind a liar on Monday.",
+            ("accusation", ["Ada Crane"], ["Paul Lind"], "2022-03-14", "asserted"),
+        ),
+        (  # criticism for something done is an accusation
+            "Ada Crane criticized Paul Lind for cutting school funds.",
+            ("accusation", ["Ada Crane"], ["Paul Lind"], "BEFORE2022-03-15", "asserted"),
+        ),
+        (  # a court's ruling against a party
+            "The Supreme Court ruled against Harlow Foods Inc. on Friday.",
+            ("verdict", ["Supreme Court"], ["Harlow Foods Inc."], "2022-03-11", "asserted"),
+        ),
+        (  # "filed suit": a lawsuit even without a named defendant
+            "Harlow Foods Inc. filed suit in federal court on Monday.",
+            ("lawsuit", ["Harlow Foods Inc."], [], "2022-03-14", "asserted"),
+        ),
+        (  # a month modifying a noun trigger dates it; "a May" is the month, not the modal
+            "During a May interview, Ada Crane said she would run again.",
+            ("statement", ["Ada Crane"], [], "2022-05", "asserted"),
+        ),
+        (  # calling for something is asking for it, not its happening
+            "Lawmakers called for the dismissal of Paul Lind.",
+            ("resignation", ["Paul Lind"], [], None, "hedged"),
+        ),
+    ],
+)
+def test_event_triggers_of_news_reports(text: str, expected: tuple) -> None:
+    found = events(text)
+    assert expected in found, found
+
+
+def test_declining_to_comment_is_no_statement_and_a_modifier_is_no_event() -> None:
+    found = events("Paul Lind declined to comment. Retired Gen. Ada Crane spoke to the council.")
+    assert not [e for e in found if e[0] in {"statement", "resignation"}], found
+
+
+def test_a_distance_before_after_dates_the_clause_exactly() -> None:
+    text = "Paul Lind resigned on Friday, nine days after the Valley Courier published a report on him."
+    found = events(text)
+    assert ("resignation", ["Paul Lind"], [], "2022-03-11", "asserted") in found
+    assert [e[3] for e in found if e[0] == "publication"] == ["2022-03-02"], found
+
+
+def test_a_month_word_inside_a_name_is_no_date() -> None:
+    article = extract("Reporter April Ryan asked Paul Lind about the budget in 2019.")
+    assert [t.value for t in article.timexes] == ["2019"]
+
+
+def test_what_a_dated_act_is_about_happened_before_it() -> None:
+    found = events("Ada Crane spoke out on Tuesday about the death of Rafael Ortega.")
+    assert ("death", ["Rafael Ortega"], [], "BEFORE2022-03-15", "asserted") in found, found
+
+
+def test_a_date_of_another_noun_is_not_the_event_date() -> None:
+    found = events("A Valley Courier article about his 2015 tax return accused Paul Lind of fraud.")
+    dates = {e[3] for e in found if e[0] in {"publication", "accusation"}}
+    assert dates and "2015" not in dates, found

@@ -14,7 +14,8 @@ publication date.
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 from functools import cache
 
 from spacy.tokens import Token
@@ -71,21 +72,25 @@ def event_times(
         own = [t for t in points if lo <= t.start < hi and frame_of[id(t)] is frame]
         if ev.type in SPEECH_ACTS:  # "alleging that he ... in 2021": the content's date is not the act's
             own = [t for t in own if not _in_content(ev.trigger, t.start)]
+        own = [t for t in own if not _dates_another_noun(ev.trigger, t.start)]
         if own:
             mine = [t for t in own if _in_clause(ev.trigger, t.start, ev.type)]
-            if not mine and ev.order and ev.trigger.head.i != ev.trigger.i:
+            clause = _clause_head(ev.trigger, ev.type)
+            if not mine and ev.order and clause.head.i != clause.i:
                 # "shortly after Jarosik filed ..., Storm resigned on Monday": a bound from the main clause
-                mine = [t for t in own if _in_clause(ev.trigger.head, t.start, ev.type)]
+                mine = [t for t in own if _in_clause(clause.head, t.start, ev.type)]
             if mine:
                 nearest = _nearest(mine, ev)
-                subtree = ev.trigger.head if ev.order else ev.trigger
+                # the ordered clause itself: "after filing suit" is the clause of "after"
+                subtree = _clause_head(ev.trigger, ev.type)
+                subtree = subtree.head if subtree.dep_ == "pcomp" else subtree
                 inside = subtree.left_edge.idx <= nearest.start <= subtree.right_edge.idx
                 value = _value(nearest)
-                dated = (
-                    TimeValue(value.value, value.granularity, _mod(ev.order))
-                    if ev.order and not inside
-                    else value
-                )
+                dated = value
+                if ev.order and not inside:
+                    shift = _offset(ev, timexes)  # "nine days after the Ledger published": exactly
+                    moved = _shifted(value, shift, ev.order) if shift else None
+                    dated = moved or TimeValue(value.value, value.granularity, _mod(ev.order))
                 out.append(_not_after(dated, ev, dct))
                 continue
             near = [t for t in own if _attached(ev.trigger, t.start)]
@@ -95,7 +100,12 @@ def event_times(
                 out.append(_not_after(value, ev, dct))
                 continue
             reported = [t for t in own if _in_reporting_clause(ev.trigger, t.start)]
-            if reported and ev.modality == "asserted" and _past(ev.trigger):
+            topic = _topic_verb(ev.trigger)
+            if not reported and topic is not None and ev.modality == "asserted":
+                # "spoke out Tuesday about the death of ...", "thanked Trump on Wednesday for backing
+                # his bill": what a dated act is about happened before it
+                reported = [t for t in own if _in_clause(topic, t.start)]
+            if reported and ev.modality == "asserted" and (_past(ev.trigger) or topic is not None):
                 # "Okoro told reporters on Monday that Petrie had resigned": before Monday
                 said = _value(_nearest(reported, ev))
                 out.append(TimeValue(said.value, said.granularity, "BEFORE"))
@@ -117,6 +127,39 @@ def event_times(
         if out[k] is None and dct is not None and ev.modality == "asserted":
             out[k] = TimeValue(dct.isoformat(), "day", "BEFORE")
     return out
+
+
+_DURATION = re.compile(r"P(\d+)([DWMY])")
+
+
+def _offset(ev: EventFinding, timexes: list[Timex]) -> tuple[int, str] | None:
+    """ "nine days after ...", "two weeks before ...": the distance the text gives between an
+    ordered clause and its main clause (a duration ending at the clause's "after" or "before")."""
+    clause = _clause_head(ev.trigger, ev.type)
+    marks = [c for c in clause.children if c.dep_ == "mark" and c.lower_ in {"after", "before"}]
+    if clause.dep_ == "pcomp" and clause.head.lower_ in {"after", "before"}:
+        marks.append(clause.head)
+    for mark in marks:
+        for t in timexes:
+            found = _DURATION.fullmatch(t.value) if t.type == "DURATION" else None
+            if found and t.start < mark.idx + len(mark.text) and mark.idx - t.end <= 1:
+                return int(found[1]), found[2]
+    return None
+
+
+def _shifted(value: TimeValue, shift: tuple[int, str], order: str) -> TimeValue | None:
+    """The main clause's date moved by the distance: a day by days or weeks, a month by months."""
+    n, unit = shift
+    sign = -1 if order == "before" else 1
+    if unit in {"D", "W"} and value.granularity == "day":
+        day = date.fromisoformat(value.value[:10]) + sign * timedelta(days=n * (7 if unit == "W" else 1))
+        return TimeValue(day.isoformat(), "day")
+    if unit == "M" and value.granularity in {"day", "month"}:
+        months = int(value.value[:4]) * 12 + int(value.value[5:7]) - 1 + sign * n
+        return TimeValue(f"{months // 12:04d}-{months % 12 + 1:02d}", "month")
+    if unit == "Y" and value.granularity in {"day", "month", "year"}:
+        return TimeValue(f"{int(value.value[:4]) + sign * n:04d}", "year")
+    return None
 
 
 def _nearest(timexes: list[Timex], ev: EventFinding) -> Timex:
@@ -224,8 +267,50 @@ def _attached(trigger: Token, char: int) -> bool:
     if any(t.dep_ in _SEPARATE for t in rise + path[:-1]):
         return False
     if trigger.pos_ in {"NOUN", "PROPN"}:
-        return not any(t.dep_ == "prep" and t.head.pos_ in {"NOUN", "PROPN"} for t in rise)
+        return not any(
+            t.dep_ == "prep" and (t.head.pos_ in {"NOUN", "PROPN"} or t.lower_ in _TOPIC_PREPOSITIONS)
+            for t in rise
+        )
     return True
+
+
+# what an act is about, not when it took place: "spoke out about the death", "thanked him for backing"
+_TOPIC_PREPOSITIONS = frozenset({"about", "over", "on", "regarding", "concerning", "for", "into", "of"})
+
+
+def _topic_verb(trigger: Token) -> Token | None:
+    """The verb whose act a noun or gerund trigger is the topic of ("spoke out about the death")."""
+    prep = trigger.head
+    if trigger.dep_ not in {"pobj", "pcomp"} or prep.lower_ not in _TOPIC_PREPOSITIONS:
+        return None
+    verb = prep.head
+    return verb if verb.pos_ in {"VERB", "AUX"} and verb.i != trigger.i else None
+
+
+_NOUN_MODIFIERS = frozenset({"compound", "amod", "nummod", "poss"})
+
+
+def _dates_another_noun(trigger: Token, char: int) -> bool:
+    """A date that modifies a noun other than the trigger is that thing's date: "an article
+    founded upon his 1995 tax return" is not dated 1995."""
+    token = _token_at(trigger, char)
+    if token is None:
+        return False
+    while token.head.i != token.i and token.head.ent_type_ in {"DATE", "TIME"} and token.head.i != trigger.i:
+        token = token.head  # the top of the date phrase
+    if token.dep_ not in _NOUN_MODIFIERS:
+        return False
+    noun = token.head
+    while noun.dep_ in _NOUN_MODIFIERS and noun.i != trigger.i and noun.head.i != noun.i:
+        noun = noun.head  # "a 2014 Senate hearing": the hearing's
+    if noun.i == trigger.i or noun.pos_ not in {"NOUN", "PROPN"} or noun.ent_type_ in {"DATE", "TIME"}:
+        return False
+    clause = _clause_head(trigger)
+    if noun.head.i in {clause.i, trigger.i} and noun.dep_ in _ARGUMENT_OF_VERB:
+        return False  # "published her 2003 book", "whose 1972 song was written"
+    prep = noun.head
+    framing = noun.dep_ == "pobj" and prep.lower_ in _FRAMING_PREPOSITIONS
+    return not (framing and prep.head.i in {clause.i, trigger.i})  # "praised him in a 2019 interview"
 
 
 def _in_reporting_clause(trigger: Token, char: int) -> bool:

@@ -155,6 +155,10 @@ class EventFinder:
             negated = False  # "I did not do it": the denial is what is asserted
         if "quote" in requires and self.referents.in_quote[token.i] < 0:
             return None
+        if "clause" in requires and (token.dep_ in {"amod", "compound"} or token.tag_ == "VBG"):
+            return None
+        if "asserted" in requires and (negated or hedged):
+            return None
         if "obj" in requires:
             objs = logical_object(token) if rule.pos == "VERB" else []
             if not any(o.lemma_.lower() in requires["obj"] for o in objs):
@@ -165,9 +169,11 @@ class EventFinder:
                 return None
         if "occasion" in requires and not self._occasion(token, requires["occasion"]):
             return None
-        if "subj" in requires:
-            subj = logical_subject(token)
-            if not any(s.lower_ in requires["subj"] for s in subj):
+        if "subj" in requires and not any(s.lower_ in requires["subj"] for s in self._doer(token)):
+            return None
+        if "head" in requires:
+            verb = governing_verb(token)
+            if verb is None or verb.lemma_ not in requires["head"]:
                 return None
 
         finding = EventFinding(
@@ -193,6 +199,19 @@ class EventFinder:
             0.6 + 0.2 * bool(finding.args.get("agent")) + 0.1 * bool(finding.args.get("target"))
         )
         return finding
+
+    @staticmethod
+    def _doer(token: Token) -> list[Token]:
+        """The words naming who acts: a verb's logical subject; a noun's possessor or compound
+        ("the judge's decision", "a court ruling"), else the subject of the verb it is the
+        object of ("the court issued a ruling")."""
+        if token.pos_ in {"VERB", "AUX"}:
+            return logical_subject(token)
+        own = children(token, {"poss", "compound"})
+        if own:
+            return own
+        verb = governing_verb(token)
+        return logical_subject(verb) if verb is not None else []
 
     def _fill(self, finding: EventFinding, role: str, alternatives: tuple, trigger: Token) -> None:
         for alternative in alternatives:
@@ -271,6 +290,9 @@ class EventFinder:
             and (verb := governing_verb(trigger)) is not None
         ):
             frames.append(verb)  # "could face charges", "did not file a lawsuit"; not "imperiled with it"
+        asked = trigger.head.head.lemma_ in _HEDGE_GOVERNORS
+        if trigger.dep_ == "pobj" and trigger.head.lower_ == "for" and asked:
+            return False, True  # "called for his dismissal", "asked for an apology": not (yet) happened
         negated = hedged = False
         for t in frames:
             for c in t.children:

@@ -19,7 +19,20 @@ UNDERGOING = frozenset(
 
 
 def _is_passive(verb: Token) -> bool:
-    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+    if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
+        return True
+    return _shares_passive(verb)
+
+
+def _shares_passive(verb: Token) -> bool:
+    """ "was shot and killed by an officer": the second verb shares the first one's passive."""
+    return (
+        verb.dep_ == "conj"
+        and verb.tag_ == "VBN"
+        and verb.head.pos_ in {"VERB", "AUX"}
+        and not any(c.dep_ in {"nsubj", "nsubjpass", "dobj"} for c in verb.children)
+        and any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.head.children)
+    )
 
 
 def _is_finite(verb: Token) -> bool:
@@ -62,6 +75,8 @@ def logical_subject(verb: Token, depth: int = 0) -> list[Token]:
 
 def logical_object(verb: Token) -> list[Token]:
     if _is_passive(verb):
+        if _shares_passive(verb):
+            return children(verb.head, {"nsubjpass"})
         return children(verb, {"nsubjpass"})
     objects = children(verb, {"dobj"})
     if not objects and verb.dep_ == "acl" and verb.tag_ == "VBN":

@@ -961,7 +961,7 @@ def _title_forms(table: dict[str, str], dotted: bool) -> list[str]:
 
 
 _MAY_CONTEXT = re.compile(
-    r"(?:\b(?:in|of|since|until|by|through|during|early|late|mid|last|next|this)[\s-]+)$", re.I
+    r"(?:\b(?:in|of|since|until|by|through|during|early|late|mid|last|next|this|a)[\s-]+)$", re.I
 )
 
 
@@ -1008,6 +1008,23 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _inside_a_name(doc: Doc | None, start: int, end: int) -> bool:
+    """ "the Sunday Ledger", "April Ryan": a day or month word that is part of a longer name of a
+    person or organisation the entity stage found is no date."""
+    index = doc._.entity_index if doc is not None and Doc.has_extension("entity_index") else None
+    if index is None:
+        return False
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    hit = index.at(span[0])
+    if hit is None or hit[0].type not in {"PERSON", "ORG"}:
+        return False
+    name = hit[1]
+    longer = (name.start_char, name.end_char) != (start, end)
+    return name.start_char <= start and end <= name.end_char and longer
+
+
 def find_timexes(text: str, dct: date | None, doc: Doc | None = None) -> list[Timex]:
     """Every temporal expression of `text`, normalised against the DCT and the discourse."""
     candidates: list[tuple[int, int, int, re.Match[str], Rule]] = []
@@ -1029,6 +1046,8 @@ def find_timexes(text: str, dct: date | None, doc: Doc | None = None) -> list[Ti
     ctx = _Context(dct, doc)
     out: list[Timex] = []
     for start, end, _, m, fn in chosen:
+        if _inside_a_name(doc, start, end):
+            continue
         found = fn(m, ctx)
         if found is None:
             continue

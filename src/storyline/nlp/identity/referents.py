@@ -83,6 +83,8 @@ class Referents:
         hit = self.index.at(token)
         if hit is not None:
             return [hit[0]]
+        if token.dep_ == "appos" and token.pos_ == "NOUN" and (name := self.index.at(token.head)):
+            return [name[0]]  # "Kalief Browder, a 22-year-old man who ...": the man is Browder
         for child in token.children:  # "her ex Russell Simmons", "the couple's daughter Mia"
             if child.dep_ in _NAME_PARTS and child.i > token.i and self.index.at(child):
                 return self.of(child)  # with its conjuncts: "two daughters Aoki ... and Ming ..."
