@@ -298,3 +298,26 @@ def test_a_date_of_another_noun_is_not_the_event_date() -> None:
     found = events("A Valley Courier article about his 2015 tax return accused Paul Lind of fraud.")
     dates = {e[3] for e in found if e[0] in {"publication", "accusation"}}
     assert dates and "2015" not in dates, found
+
+
+def test_a_party_noun_or_initial_beside_a_name_makes_a_member() -> None:
+    article = extract(
+        "The Republican Party and the Democratic Party met. Democrat Karen Mills spoke first; "
+        "Sen. Paul Lind (R-Ohio) and Sen. Ada Crane, D-Va., followed. Republican Party rules bind Tom Hale."
+    )
+    names = {e.id: e.name for e in article.entities}
+    found = {(r.type, names[r.head], names[r.tail]) for r in article.relations if r.type == "member"}
+    assert ("member", "Karen Mills", "Democratic Party") in found
+    assert ("member", "Paul Lind", "Republican Party") in found
+    assert ("member", "Ada Crane", "Democratic Party") in found
+    assert not any(head == "Tom Hale" for _, head, _ in found)
+
+
+def test_a_gerund_after_for_takes_the_object_as_its_subject() -> None:
+    found = events("On Monday, Ada Crane thanked Paul Lind on Twitter for backing her bill.")
+    assert ("support", ["Paul Lind"], ["Ada Crane"], "BEFORE2022-03-14", "asserted") in found, found
+
+
+def test_a_couple_listed_with_their_ages_marry_each_other() -> None:
+    found = events("Nina Castell, 33, and Reid Marlow, 36, married in June 2020 in a backyard ceremony.")
+    assert ("marriage", ["Nina Castell", "Reid Marlow"], [], "2020-06", "asserted") in found, found

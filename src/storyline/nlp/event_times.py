@@ -266,11 +266,10 @@ def _attached(trigger: Token, char: int) -> bool:
     rise = up[: mine[path[-1].i]]  # the trigger's side, below the common ancestor
     if any(t.dep_ in _SEPARATE for t in rise + path[:-1]):
         return False
+    if len(rise) > 1 and _topic_verb(trigger) is not None:
+        return False  # what a dated act is about: "thanked him on Wednesday for backing the bill"
     if trigger.pos_ in {"NOUN", "PROPN"}:
-        return not any(
-            t.dep_ == "prep" and (t.head.pos_ in {"NOUN", "PROPN"} or t.lower_ in _TOPIC_PREPOSITIONS)
-            for t in rise
-        )
+        return not any(t.dep_ == "prep" and t.head.pos_ in {"NOUN", "PROPN"} for t in rise)
     return True
 
 

@@ -188,6 +188,10 @@ class EventFinder:
         finding.sentence = (sent.start_char, sent.end_char)
         for role, alternatives in rule.roles:
             self._fill(finding, role, alternatives, token)
+        speaker = self._cue_speaker(token) if rule.pos == "VERB" else None
+        if speaker is not None and finding.args.get("agent") != [speaker]:
+            # "..., Flynn said Thursday on Fox's “Fox and Friends.”": the quote stage knows who spoke
+            finding.args["agent"] = [speaker]
         for key, words in rule.requires:
             if key == "has" and not any(finding.args.get(r) or finding.values.get(r) for r in words):
                 return None
@@ -199,6 +203,12 @@ class EventFinder:
             0.6 + 0.2 * bool(finding.args.get("agent")) + 0.1 * bool(finding.args.get("target"))
         )
         return finding
+
+    def _cue_speaker(self, token: Token) -> Cluster | None:
+        """The speaker of the quotation this verb introduces, if it introduces one."""
+        cued = [q for q in self.referents.quotes if q.cue is not None and q.cue.i == token.i]
+        speakers = {id(q.speaker): q.speaker for q in cued if q.speaker is not None}
+        return next(iter(speakers.values())) if len(speakers) == 1 else None
 
     @staticmethod
     def _doer(token: Token) -> list[Token]:

@@ -70,8 +70,14 @@ def cue_verbs() -> CueLexicon:
 
 @cache
 def parties() -> dict[str, str]:
-    """A party's adjective or short name -> the party (rules/parties.tsv)."""
-    return {word: party for word, party in table("parties.tsv")}
+    """A party's adjective or short name -> the party (rules/parties.tsv); not its initial."""
+    return {row[0]: row[1] for row in table("parties.tsv") if row[2:3] != ["initial"]}
+
+
+@cache
+def party_words(kind: str) -> dict[str, str]:
+    """The words that name a member on their own ("member": "Democrat"; "initial": "R")."""
+    return {row[0]: row[1] for row in table("parties.tsv") if row[2:3] == [kind]}
 
 
 @cache

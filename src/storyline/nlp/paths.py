@@ -54,6 +54,11 @@ def logical_subject(verb: Token, depth: int = 0) -> list[Token]:
     own = children(verb, {"nsubj"})
     if own and (_is_finite(verb) or verb.tag_ not in {"VBG", "VBN"}):
         return own
+    prep = verb.head
+    if not own and verb.dep_ == "pcomp" and prep.lower_ in {"for", "of"} and prep.head.pos_ == "VERB":
+        objects = children(prep.head, {"dobj"})
+        if objects:  # "thanked Trump for backing his bill", "accused him of lying": the one thanked
+            return objects
     if verb.dep_ == "acl":  # "a report accusing him": the report; "the man arrested": no subject
         return [verb.head] if verb.tag_ == "VBG" else own
     # a non-finite verb takes the subject of the clause it hangs on ("penned an article accusing him")
@@ -79,8 +84,8 @@ def logical_object(verb: Token) -> list[Token]:
             return children(verb.head, {"nsubjpass"})
         return children(verb, {"nsubjpass"})
     objects = children(verb, {"dobj"})
-    if not objects and verb.dep_ == "acl" and verb.tag_ == "VBN":
-        return [verb.head]  # "the man accused of fraud", "the two officially divorced"
+    if not objects and verb.dep_ in {"acl", "amod"} and verb.tag_ == "VBN":
+        return [verb.head]  # "the man accused of fraud", "the two officially divorced", "the indicted mayor"
     return objects
 
 
@@ -178,4 +183,9 @@ def step_from(step: str, token: Token) -> list[Token]:
         return _complement(token)
     if step == "^":
         return [token.head] if token.head.i != token.i else []
+    if step == "coord":  # "Vale, 38, and Quill, 41, married": the whole list the token is part of
+        first = token
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head
+        return [first]
     return [c for c in token.children if c.dep_ == step]

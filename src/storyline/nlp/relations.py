@@ -133,14 +133,28 @@ class RelationFinder:
         word must lead the title or role right before the name, or the person's description."""
         parties = lexicon.parties()
         clusters = self.referents.index.clusters
-        party_of = {c.canonical: c for c in clusters if c.canonical in set(parties.values())}
+        names = set(parties.values())
+        party_of = {c.name: c for c in clusters if c.type == "ORG" and c.name in names}
+        party_of.update({c.canonical: c for c in clusters if c.canonical in names})
         named = {c.index for c in clusters if c.type == "ORG" and c.key and c.key[-1] == "Party"}
         if not party_of and not named:
             return []
         roles = lexicon.word_list("person_nouns.txt")
         titles = lexicon.honorifics()
+        members, initials = lexicon.party_words("member"), lexicon.party_words("initial")
         out: list[RelationFinding] = []
         for person in (c for c in clusters if c.type == "PERSON"):
+            for m in person.mentions:  # "Democrat Hillary Clinton", "Sen. Ted Cruz (R-Tex.)"
+                before = self.doc[m.start - 1] if m.start > 0 else None
+                party = party_of.get(members.get(before.text, "")) if before is not None else None
+                after = self.doc[m.end : m.end + 4]
+                if party is None and len(after) == 4 and after[0].text in {"(", ","}:
+                    initial, dash, state = after[1], after[2], after[3]
+                    if dash.text in {"-", "–"} and state.is_title:
+                        party = party_of.get(initials.get(initial.text, ""))
+                if party is not None:
+                    sentence = self._sentence(m.root)
+                    out.append(RelationFinding("member", person, party, sentence, confidence=0.8))
             # a name: the words right before it; a description: its own words ("the Democratic nominee")
             spans = [(m.start, m.start, False) for m in person.mentions]
             spans += [(d.end, d.start, d.root.lower_ in roles) for d in person.descriptions]
