@@ -321,3 +321,17 @@ def test_a_gerund_after_for_takes_the_object_as_its_subject() -> None:
 def test_a_couple_listed_with_their_ages_marry_each_other() -> None:
     found = events("Nina Castell, 33, and Reid Marlow, 36, married in June 2020 in a backyard ceremony.")
     assert ("marriage", ["Nina Castell", "Reid Marlow"], [], "2020-06", "asserted") in found, found
+
+
+def test_a_headline_statement_takes_the_date_of_the_body_that_reports_it() -> None:
+    text = (
+        "Governor Paul Lind Says The Budget Is Balanced.\n\n"
+        "Governor Paul Lind said on Monday in a radio interview that the budget was balanced."
+    )
+    found = [e for e in events(text) if e[0] == "statement"]
+    assert len(found) == 2 and {e[3] for e in found} == {"2022-03-14"}, found
+
+
+def test_what_did_not_happen_has_no_date() -> None:
+    found = events("Until Friday, Paul Lind had refused to release his tax returns.")
+    assert ("publication", ["Paul Lind"], [], None, "negated") in found, found

@@ -6,9 +6,10 @@ for a noun trigger in its phrase or, when it is the object or subject of a verb,
 clause: "filed a lawsuit on Monday"); inside a quotation, the quote's frame (its own dates, else
 the time the statement was made); for an event the article reports more than once, the date
 another report of it gives ("Cruz endorsed Trump on Friday ... his endorsement"); else, for an
-asserted event, a bound from the publication date ("before 2018-01-26"); nothing for a hedged or
-negated one. A clause introduced by "after" or "since" happened before its main clause's time,
-one introduced by "before" or "until" after it. An asserted event is never dated after the
+asserted event, a bound from the publication date ("before 2018-01-26"); nothing for a hedged
+one, and no time at all for a negated one. A clause introduced by "after" or "since" happened
+before its main clause's time, one introduced by "before" or "until" after it; "nine days after"
+moves the main clause's date by nine days. An asserted event is never dated after the
 publication date.
 """
 
@@ -123,8 +124,11 @@ def event_times(
         out.append(None)
     _anaphoric_dates(events, out)
     _share_dates(events, out)
+    _headline_dates(events, out)
     for k, ev in enumerate(events):  # hedged: "would consider naming him": no bound, it has not happened
-        if out[k] is None and dct is not None and ev.modality == "asserted":
+        if ev.modality == "negated":
+            out[k] = None  # "refused to disclose them until Thursday": what did not happen has no date
+        elif out[k] is None and dct is not None and ev.modality == "asserted":
             out[k] = TimeValue(dct.isoformat(), "day", "BEFORE")
     return out
 
@@ -441,6 +445,27 @@ def _share_dates(events: list[EventFinding], times: list[TimeValue | None]) -> N
         for k in members:  # "Cruz's endorsement of Trump" is not dated by "Cruz endorsed Rubio"
             if times[k] is None and (not targets[k] or not dated_targets or targets[k] & dated_targets):
                 times[k] = value
+
+
+def _headline_dates(events: list[EventFinding], times: list[TimeValue | None]) -> None:
+    """A headline sums up what the body reports: "Christie calls Clinton 'a disgrace'" takes the
+    date of the body's first dated event of the same type by the same agent ("... blasted Clinton
+    as a 'disgrace' Wednesday")."""
+    for k, ev in enumerate(events):
+        agents = {c.id for c in ev.args.get("agent", [])}
+        if not ev.headline or times[k] is not None or not agents:
+            continue
+        for j, other in enumerate(events):
+            when = times[j]
+            if (
+                other.headline
+                or other.type != ev.type
+                or not agents & {c.id for c in other.args.get("agent", [])}
+            ):
+                continue
+            if when is not None and not when.mod and other.modality == ev.modality:
+                times[k] = when
+                break
 
 
 def _in_content(trigger: Token, char: int) -> bool:

@@ -56,6 +56,7 @@ class EventFinding:
     sentence: tuple[int, int] = (0, 0)  # char offsets
     order: str | None = None  # "after" / "before": the clause is before / after its main clause
     confidence: float = 0.5
+    headline: bool = False  # stated in the article's headline ("De Blasio says ...")
 
 
 # ---------------------------------------------------------------- the table
@@ -114,6 +115,9 @@ _BELIEF_GOVERNORS = frozenset({"believe", "think", "suspect", "speculate", "doub
 _CLAIM_NOUNS = frozenset({"notion", "theory", "rumor", "rumour", "myth", "conspiracy", "belief", "idea"})
 
 
+_HEADLINE_TOKENS = 40  # a first paragraph longer than this is a lead, not a headline
+
+
 # ---------------------------------------------------------------- the finder
 class EventFinder:
     """Applies the trigger table to one Doc."""
@@ -159,9 +163,13 @@ class EventFinder:
             return None
         if "asserted" in requires and (negated or hedged):
             return None
+        if "headline" in requires and not (self._in_headline(token) and token.tag_ in {"VBZ", "VBP"}):
+            return None
         if "obj" in requires:
             objs = logical_object(token) if rule.pos == "VERB" else []
-            if not any(o.lemma_.lower() in requires["obj"] for o in objs):
+            if token.dep_ == "relcl":  # "the records that Trump released": the records
+                objs = [token.head if o.lower_ in {"that", "which"} else o for o in objs]
+            if not any(o.lemma_.lower() in requires["obj"] or o.lower_ in requires["obj"] for o in objs):
                 return None
         if "near" in requires:
             words = {t.lower_ for t in token.subtree} | {t.lower_ for t in children(token, {"conj"})}
@@ -186,6 +194,7 @@ class EventFinder:
         )
         sent = self.sentences.of(token)
         finding.sentence = (sent.start_char, sent.end_char)
+        finding.headline = self._in_headline(token)
         for role, alternatives in rule.roles:
             self._fill(finding, role, alternatives, token)
         speaker = self._cue_speaker(token) if rule.pos == "VERB" else None
@@ -203,6 +212,14 @@ class EventFinder:
             0.6 + 0.2 * bool(finding.args.get("agent")) + 0.1 * bool(finding.args.get("target"))
         )
         return finding
+
+    def _in_headline(self, token: Token) -> bool:
+        """The article opens with its headline as a paragraph of one sentence of its own."""
+        starts = self.doc._.paragraph_starts or []
+        if len(starts) < 2 or token.idx >= starts[1]:
+            return False
+        sent = self.sentences.of(token)
+        return sent.start_char == 0 and sent.end_char <= starts[1] and len(sent) <= _HEADLINE_TOKENS
 
     def _cue_speaker(self, token: Token) -> Cluster | None:
         """The speaker of the quotation this verb introduces, if it introduces one."""
@@ -364,10 +381,14 @@ class EventFinder:
             outer = by_token.get(verb.i) if verb is not None else None
             if outer is None or outer is f:
                 continue
-            if outer.type == "statement":
+            if outer.type == "statement" and (
+                f.type == "statement" or f.trigger.dep_ in {"dobj", "nsubjpass"}
+            ):
                 dropped.add(id(outer))
                 if not f.args.get("agent") and outer.args.get("agent"):
                     f.args["agent"] = outer.args["agent"]
+            elif outer.type == "statement":
+                continue  # "spoke out about the death": two events
             elif outer.type != f.type:
                 outer.values.setdefault("about", f.type)
                 dropped.add(id(f))

@@ -40,8 +40,9 @@ def key_words(span: Span) -> list[str]:
     """The name's words that short forms are matched on: no honorifics, no possessive, no
     punctuation tokens."""
     honor = lexicon.honorifics()
+    particles = lexicon.word_class("particle")  # "De Blasio" is "de Blasio"
     return [
-        t.text
+        t.lower_ if t.lower_ in particles and t.i < span.end - 1 else t.text
         for t in span
         if t.lower_ not in POSSESSIVE and t.text not in honor and not t.is_punct and not t.is_space
     ]
