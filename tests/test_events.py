@@ -335,3 +335,18 @@ def test_a_headline_statement_takes_the_date_of_the_body_that_reports_it() -> No
 def test_what_did_not_happen_has_no_date() -> None:
     found = events("Until Friday, Paul Lind had refused to release his tax returns.")
     assert ("publication", ["Paul Lind"], [], None, "negated") in found, found
+
+
+def test_a_group_is_no_participant_and_a_source_is_no_agent() -> None:
+    found = events(
+        "Americans were killing themselves at a quickening pace. Following reports of the attack, "
+        "Paul Lind said at a rally on Monday that the city was safe."
+    )
+    assert [e for e in found if e[0] == "death"] == [], found
+    assert not [e for e in found if e[0] == "publication"], found
+    assert ("statement", ["Paul Lind"], [], "2022-03-14", "asserted") in found, found
+
+
+def test_telling_an_outlet_is_a_reported_statement() -> None:
+    found = events("Paul Lind told CNN that the budget was balanced.")
+    assert [e[:2] for e in found if e[0] == "statement"] == [("statement", ["Paul Lind"])], found

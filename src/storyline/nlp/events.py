@@ -115,6 +115,7 @@ _BELIEF_GOVERNORS = frozenset({"believe", "think", "suspect", "speculate", "doub
 _CLAIM_NOUNS = frozenset({"notion", "theory", "rumor", "rumour", "myth", "conspiracy", "belief", "idea"})
 
 
+_GROUP_TYPES = frozenset({"NORP"})  # nationalities, religions, political groups: never a participant
 _HEADLINE_TOKENS = 40  # a first paragraph longer than this is a lead, not a headline
 
 
@@ -267,7 +268,8 @@ class EventFinder:
                     continue
                 for t in tokens:
                     for c in self.referents.of(t):
-                        if c not in clusters:
+                        # a group ("Veterans were killing themselves", "blaming Muslims") is nobody named
+                        if c not in clusters and c.type not in _GROUP_TYPES:
                             clusters.append(c)
             if texts:
                 finding.values[role] = texts if role == "claims" else texts[0]
@@ -290,11 +292,14 @@ class EventFinder:
 
     def _occasion(self, token: Token, nouns: frozenset[str]) -> bool:
         """A plain "said" is a statement event only when the text reports the act itself: framed
-        by an occasion ("said in an interview", "told reporters at a briefing") or dated ("said
-        Monday", "on Tuesday said")."""
+        by an occasion ("said in an interview", "told reporters at a briefing"), dated ("said
+        Monday", "on Tuesday said") or told to an organisation ("told CNN")."""
         for c in token.children:
             if c.ent_type_ in {"DATE", "TIME"} and c.dep_ in {"npadvmod", "tmod", "advmod"}:
                 return True
+            listeners = [c, *children(c, {"poss"})] if c.dep_ in {"dobj", "dative"} else []
+            if any((hit := self.referents.index.at(t)) and hit[0].type == "ORG" for t in listeners):
+                return True  # "told CNN", "told MSNBC's “Morning Joe”": said to an outlet
             if c.dep_ != "prep":
                 continue
             for obj in c.children:

@@ -89,8 +89,16 @@ def logical_object(verb: Token) -> list[Token]:
     return objects
 
 
+# participles that work as prepositions: their "subject" does nothing to what follows them
+_PREPOSITION_LIKE = frozenset(
+    {"according", "following", "including", "regarding", "concerning", "considering"}
+)
+
+
 def governing_verb(noun: Token) -> Token | None:
     head = noun.head
+    if head.lower_ in _PREPOSITION_LIKE or head.head.lower_ in _PREPOSITION_LIKE:
+        return None  # "according to the analysis", "following reports of": not what a verb does
     if noun.dep_ == "pobj":
         head = head.head
     if (
