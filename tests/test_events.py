@@ -350,3 +350,15 @@ def test_a_group_is_no_participant_and_a_source_is_no_agent() -> None:
 def test_telling_an_outlet_is_a_reported_statement() -> None:
     found = events("Paul Lind told CNN that the budget was balanced.")
     assert [e[:2] for e in found if e[0] == "statement"] == [("statement", ["Paul Lind"])], found
+
+
+def test_an_office_of_a_place_and_an_outlet_apostrophe_employ_the_name() -> None:
+    article = extract(
+        "Gov. Paul Lind of Indiana spoke on Monday. Fox News' Chris Wallace asked the questions. "
+        "“The budget is fine,” Ada Crane wrote for the Valley Courier."
+    )
+    names = {e.id: e.name for e in article.entities}
+    found = {(r.type, names[r.head], names[r.tail]) for r in article.relations}
+    assert ("employee", "Paul Lind", "Indiana") in found, found
+    assert ("employee", "Chris Wallace", "Fox News") in found, found
+    assert ("employee", "Ada Crane", "Valley Courier") in found, found

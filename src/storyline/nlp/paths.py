@@ -176,7 +176,7 @@ def step_from(step: str, token: Token) -> list[Token]:
         return [
             p
             for c in token.children
-            if c.dep_ in {"prep", "agent"} and c.lower_ in words
+            if c.dep_ in {"prep", "agent", "dative"} and c.lower_ in words
             for p in c.children
             if p.dep_ in {"pobj", "pcomp"}
         ]

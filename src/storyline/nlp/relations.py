@@ -121,10 +121,14 @@ class RelationFinder:
         out: list[RelationFinding] = []
         for person in (c for c in index.clusters if c.type == "PERSON"):
             for m in person.mentions:
-                for c in m.root.children:
-                    hit = index.at(c) if c.dep_ == "poss" and c.i < m.start else None
+                owners = [c for c in m.root.children if c.dep_ == "poss" and c.i < m.start]
+                if m.start >= 2 and self.doc[m.start - 1].text in {"'", "’"}:
+                    owners.append(self.doc[m.start - 2])  # "Fox News' Chris Wallace", however parsed
+                for c in owners:
+                    hit = index.at(c)
                     if hit is not None and hit[0].type == "ORG" and not hit[0].canonical:
                         out.append(RelationFinding("employee", person, hit[0], self._sentence(m.root)))
+                        break
         return out
 
     def _party_members(self) -> list[RelationFinding]:
@@ -240,6 +244,10 @@ class RelationFinder:
         for words in ("of", "for", "at", "with"):
             for p in step_from(f"prep:{words}", noun):
                 found += ref.of(p)
+        if not found and rule.other_type != "PERSON" and noun.dep_ == "compound" and noun.head.i > noun.i:
+            # "Gov. Mike Pence of Indiana": the title's "of" hangs on the name
+            places = [h for p in step_from("prep:of", noun.head) for h in ref.of(p)]
+            found += [h for h in places if _fits(h, rule.other_type)]
         if not found and rule.other_type == "PERSON":
             found += self._possessing_subject(noun)
         return _unique(found)
