@@ -302,6 +302,7 @@ def test_export(fmt: str, db: Path, tmp_path: Path) -> None:
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "future.db"
+    Store(path).close()
     with sqlite3.connect(path) as c:
         c.execute(f"PRAGMA user_version = {VERSION + 1}")
     with pytest.raises(SchemaError, match="newer than this storyline knows"):

@@ -278,8 +278,13 @@ def test_concurrent_requests_share_a_few_connections(db: Path) -> None:
 def test_serve_refuses_zero_threads(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from storyline.cli import main
 
-    assert main(["serve", "--db", str(db), "--threads", "0"]) == 2
-    assert capsys.readouterr().err.strip() == "storyline: error: --threads and --workers must be at least 1"
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", "--db", str(db), "--threads", "0"])
+    assert exc.value.code == 2
+    assert capsys.readouterr().err == (
+        "storyline serve: error: argument --threads: must be 1 or more, not 0 "
+        "(see 'storyline serve --help')\n"
+    )
     with pytest.raises(ValueError, match="threads must be at least 1"):
         create_app(db, threads=0)
 
