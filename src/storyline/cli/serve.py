@@ -10,6 +10,7 @@ from pathlib import Path
 from storyline.cli.types import non_negative_float, port, positive_int
 
 THREADS = 2  # storyline.web.state.THREADS, copied: the CLI starts without the web stack (a test checks)
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")  # storyline.web.security.LOOPBACK_NAMES, copied
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -27,6 +28,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from storyline.web.app import create_app
 
+    hosts = served_hosts(args.host, args.allowed_host or [])
     given = args.token or os.environ.get("STORYLINE_TOKEN")
     token = given
     if args.allow_ingest and not token and args.workers > 1:
@@ -40,6 +42,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_upload=args.max_upload,
         rate=args.rate_limit,
         threads=args.threads,
+        hosts=hosts,
     )
     if args.allow_ingest:
         shown = "from $STORYLINE_TOKEN / --token" if given else app.state.storyline.ingest_token
@@ -62,9 +65,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         STORYLINE_MAX_UPLOAD=str(args.max_upload),
         STORYLINE_RATE_LIMIT=str(args.rate_limit),
         STORYLINE_THREADS=str(args.threads),
+        STORYLINE_HOSTS=" ".join(hosts),
     )
     uvicorn.run("storyline.web.app:app_from_env", factory=True, workers=args.workers, **options)
     return 0
+
+
+def served_hosts(bound: str, extra: list[str]) -> list[str]:
+    """The names a request's Host header may carry: this machine's loopback names, the address
+    bound (unless it is every address, which names no host) and the ones added by --allowed-host."""
+    names = [*LOOPBACK_NAMES, *([] if bound in {"0.0.0.0", "::", ""} else [bound]), *extra]
+    return list(dict.fromkeys(n.strip("[]").lower() for n in names))
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -80,6 +91,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
     )
     p.add_argument("--port", type=port, default=8000, help="port (default 8000)")
+    p.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="NAME",
+        help="also answer requests whose Host header is NAME (repeatable; default only localhost, "
+        "127.0.0.1, ::1 and --host): the names this server is reached by, e.g. behind a proxy",
+    )
     p.add_argument("--allow-ingest", action="store_true", help="accept POST /api/ingest (needs the token)")
     p.add_argument("--token", help="the ingest token (default: $STORYLINE_TOKEN, else a random one, printed)")
     p.add_argument(
