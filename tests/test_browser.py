@@ -128,3 +128,20 @@ def test_hostile_article_renders_as_text_and_runs_nothing(server: str, page) -> 
     page.wait_for_timeout(300)
     assert page.dialogs == []
     assert not [p for p in page.problems if "Content Security Policy" not in p]
+
+
+def test_api_docs_list_every_endpoint_under_the_csp(server: str, page) -> None:  # noqa: ANN001
+    """/api/docs once loaded Swagger UI from a CDN with an inline script: blank under our CSP."""
+    page.goto(server + "/api/docs")
+    page.wait_for_selector("#endpoints[data-loaded]")
+    paths = page.locator("#endpoints code.path").all_text_contents()
+    assert "/api/entities/{entity_id}/timeline" in paths and "/api/ingest" in paths and len(paths) == 12
+    assert "items per page (1-200)" in page.locator("#endpoints").inner_text()
+    assert not page.problems  # no CSP violation, no failed integrity check, no script error
+
+
+def test_a_javascript_url_is_no_link(server: str, page) -> None:  # noqa: ANN001
+    page.goto(f"{server}/articles/{HOSTILE.id}")
+    assert "javascript:alert(4)" in page.locator(".source-article p.muted").inner_text()
+    assert page.locator(".source-article a[href^='javascript']").count() == 0
+    assert not page.dialogs

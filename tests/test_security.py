@@ -1,12 +1,16 @@
 """What the server promises a hostile client (docs/security.md): only its own host names, every
 error as JSON with the security headers (an unexpected 500 included), the ingest token compared in
-constant time, bad records named while the good ones are stored."""
+constant time, bad records named while the good ones are stored, and an API docs page that works
+under the app's own CSP with nothing from outside."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import http.client
 import json
 import logging
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -204,6 +208,30 @@ def test_a_non_ascii_token_works(empty_store: Path) -> None:
     app = TestClient(create_app(empty_store, allow_ingest=True, token="sécret", rate=0), base_url=BASE_URL)
     ok = app.post("/api/ingest", content=b"", headers={"Authorization": "Bearer sécret".encode()})
     assert ok.status_code == 200 and ok.json() == {"added": 0, "duplicates": 0, "failed": []}
+
+
+# ------------------------------------------------------------------ /api/docs
+def test_api_docs_use_only_our_own_files_with_their_integrity(client: TestClient) -> None:
+    page = client.get("/api/docs")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.headers["content-security-policy"] == CSP
+    html = page.text
+    assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []  # no inline script
+    assert "cdn" not in html.lower()
+    tags = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"[^>]*integrity="([^"]+)"', html)
+    assert {url for url, _ in tags} == {
+        "/static/style.css",
+        "/static/vendor/htmx.min.js",
+        "/static/app.js",
+    }
+    for url, integrity in tags:
+        body = client.get(url)
+        assert body.status_code == 200, url
+        assert integrity == "sha384-" + base64.b64encode(hashlib.sha384(body.content).digest()).decode()
+    for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+        assert url.startswith("/") and not url.startswith("//"), url  # same origin
+        assert client.get(url).status_code == 200, url
+    assert 'data-schema="/api/openapi.json"' in html
 
 
 # ------------------------------------------------------------------ serve's defaults

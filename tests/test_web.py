@@ -191,6 +191,39 @@ def test_hostile_text_is_escaped_everywhere(client: TestClient) -> None:
     assert quotes and HOSTILE_QUOTE in quotes[0]["text"]  # the API returns the text as data, unchanged
 
 
+def test_a_source_url_links_only_if_it_is_http(client: TestClient) -> None:
+    """An article's url `javascript:alert(4)` was rendered as a link (the CSP stopped it running)."""
+    page = client.get(f"/articles/{HOSTILE.id}").text
+    assert " · javascript:alert(4)</p>" in page and 'href="javascript' not in page.lower()
+    first = client.get("/api/articles", params={"limit": 1}).json()["items"][0]["id"]
+    (url,) = client.get(f"/api/articles/{first}").json()["urls"]  # from examples/metadata.tsv
+    assert url.startswith("https://")
+    assert f'<a href="{url}" rel="noopener noreferrer nofollow">' in client.get(f"/articles/{first}").text
+
+
+@pytest.mark.parametrize(
+    ("url", "linked"),
+    [
+        ("https://news.example/a?b=1", True),
+        ("HTTP://NEWS.EXAMPLE/", True),
+        ("javascript:alert(4)", False),
+        ("JavaScript:alert(4)", False),
+        (" javascript:alert(4)", False),
+        ("java\tscript:alert(4)", False),
+        ("data:text/html,<script>alert(4)</script>", False),
+        ("vbscript:msgbox(4)", False),
+        ("//evil.example/", False),
+        ("https://news.example/\njavascript:", False),
+        ("https://", False),
+        ("ftp://files.example/", False),
+    ],
+)
+def test_only_http_and_https_may_link(url: str, linked: bool) -> None:
+    from storyline.web.pages import http_url
+
+    assert http_url(url) == (url if linked else None)
+
+
 def test_security_headers(client: TestClient) -> None:
     for url in ("/", "/api/stats", "/api/entities/abc"):
         headers = client.get(url).headers

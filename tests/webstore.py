@@ -29,6 +29,7 @@ HOSTILE = Article(
     ),
     title="<b>Council</b> row <script>alert(2)</script>",
     source="The <i>Test</i> Gazette",
+    url="javascript:alert(4)",  # a source URL is input too: it must never become a link
     published=date(2024, 5, 8),
     input_id="hostile.txt",
 )

@@ -1,7 +1,9 @@
 """The web app: `create_app(db)` returns the ASGI application that `storyline serve` runs.
 
 Pages (Jinja2, htmx for the instant search, vis-timeline for the person page, all served from our
-own static files) and the JSON API under /api/ (OpenAPI at /api/openapi.json, docs at /api/docs).
+own static files) and the JSON API under /api/ (OpenAPI at /api/openapi.json, and at /api/docs a
+page of our own whose script, /static/app.js, lists the endpoints from it: Swagger UI would load
+from a CDN, with an inline script, both of which the CSP forbids, and the product works offline).
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def create_app(
         version=__version__,
         description="Who said what, about whom, and when: the knowledge base over HTTP.",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # pages.api_docs instead
         redoc_url=None,
     )
     app.state.storyline = WebState(
