@@ -494,7 +494,14 @@ def add_parsers(sub: argparse._SubParsersAction, add_reading: Callable) -> None:
     _db(p)
     p.set_defaults(func=cmd_migrate)
 
-    p = sub.add_parser("export", help="write the store's tables as JSON Lines, CSV or Parquet")
+    p = sub.add_parser(
+        "export",
+        help="write the store's tables as JSON Lines, CSV or Parquet",
+        description="Write the store's tables for other tools. In CSV, a text cell that starts with "
+        "= + - @ (or a tab, carriage return, newline or NUL) gets a leading single quote (') so "
+        "that a spreadsheet shows it as text rather than running it as a formula; JSON Lines and "
+        "Parquet keep every value as stored.",
+    )
     p.add_argument(
         "--format", choices=["json", "csv", "parquet"], default="json", help="default json (Lines)"
     )
