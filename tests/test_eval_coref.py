@@ -339,4 +339,9 @@ def test_missing_and_malformed_inputs_are_one_line_errors(
     )
     bad.write_text(f"{HEADER}\n{GAP_ROWS[0]}\tEXTRA\n", encoding="utf-8")
     assert "12 columns" in _one_line_error(capsys, ["eval", "gap", str(bad)], bad)
-    _one_line_error(capsys, ["eval", "gap", str(gap), "--limit", "0"], "--limit 0", code=2)
+    with pytest.raises(SystemExit) as exc:  # refused as the option is parsed (cli.types)
+        cli(["eval", "gap", str(gap), "--limit", "0"])
+    assert exc.value.code == 2
+    assert capsys.readouterr().err == (
+        "storyline eval: error: argument --limit: must be 1 or more, not 0 (see 'storyline eval --help')\n"
+    )

@@ -24,7 +24,8 @@ def _app():  # noqa: ANN202
     if not _db.exists():
         _db.parent.mkdir(exist_ok=True)
         build(_db)
-    return create_app(_db, allow_ingest=True, token=TOKEN, max_upload=20_000, rate=0)
+    # schemathesis's ASGI client sends Host: testserver, which the app refuses by default
+    return create_app(_db, allow_ingest=True, token=TOKEN, max_upload=20_000, rate=0, hosts=["testserver"])
 
 
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", _app())

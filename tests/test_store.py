@@ -3,11 +3,13 @@ every query, on the demo corpus and the founding article."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import sqlite3
 import sys
 from collections import defaultdict
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -300,8 +302,59 @@ def test_export(fmt: str, db: Path, tmp_path: Path) -> None:
             )
 
 
+FORMULAS = ["=1+2", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)", "\t=1", "\r=1"]
+
+
+def test_a_csv_export_runs_no_formula(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`export --format csv` wrote `=HYPERLINK(...)` and `=1+2` as they were: a spreadsheet runs
+    them. Each such cell now starts with a single quote; JSON Lines and Parquet keep the text."""
+    from storyline.model import Article
+
+    db = tmp_path / "f.db"
+    articles = [
+        Article(
+            text=f'=HYPERLINK("http://evil.example","x") said Mayor Ann Lee{i}. "{f} is the plan," Lee said.',
+            title=f,
+            source=f,
+            url="https://news.example/" + str(i),
+            published=date(2024, 1, 1 + i),
+        )
+        for i, f in enumerate(FORMULAS)
+    ]
+    with Store(db) as store:
+        assert ingest(store, articles).added == len(FORMULAS)
+    assert main(["export", "--format", "csv", "--db", str(db), "--out", str(tmp_path / "csv")]) == 0
+    capsys.readouterr()
+    cells = [
+        cell
+        for path in (tmp_path / "csv").glob("*.csv")
+        for row in csv.reader(path.open(encoding="utf-8", newline=""))
+        for cell in row
+    ]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    with (tmp_path / "csv" / "articles.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert sorted(r["title"] for r in rows) == sorted("'" + f for f in FORMULAS)
+    assert all(r["text"].startswith("'=HYPERLINK(") for r in rows)
+    assert {r["published"] for r in rows} >= {"2024-01-01"} and all(r["id"][0] != "'" for r in rows)
+    for fmt in ("json", "parquet"):
+        written = query.export(sqlite3.connect(db), fmt, tmp_path / fmt, ["articles"])
+        if fmt == "json":
+            titles = [json.loads(line)["title"] for line in written[0].open(encoding="utf-8")]
+        else:
+            import duckdb
+
+            with duckdb.connect() as duck:
+                titles = [
+                    r[0]
+                    for r in duck.execute("SELECT title FROM read_parquet(?)", [str(written[0])]).fetchall()
+                ]
+        assert sorted(titles) == sorted(FORMULAS), fmt
+
+
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "future.db"
+    Store(path).close()
     with sqlite3.connect(path) as c:
         c.execute(f"PRAGMA user_version = {VERSION + 1}")
     with pytest.raises(SchemaError, match="newer than this storyline knows"):

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storyline.web.app import create_app
-from webstore import HOSTILE, HOSTILE_QUOTE, build, expected_articles
+from webstore import BASE_URL, HOSTILE, HOSTILE_QUOTE, build, expected_articles
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(db: Path) -> TestClient:
-    return TestClient(create_app(db, rate=0), raise_server_exceptions=True)
+    return TestClient(create_app(db, rate=0), raise_server_exceptions=True, base_url=BASE_URL)
 
 
 def _id(client: TestClient, name: str) -> int:
@@ -191,6 +191,39 @@ def test_hostile_text_is_escaped_everywhere(client: TestClient) -> None:
     assert quotes and HOSTILE_QUOTE in quotes[0]["text"]  # the API returns the text as data, unchanged
 
 
+def test_a_source_url_links_only_if_it_is_http(client: TestClient) -> None:
+    """An article's url `javascript:alert(4)` was rendered as a link (the CSP stopped it running)."""
+    page = client.get(f"/articles/{HOSTILE.id}").text
+    assert " · javascript:alert(4)</p>" in page and 'href="javascript' not in page.lower()
+    first = client.get("/api/articles", params={"limit": 1}).json()["items"][0]["id"]
+    (url,) = client.get(f"/api/articles/{first}").json()["urls"]  # from examples/metadata.tsv
+    assert url.startswith("https://")
+    assert f'<a href="{url}" rel="noopener noreferrer nofollow">' in client.get(f"/articles/{first}").text
+
+
+@pytest.mark.parametrize(
+    ("url", "linked"),
+    [
+        ("https://news.example/a?b=1", True),
+        ("HTTP://NEWS.EXAMPLE/", True),
+        ("javascript:alert(4)", False),
+        ("JavaScript:alert(4)", False),
+        (" javascript:alert(4)", False),
+        ("java\tscript:alert(4)", False),
+        ("data:text/html,<script>alert(4)</script>", False),
+        ("vbscript:msgbox(4)", False),
+        ("//evil.example/", False),
+        ("https://news.example/\njavascript:", False),
+        ("https://", False),
+        ("ftp://files.example/", False),
+    ],
+)
+def test_only_http_and_https_may_link(url: str, linked: bool) -> None:
+    from storyline.web.pages import http_url
+
+    assert http_url(url) == (url if linked else None)
+
+
 def test_security_headers(client: TestClient) -> None:
     for url in ("/", "/api/stats", "/api/entities/abc"):
         headers = client.get(url).headers
@@ -232,7 +265,9 @@ def test_ingest_is_off_by_default(client: TestClient) -> None:
 def test_ingest_with_token_and_limits(tmp_path: Path, db: Path) -> None:
     copy = tmp_path / "copy.db"
     copy.write_bytes(db.read_bytes())
-    app = TestClient(create_app(copy, allow_ingest=True, token="s3cret", max_upload=2_000, rate=0))
+    app = TestClient(
+        create_app(copy, allow_ingest=True, token="s3cret", max_upload=2_000, rate=0), base_url=BASE_URL
+    )
     line = json.dumps({"text": 'The governor said, "We will rebuild the bridge."', "published": "2024-01-02"})
     assert app.post("/api/ingest", content=line.encode()).status_code == 403
     assert (
@@ -252,7 +287,7 @@ def test_request_bodies_are_refused_when_ingest_is_off(client: TestClient) -> No
 
 
 def test_rate_limit(db: Path) -> None:
-    limited = TestClient(create_app(db, rate=1, burst=3))
+    limited = TestClient(create_app(db, rate=1, burst=3), base_url=BASE_URL)
     codes = [limited.get("/api/stats").status_code for _ in range(6)]
     assert codes[:3] == [200, 200, 200] and 429 in codes[3:]
 
@@ -267,7 +302,7 @@ def test_concurrent_requests_share_a_few_connections(db: Path) -> None:
 
     async def burst() -> list[int]:
         transport = httpx2.ASGITransport(app=app)
-        async with httpx2.AsyncClient(transport=transport, base_url="http://test") as http:
+        async with httpx2.AsyncClient(transport=transport, base_url=BASE_URL) as http:
             answers = await asyncio.gather(*(http.get("/api/entities?limit=5") for _ in range(50)))
         return [a.status_code for a in answers]
 
@@ -278,10 +313,18 @@ def test_concurrent_requests_share_a_few_connections(db: Path) -> None:
 def test_serve_refuses_zero_threads(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from storyline.cli import main
 
-    assert main(["serve", "--db", str(db), "--threads", "0"]) == 2
-    assert capsys.readouterr().err.strip() == "storyline: error: --threads and --workers must be at least 1"
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", "--db", str(db), "--threads", "0"])
+    assert exc.value.code == 2
+    assert capsys.readouterr().err == (
+        "storyline serve: error: argument --threads: must be 1 or more, not 0 "
+        "(see 'storyline serve --help')\n"
+    )
     with pytest.raises(ValueError, match="threads must be at least 1"):
         create_app(db, threads=0)
+    for bad in ({"rate": -1}, {"rate": float("nan")}, {"burst": 0}, {"max_upload": 0}, {"hosts": []}):
+        with pytest.raises(ValueError):
+            create_app(db, **bad)
 
 
 def test_the_cli_and_the_app_default_to_the_same_threads() -> None:

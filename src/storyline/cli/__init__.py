@@ -9,20 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable, Iterator
-from datetime import date
 from pathlib import Path
 
 from storyline import __version__
+from storyline.cli.types import Parser, iso_date, positive_int
 from storyline.model import Article, ReadError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 class _Reporter:
@@ -117,14 +110,18 @@ def _reading_options(p: argparse.ArgumentParser) -> None:
     """How inputs are read: shared by extract and ingest."""
     p.add_argument("--plain", action="store_true", help="take each text file's whole content as the body")
     p.add_argument(
-        "--published", type=_date, metavar="YYYY-MM-DD", help="publication date where the input has none"
+        "--published", type=iso_date, metavar="YYYY-MM-DD", help="publication date where the input has none"
     )
     p.add_argument(
-        "--batch-size", type=int, default=16, metavar="N", help="articles per spaCy batch (default 16)"
+        "--batch-size",
+        type=positive_int,
+        default=16,
+        metavar="N",
+        help="articles per spaCy batch (default 16)",
     )
     p.add_argument(
         "--max-bytes",
-        type=int,
+        type=positive_int,
         default=5_000_000,
         metavar="N",
         help="skip files larger than this (default 5 MB)",
@@ -132,7 +129,7 @@ def _reading_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="storyline",
         description="Dated news articles in; who said what, about whom, and when out.",
     )
@@ -156,12 +153,14 @@ def build_parser() -> argparse.ArgumentParser:
         "(articles, entities, mentions, quotes, timexes, events, relations)",
     )
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, metavar="N", help="with --out: extract on a local Dask cluster")
+    where.add_argument(
+        "--workers", type=positive_int, metavar="N", help="with --out: extract on a local Dask cluster"
+    )
     where.add_argument(
         "--scheduler", metavar="ADDRESS", help="with --out: extract on an existing Dask cluster"
     )
     p.add_argument(
-        "--part-size", type=int, default=256, metavar="N", help="with --out: articles per part file"
+        "--part-size", type=positive_int, default=256, metavar="N", help="with --out: articles per part file"
     )
     p.add_argument("--quiet", action="store_true", help="no progress line")
     p.set_defaults(func=cmd_extract)
@@ -192,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the corpus folder, e.g. ../shared/data/polnear/dev, ../shared/data/tbaq; for gap, the "
         "folder or a .tsv file",
     )
-    p.add_argument("--limit", type=int, metavar="N", help="score only the first N articles")
+    p.add_argument("--limit", type=positive_int, metavar="N", help="score only the first N articles")
     p.add_argument("--no-baseline", action="store_true", help="skip the peer baseline")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument(
@@ -210,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from storyline.cli.kb import add_parsers
 
-    add_parsers(sub, _date, _reading_options)
+    add_parsers(sub, _reading_options)
 
     from storyline.cli.scale import add_parsers as add_scale
     from storyline.cli.serve import add_parser as add_serve

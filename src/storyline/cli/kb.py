@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from storyline.cli import render
+from storyline.cli.types import iso_date, non_negative_int, positive_int, unit_float
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
@@ -267,6 +268,25 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return _query(args, stats, render.stats)  # type: ignore[arg-type]
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Bring an existing store to this version's schema: the one thing besides ingest that writes
+    to a store (the queries refuse an older one rather than change it)."""
+    from storyline.store import VERSION, Store, StoreError, default_path
+
+    path = args.db or default_path()
+    try:
+        if not Path(path).is_file():
+            raise StoreError(f"{path}: no store here; run 'storyline ingest' first (or pass --db)")
+        with Store(path, create=True) as store:
+            found = store.upgraded_from
+    except StoreError as e:
+        print(f"storyline: error: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    done = f"upgraded from schema version {found} to {VERSION}" if found < VERSION else "already current"
+    print(f"storyline: {path}: {done}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from storyline.query import export
     from storyline.store import StoreError
@@ -292,7 +312,11 @@ def _output(p: argparse.ArgumentParser, evidence: bool = True) -> None:
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     if evidence:
         p.add_argument(
-            "--evidence", type=int, default=1, metavar="N", help="reports shown per line (default 1)"
+            "--evidence",
+            type=non_negative_int,
+            default=1,
+            metavar="N",
+            help="reports shown per line (default 1; 0: all)",
         )
 
 
@@ -302,7 +326,7 @@ def _confidence(p: argparse.ArgumentParser) -> None:
     which = p.add_mutually_exclusive_group()
     which.add_argument(
         "--min-confidence",
-        type=_unit_float,
+        type=unit_float,
         metavar="X",
         help=f"events and relations of confidence X (0-1) or more (default {DEFAULT_MIN_CONFIDENCE})",
     )
@@ -311,17 +335,7 @@ def _confidence(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _unit_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"a confidence is between 0 and 1, not {text}")
-    return value
-
-
-def add_parsers(sub: argparse._SubParsersAction, date_type: Callable, add_reading: Callable) -> None:
+def add_parsers(sub: argparse._SubParsersAction, add_reading: Callable) -> None:
     """Register the knowledge-base commands on the main parser."""
     p = sub.add_parser(
         "ingest",
@@ -357,7 +371,10 @@ def add_parsers(sub: argparse._SubParsersAction, date_type: Callable, add_readin
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     where = p.add_mutually_exclusive_group()
     where.add_argument(
-        "--workers", type=int, metavar="N", help="extract on a local Dask cluster of N worker processes"
+        "--workers",
+        type=positive_int,
+        metavar="N",
+        help="extract on a local Dask cluster of N worker processes",
     )
     where.add_argument(
         "--scheduler", metavar="ADDRESS", help="extract on an existing Dask cluster, e.g. tcp://10.0.0.5:8786"
@@ -372,7 +389,7 @@ def add_parsers(sub: argparse._SubParsersAction, date_type: Callable, add_readin
     )
     p.add_argument("--person", default=DEMO_PERSON, help=f"whose timeline to print (default {DEMO_PERSON!r})")
     _output(p)
-    p.add_argument("--batch-size", type=int, default=16, metavar="N", help=argparse.SUPPRESS)
+    p.add_argument("--batch-size", type=positive_int, default=16, metavar="N", help=argparse.SUPPRESS)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _confidence(p)
     p.set_defaults(func=cmd_demo, limit=None, evidence=1)
@@ -388,7 +405,9 @@ def add_parsers(sub: argparse._SubParsersAction, date_type: Callable, add_readin
     )
     p.add_argument("name", help="a name or alias, e.g. 'Russell Simmons'")
     _output(p)
-    p.add_argument("--limit", type=int, default=0, metavar="N", help="at most N lines (default: all)")
+    p.add_argument(
+        "--limit", type=non_negative_int, default=0, metavar="N", help="at most N lines (default 0: all)"
+    )
     _confidence(p)
     p.set_defaults(func=cmd_timeline)
 
@@ -401,10 +420,14 @@ def add_parsers(sub: argparse._SubParsersAction, date_type: Callable, add_readin
     p.add_argument("--speaker", metavar="NAME", help="said by this person")
     p.add_argument("--about", metavar="NAME", help="naming this person or organisation")
     p.add_argument("--search", metavar="TEXT", help="containing all these words (full-text search)")
-    p.add_argument("--since", type=date_type, metavar="YYYY-MM-DD", help="made on or after this day")
-    p.add_argument("--until", type=date_type, metavar="YYYY-MM-DD", help="made on or before this day")
+    p.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="made on or after this day")
+    p.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD", help="made on or before this day")
     p.add_argument(
-        "--limit", type=int, default=100, metavar="N", help="at most N quotes (default 100; 0: all)"
+        "--limit",
+        type=non_negative_int,
+        default=100,
+        metavar="N",
+        help="at most N quotes (default 100; 0: all)",
     )
     _output(p)
     p.set_defaults(func=cmd_quotes)
@@ -435,7 +458,9 @@ def add_parsers(sub: argparse._SubParsersAction, date_type: Callable, add_readin
         choices=["PERSON", "ORG", "GPE", "NORP", "WORK", "OTHER", "all"],
         help="entity type (default PERSON)",
     )
-    p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N (default 50; 0: all)")
+    p.add_argument(
+        "--limit", type=non_negative_int, default=50, metavar="N", help="at most N (default 50; 0: all)"
+    )
     _output(p, evidence=False)
     p.set_defaults(func=cmd_people)
 
@@ -459,7 +484,24 @@ def add_parsers(sub: argparse._SubParsersAction, date_type: Callable, add_readin
     _output(p, evidence=False)
     p.set_defaults(func=cmd_stats)
 
-    p = sub.add_parser("export", help="write the store's tables as JSON Lines, CSV or Parquet")
+    p = sub.add_parser(
+        "migrate",
+        help="upgrade a store written by an older storyline to this version's schema",
+        description="Bring the store's schema up to this version of storyline (ingest does the same "
+        "before it writes). The other commands only read a store, and refuse one of an older schema "
+        "rather than change it.",
+    )
+    _db(p)
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser(
+        "export",
+        help="write the store's tables as JSON Lines, CSV or Parquet",
+        description="Write the store's tables for other tools. In CSV, a text cell that starts with "
+        "= + - @ (or a tab, carriage return, newline or NUL) gets a leading single quote (') so "
+        "that a spreadsheet shows it as text rather than running it as a formula; JSON Lines and "
+        "Parquet keep every value as stored.",
+    )
     p.add_argument(
         "--format", choices=["json", "csv", "parquet"], default="json", help="default json (Lines)"
     )

@@ -7,6 +7,8 @@ import argparse
 import sys
 import time
 
+from storyline.cli.types import iso_date, non_negative_int, positive_int
+
 
 def cmd_extract_out(args: argparse.Namespace) -> int:
     from storyline.scale.bulk import BulkReport, extract_to_parquet, extract_urls_to_parquet
@@ -99,8 +101,8 @@ def cmd_query(args: argparse.Namespace) -> int:
                 db,
                 speaker=args.speaker,
                 search=args.search,
-                since=args.since,
-                until=args.until,
+                since=args.since and args.since.isoformat(),
+                until=args.until and args.until.isoformat(),
                 limit=args.limit,
             )
             result = [r.to_dict() for r in found]
@@ -145,12 +147,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q = questions.add_parser("quotes", parents=[shared], help="quotes by speaker, words and date")
     q.add_argument("--speaker", metavar="NAME")
     q.add_argument("--search", metavar="TEXT")
-    q.add_argument("--since", metavar="YYYY-MM-DD")
-    q.add_argument("--until", metavar="YYYY-MM-DD")
-    q.add_argument("--limit", type=int, default=100)
+    q.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD")
+    q.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD")
+    q.add_argument("--limit", type=positive_int, default=100, metavar="N", help="at most N (default 100)")
     q = questions.add_parser("people", parents=[shared], help="the most reported people")
     q.add_argument("--search", metavar="TEXT")
-    q.add_argument("--limit", type=int, default=50)
+    q.add_argument("--limit", type=positive_int, default=50, metavar="N", help="at most N (default 50)")
     questions.add_parser("stats", parents=[shared], help="row counts")
     p.set_defaults(func=cmd_query)
 
@@ -173,8 +175,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         description="Write N varied, dated synthetic articles (quotes, pronoun speakers, dates, events) as "
         "JSON Lines shards under DIR. The same N and seed give byte-identical files.",
     )
-    g.add_argument("n", type=int, help="how many articles")
+    g.add_argument("n", type=non_negative_int, help="how many articles")
     g.add_argument("dir", help="output folder")
     g.add_argument("--seed", type=int, default=0)
-    g.add_argument("--shard-size", type=int, default=10_000, metavar="N", help="articles per file (10,000)")
+    g.add_argument(
+        "--shard-size", type=positive_int, default=10_000, metavar="N", help="articles per file (10,000)"
+    )
     g.set_defaults(func=cmd_generate)

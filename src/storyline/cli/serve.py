@@ -7,18 +7,20 @@ import os
 import sys
 from pathlib import Path
 
+from storyline.cli.types import non_negative_float, port, positive_int
+
 THREADS = 2  # storyline.web.state.THREADS, copied: the CLI starts without the web stack (a test checks)
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")  # storyline.web.security.LOOPBACK_NAMES, copied
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from storyline.store import Store, StoreError, default_path
 
     db = args.db or default_path()
-    if args.threads < 1 or args.workers < 1:
-        print("storyline: error: --threads and --workers must be at least 1", file=sys.stderr)
-        return 2
     try:
-        Store(db, create=False).close()  # fail now, with a clear line, rather than on the first request
+        # fail now, with a clear line, rather than on the first request; only a server that may
+        # ingest creates or upgrades a store, as `storyline ingest` does
+        Store(db, create=args.allow_ingest).close()
     except StoreError as e:
         print(f"storyline: error: {e}", file=sys.stderr)
         return 1
@@ -26,6 +28,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from storyline.web.app import create_app
 
+    hosts = served_hosts(args.host, args.allowed_host or [])
     given = args.token or os.environ.get("STORYLINE_TOKEN")
     token = given
     if args.allow_ingest and not token and args.workers > 1:
@@ -39,6 +42,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_upload=args.max_upload,
         rate=args.rate_limit,
         threads=args.threads,
+        hosts=hosts,
     )
     if args.allow_ingest:
         shown = "from $STORYLINE_TOKEN / --token" if given else app.state.storyline.ingest_token
@@ -61,9 +65,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         STORYLINE_MAX_UPLOAD=str(args.max_upload),
         STORYLINE_RATE_LIMIT=str(args.rate_limit),
         STORYLINE_THREADS=str(args.threads),
+        STORYLINE_HOSTS=" ".join(hosts),
     )
     uvicorn.run("storyline.web.app:app_from_env", factory=True, workers=args.workers, **options)
     return 0
+
+
+def served_hosts(bound: str, extra: list[str]) -> list[str]:
+    """The names a request's Host header may carry: this machine's loopback names, the address
+    bound (unless it is every address, which names no host) and the ones added by --allowed-host."""
+    names = [*LOOPBACK_NAMES, *([] if bound in {"0.0.0.0", "::", ""} else [bound]), *extra]
+    return list(dict.fromkeys(n.strip("[]").lower() for n in names))
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -78,23 +90,36 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
     )
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--port", type=port, default=8000, help="port (default 8000)")
+    p.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="NAME",
+        help="also answer requests whose Host header is NAME (repeatable; default only localhost, "
+        "127.0.0.1, ::1 and --host): the names this server is reached by, e.g. behind a proxy",
+    )
     p.add_argument("--allow-ingest", action="store_true", help="accept POST /api/ingest (needs the token)")
     p.add_argument("--token", help="the ingest token (default: $STORYLINE_TOKEN, else a random one, printed)")
     p.add_argument(
-        "--max-upload", type=int, default=5_000_000, metavar="BYTES", help="ingest upload limit (5 MB)"
+        "--max-upload",
+        type=positive_int,
+        default=5_000_000,
+        metavar="BYTES",
+        help="ingest upload limit (5 MB)",
     )
     p.add_argument(
         "--rate-limit",
-        type=float,
+        type=non_negative_float,
         default=50.0,
         metavar="N",
         help="requests per second per client (0: no limit)",
     )
-    p.add_argument("--workers", type=int, default=1, metavar="N", help="server processes (default 1)")
+    p.add_argument(
+        "--workers", type=positive_int, default=1, metavar="N", help="server processes (default 1)"
+    )
     p.add_argument(
         "--threads",
-        type=int,
+        type=positive_int,
         default=THREADS,
         metavar="N",
         help=f"requests answered at once per process (default {THREADS}; more only adds GIL contention)",

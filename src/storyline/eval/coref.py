@@ -592,15 +592,11 @@ def format_report(result: dict) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    limit = args.limit
-    if limit is not None and limit < 1:
-        print(f"storyline: error: --limit {limit}: must be 1 or more", file=sys.stderr)
-        return 2
     try:
         result = evaluate(
             args.corpus,
             Path(args.dir),
-            limit,
+            args.limit,  # 1 or more: the option's type (cli.types.positive_int) checks it
             baseline=not args.no_baseline,
             split=getattr(args, "split", None),
         )

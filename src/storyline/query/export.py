@@ -3,6 +3,11 @@
 Parquet is written by DuckDB (from a CSV staged beside it), because DuckDB is what we recommend for
 analytics over an export: it scans Parquet far faster than SQLite scans its own tables, while SQLite
 stays the store (many readers beside a writer, incremental full-text search).
+
+A CSV is what people open in a spreadsheet, and article text is anyone's: a cell that starts
+with = + - @ (or a tab, carriage return, newline or NUL) would run as a formula (`=HYPERLINK(...)`,
+`+cmd|...`). Such a text cell gets a leading single quote, as OWASP recommends, which spreadsheets
+read as "this is text"; JSON Lines and Parquet keep every value exactly as stored.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 FORMATS = ("json", "csv", "parquet")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 
 # table -> (columns with DuckDB types, the SELECT that yields them)
 TABLES: dict[str, tuple[dict[str, str], str]] = {
@@ -149,18 +155,26 @@ def export(
                     f.write(json.dumps(row, ensure_ascii=False) + "\n")
         else:
             path = out / f"{table}.csv"
-            write_csv(conn, table, path)
-            if fmt == "parquet":
+            write_csv(conn, table, path, for_spreadsheets=fmt == "csv")
+            if fmt == "parquet":  # staged through a CSV that only DuckDB reads: values kept as they are
                 path = _to_parquet(path, TABLES[table][0])
         written.append(path)
     return written
 
 
-def write_csv(conn: sqlite3.Connection, table: str, path: Path) -> None:
+def spreadsheet_cell(value: object) -> object:
+    """A text that a spreadsheet would run as a formula, prefixed with ' so that it shows as text."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def write_csv(conn: sqlite3.Connection, table: str, path: Path, *, for_spreadsheets: bool = True) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(TABLES[table][0])
-        writer.writerows(tuple(row.values()) for row in rows(conn, table))
+        if for_spreadsheets:
+            writer.writerows(tuple(map(spreadsheet_cell, row.values())) for row in rows(conn, table))
+        else:
+            writer.writerows(tuple(row.values()) for row in rows(conn, table))
 
 
 def _to_parquet(csv_path: Path, columns: dict[str, str]) -> Path:

@@ -6,6 +6,12 @@ writer, and keeps an incremental FTS5 index over quotes. Articles are committed 
 SIGKILL) leaves every committed article intact and no half-written one, and WAL with
 synchronous=NORMAL keeps committed transactions across a crash of the process (only a power cut
 can take back the last few).
+
+Only a writer (ingest, load, a server that may ingest, `storyline migrate`) creates a store or
+upgrades its schema, and only in a file that is missing, empty or already a storyline store. A
+reader refuses anything else, and a store of an older schema, before writing a byte: reading
+never changes a file (`stats --db some.db` once added storyline's tables to another program's
+database, and turned an empty file into a store).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from pathlib import Path
 from storyline.model import Article
 from storyline.store import resolver
 from storyline.store.identity import Rules, load_rules
-from storyline.store.schema import VERSION, migrate
+from storyline.store.schema import VERSION, migrate, refuse_newer
 from storyline.store.writer import add_source, write_article
 
 DEFAULT_DB = "storyline.db"
@@ -43,7 +49,12 @@ class StoreError(RuntimeError):
 
 
 class Store:
-    """An open store. Use as a context manager, or call close()."""
+    """An open store. Use as a context manager, or call close().
+
+    `create=True` (a writer): make the store if the file is missing or empty, and bring an older
+    schema up to date. `create=False` (a reader): the file must be a store of the current schema;
+    the connection is read-only (PRAGMA query_only).
+    """
 
     def __init__(
         self, path: str | Path | None = None, *, create: bool = True, rules: str | Path | None = None
@@ -53,12 +64,18 @@ class Store:
             raise StoreError(f"{self.path}: no store here; run 'storyline ingest' first (or pass --db)")
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA busy_timeout = 30000")
+            _check_schema(self.conn, self.path, create)  # before anything could write to the file
+            if create:
+                self.conn.execute("PRAGMA journal_mode = WAL")  # kept in the file: a writer's choice
+            else:
+                self.conn.execute("PRAGMA query_only = ON")  # reads only, whoever holds the connection
+            self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA cache_size = -65536")
             self.conn.execute("PRAGMA wal_autocheckpoint = 4000")  # 16 MB: fewer, larger checkpoints
-            migrate(self.conn, self.path)
+            self.upgraded_from = migrate(self.conn, self.path) if create else VERSION
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"{self.path}: cannot open the store ({e})") from None
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path}: not a storyline store ({e})") from None
         self.rules_path = Path(rules) if rules else rules_path_for(self.path)
@@ -167,6 +184,29 @@ class Store:
             )
         self._resolver_checked = True
         return True
+
+
+def _check_schema(conn: sqlite3.Connection, path: str, create: bool) -> None:
+    """Refuse, reading only, a file that is not a storyline store a writer may make or upgrade
+    (create) or a reader may read as it is (not create)."""
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = sorted(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+    if found == 0 and not tables:  # an empty file, or an empty SQLite database
+        if not create:
+            empty = "an empty file" if Path(path).stat().st_size == 0 else "an empty database"
+            raise StoreError(f"{path}: not a storyline store ({empty}); 'storyline ingest' makes one")
+        return
+    if found == 0 or not {"meta", "articles"} <= set(tables):
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise StoreError(
+            f"{path}: not a storyline store (another program's database: {shown or 'no tables'})"
+        )
+    refuse_newer(found, path)
+    if found < VERSION and not create:
+        raise StoreError(
+            f"{path}: store schema version {found} is older than this storyline's ({VERSION}); "
+            f"run 'storyline migrate --db {path}' to upgrade it (reading never changes a store)"
+        )
 
 
 class _Transaction:

@@ -302,14 +302,19 @@ class SchemaError(RuntimeError):
     """The store cannot be used by this version of storyline."""
 
 
-def migrate(conn: sqlite3.Connection, path: str) -> int:
-    """Bring the store to VERSION; returns the version it had. Each step is one transaction."""
-    found = conn.execute("PRAGMA user_version").fetchone()[0]
+def refuse_newer(found: int, path: str) -> None:
+    """A store written by a newer storyline is refused rather than guessed at."""
     if found > VERSION:
         raise SchemaError(
             f"{path}: store schema version {found} is newer than this storyline knows ({VERSION}); "
             "upgrade storyline"
         )
+
+
+def migrate(conn: sqlite3.Connection, path: str) -> int:
+    """Bring the store to VERSION; returns the version it had. Each step is one transaction."""
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    refuse_newer(found, path)
     for number in range(found, VERSION):
         try:
             conn.execute("BEGIN IMMEDIATE")

@@ -8,6 +8,7 @@ Timelines, events and relations leave out what the extractor is not confident of
 
 from __future__ import annotations
 
+import hmac
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
@@ -307,7 +308,8 @@ async def ingest(request: Request, authorization: Annotated[str | None, Header()
     state = web_state(request)
     if not state.ingest_token:
         raise ApiError(403, "ingest from the web is off (start the server with --allow-ingest)")
-    if authorization != f"Bearer {state.ingest_token}":
+    given = (authorization or "").encode("latin-1")  # the header's bytes, as Starlette decoded them
+    if not hmac.compare_digest(given, f"Bearer {state.ingest_token}".encode()):  # in constant time
         raise ApiError(403, "a valid 'Authorization: Bearer TOKEN' header is required")
     body = await request.body()
     report = await state.ingest(body)

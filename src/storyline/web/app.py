@@ -1,13 +1,16 @@
 """The web app: `create_app(db)` returns the ASGI application that `storyline serve` runs.
 
 Pages (Jinja2, htmx for the instant search, vis-timeline for the person page, all served from our
-own static files) and the JSON API under /api/ (OpenAPI at /api/openapi.json, docs at /api/docs).
+own static files) and the JSON API under /api/ (OpenAPI at /api/openapi.json, and at /api/docs a
+page of our own whose script, /static/app.js, lists the endpoints from it: Swagger UI would load
+from a CDN, with an inline script, both of which the CSP forbids, and the product works offline).
 """
 
 from __future__ import annotations
 
+import math
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -21,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from storyline import __version__
 from storyline.store import StoreError
 from storyline.web import api, pages
-from storyline.web.security import BodyLimit, RateLimit, SecurityHeaders
+from storyline.web.security import LOOPBACK_NAMES, BodyLimit, RateLimit, SecurityHeaders, TrustedHosts
 from storyline.web.state import THREADS, ApiError, WebState
 
 STATIC = Path(__file__).parent / "static"
@@ -37,13 +40,22 @@ def create_app(
     rate: float = 50.0,
     burst: int = 200,
     threads: int = THREADS,
+    hosts: Iterable[str] = LOOPBACK_NAMES,
 ) -> FastAPI:
     """The app over the store at `db`. Ingest is off unless allowed; then it needs the token
     (a random one is made if none is given: read it from `app.state.storyline.ingest_token`).
-    `threads` bounds the requests answered at once by one server process; the rest wait their turn."""
+    `threads` bounds the requests answered at once by one server process; the rest wait their turn.
+    Only requests whose Host header is one of `hosts` are answered (default: this machine's names)."""
 
     if threads < 1:
         raise ValueError(f"threads must be at least 1, not {threads}")
+    if not (math.isfinite(rate) and rate >= 0) or burst < 1 or max_upload < 1:
+        raise ValueError(
+            f"rate must be 0 or more, burst and max_upload 1 or more, not {rate}, {burst}, {max_upload}"
+        )
+    hosts = list(hosts)
+    if not hosts:
+        raise ValueError("at least one host name must be allowed")
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -56,7 +68,7 @@ def create_app(
         version=__version__,
         description="Who said what, about whom, and when: the knowledge base over HTTP.",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # pages.api_docs instead
         redoc_url=None,
     )
     app.state.storyline = WebState(
@@ -86,6 +98,7 @@ def create_app(
 
     app.add_middleware(BodyLimit, limit=max_upload if allow_ingest else READ_LIMIT)
     app.add_middleware(RateLimit, rate=rate, burst=burst)
+    app.add_middleware(TrustedHosts, hosts=hosts)
     app.add_middleware(SecurityHeaders)  # the outermost: every answer carries the headers
     return app
 
@@ -101,6 +114,7 @@ def app_from_env() -> FastAPI:
         max_upload=int(os.environ.get("STORYLINE_MAX_UPLOAD", "5000000")),
         rate=float(os.environ.get("STORYLINE_RATE_LIMIT", "50")),
         threads=int(os.environ.get("STORYLINE_THREADS", str(THREADS))),
+        hosts=os.environ.get("STORYLINE_HOSTS", " ".join(LOOPBACK_NAMES)).split(),
     )
 
 

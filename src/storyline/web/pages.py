@@ -1,11 +1,16 @@
 """The HTML pages: search, a person's timeline, an article read against its spans, contradictions.
 
 Templates autoescape every value. The pages carry no inline script: behaviour comes from
-/static/app.js, htmx and vis-timeline, and data reaches the timeline through the JSON API.
+/static/app.js, htmx and vis-timeline (each with its integrity hash), and data reaches the
+timeline through the JSON API. An article's links are only ever http or https (`http_url`).
 """
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
+import re
 import sqlite3
 from pathlib import Path
 from typing import Annotated
@@ -21,6 +26,7 @@ from storyline.web.highlight import highlight, speaker_legend
 from storyline.web.state import ApiError, connection
 
 router = APIRouter(include_in_schema=False)
+STATIC = Path(__file__).parent / "static"
 templates = Jinja2Templates(
     env=jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
@@ -28,6 +34,26 @@ templates = Jinja2Templates(
         auto_reload=False,
     )
 )
+# A link's scheme, as a browser reads it: spaces and control characters before it are dropped and
+# tabs and newlines inside it ignored, so 'java\tscript:' is javascript:. Only these two may link.
+_WEB_URL = re.compile(r"https?://[^\x00-\x20\x7f]+", re.IGNORECASE)
+
+
+def http_url(url: object) -> str | None:
+    """The URL if it may be a link (http or https, no space or control character), else None:
+    a source URL comes from the input, and `javascript:` or `data:` must never reach an href."""
+    return url if isinstance(url, str) and _WEB_URL.fullmatch(url) else None
+
+
+@functools.cache
+def sri(name: str) -> str:
+    """The Subresource Integrity hash of a file under static/, for its tag's integrity attribute."""
+    digest = hashlib.sha384((STATIC / name).read_bytes()).digest()
+    return "sha384-" + base64.b64encode(digest).decode()
+
+
+templates.env.filters["http_url"] = http_url
+templates.env.globals["sri"] = sri
 Conn = Annotated[sqlite3.Connection, Depends(connection)]
 EntityId = Annotated[int, PathParam(ge=1, le=2**62)]
 
@@ -45,6 +71,12 @@ def _found(call, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
         return call(*args, **kwargs)
     except query.QueryError as e:
         raise ApiError(404 if str(e).startswith("no ") else 400, str(e)) from None
+
+
+@router.get("/api/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """The API's endpoints, drawn by /static/app.js from /api/openapi.json."""
+    return _page(request, "api_docs.html", schema=request.app.openapi_url)
 
 
 @router.get("/favicon.ico")

@@ -1,5 +1,7 @@
-"""What every response and request passes through: security headers, a body size limit and a
+"""What every response and request passes through: security headers (on every answer, an
+unexpected server error's included), a check of the Host header, a body size limit and a
 per-client rate limit. Pure ASGI middleware, so that a refused request costs almost nothing.
+docs/security.md lists what the server promises and which tests check each promise.
 
 Articles contain arbitrary HTML and script-like text. Templates escape every value (Jinja2
 autoescape), and the Content-Security-Policy allows scripts only from our own static files, so an
@@ -9,9 +11,10 @@ injected `<script>` or `onerror=` cannot run even if some value escaped the esca
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
 Scope = MutableMapping[str, Any]
@@ -33,6 +36,9 @@ HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
+# The Host names a server answers by default: this machine's own. A DNS-rebinding page reaches
+# 127.0.0.1 under its own name (Host: attacker.example), so any other name is refused.
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
 
 async def _refuse(send: Send, status: int, message: str, extra: list[tuple[bytes, bytes]] = ()) -> None:  # type: ignore[assignment]
@@ -48,6 +54,10 @@ async def _refuse(send: Send, status: int, message: str, extra: list[tuple[bytes
 
 
 class SecurityHeaders:
+    """The headers on every answer. An exception no handler caught is answered here, as a JSON 500
+    with the headers (Starlette's own 500 is plain text sent outside every middleware), then
+    raised again so that the server logs its traceback."""
+
     def __init__(self, app: ASGIApp):
         self.app = app
 
@@ -55,16 +65,57 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = False
 
         async def with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 message["headers"] = list(message.get("headers", [])) + [
                     h for h in HEADERS if h[0] not in present
                 ]
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        try:
+            await self.app(scope, receive, with_headers)
+        except Exception:
+            if not started:
+                await _refuse(send, 500, "internal server error (the server's log has the details)")
+            raise
+
+
+_HOST = re.compile(r"(?:\[([0-9a-f:.]+)\]|([a-z0-9._-]+))(?::[0-9]{1,5})?")  # name, or [IPv6], and a port
+
+
+def host_name(header: str) -> str | None:
+    """The name in a Host header, lower-cased and without its port ('[::1]:8000' -> '::1');
+    None when it is not a host[:port]."""
+    found = _HOST.fullmatch(header.strip().lower())
+    return (found.group(1) or found.group(2)) if found else None
+
+
+class TrustedHosts:
+    """Answer only requests whose Host header names this server (400 otherwise), so that a page
+    of another site that rebinds its name to 127.0.0.1 cannot read the knowledge base, and no
+    redirect can carry a forged host."""
+
+    def __init__(self, app: ASGIApp, hosts: Iterable[str]):
+        self.app = app
+        self.hosts = frozenset(h.strip("[]").lower() for h in hosts)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in {"http", "websocket"}:
+            await self.app(scope, receive, send)
+            return
+        header = dict(scope.get("headers", [])).get(b"host", b"").decode("latin-1")
+        if host_name(header) not in self.hosts:
+            shown = header if len(header) <= 100 else header[:100] + "..."
+            await _refuse(
+                send, 400, f"host {shown!r} is not served here (the server's --allowed-host adds a name)"
+            )
+            return
+        await self.app(scope, receive, send)
 
 
 class BodyLimit:

@@ -46,9 +46,7 @@ class WebState:
         try:
             return self._pool.get_nowait()
         except queue.Empty:
-            conn = Store(self.db, create=False).conn
-            conn.execute("PRAGMA query_only = ON")  # reads only: a request can never write
-            return conn
+            return Store(self.db, create=False).conn  # read-only (query_only): a request never writes
 
     def give_back(self, conn: sqlite3.Connection) -> None:
         self._pool.put(conn)

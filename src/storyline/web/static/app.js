@@ -1,5 +1,5 @@
-/* storyline's only script: the person page's timeline. No inline scripts anywhere (the CSP forbids
-   them); every text from an article reaches the page through textContent, never as HTML. */
+/* storyline's only script: the person page's timeline, and the endpoints on /api/docs. No inline
+   scripts anywhere (the CSP forbids them); every text from an article reaches the page through textContent, never as HTML. */
 (function () {
   "use strict";
 
@@ -114,8 +114,83 @@
       .catch(function () { box.appendChild(text("p", "The timeline could not be loaded.", "muted")); });
   }
 
+  /* /api/docs: the endpoints of /api/openapi.json, drawn here rather than by Swagger UI (which
+     comes from a CDN with an inline script: the CSP forbids both, and storyline works offline). */
+  /* A schema in a few words: its type(s), format and range ("integer 1-200, default 50"). */
+  function describe(schema) {
+    if (!schema) return "";
+    var kinds = (schema.anyOf || [schema]).filter(function (s) { return s.type !== "null"; });
+    var words = kinds.map(function (s) {
+      var word = s.type || (s.$ref ? s.$ref.split("/").pop() : "any");
+      if (s.format) word += " (" + s.format + ")";
+      if (s.minimum !== undefined || s.maximum !== undefined) {
+        word += " " + (s.minimum !== undefined ? s.minimum : "") + "-" + (s.maximum !== undefined ? s.maximum : "");
+      }
+      if (s.maxLength !== undefined) word += " of at most " + s.maxLength + " characters";
+      if (s.pattern) word += " matching " + s.pattern;
+      if (s.enum) word += " (" + s.enum.join(", ") + ")";
+      return word;
+    }).join(" or ");
+    if (schema.default !== undefined && schema.default !== null) words += ", default " + schema.default;
+    return words;
+  }
+
+  function parameters(list) {
+    var table = document.createElement("table");
+    table.className = "params";
+    var head = table.appendChild(document.createElement("tr"));
+    ["parameter", "in", "value", "meaning"].forEach(function (h) { head.appendChild(text("th", h)); });
+    list.forEach(function (p) {
+      var row = table.appendChild(document.createElement("tr"));
+      row.appendChild(text("td", p.name + (p.required ? " (required)" : ""), "name"));
+      row.appendChild(text("td", p.in));
+      row.appendChild(text("td", describe(p.schema)));
+      row.appendChild(text("td", p.description || (p.schema && p.schema.description) || ""));
+    });
+    return table;
+  }
+
+  function operation(method, path, op) {
+    var section = document.createElement("section");
+    section.className = "endpoint";
+    var title = section.appendChild(document.createElement("h2"));
+    title.appendChild(text("span", method.toUpperCase(), "method"));
+    title.appendChild(document.createTextNode(" "));
+    title.appendChild(text("code", path, "path"));
+    if (op.summary) section.appendChild(text("p", op.summary));
+    if (op.parameters && op.parameters.length) section.appendChild(parameters(op.parameters));
+    var codes = Object.keys(op.responses || {}).map(function (code) {
+      return code + ": " + (op.responses[code].description || "");
+    });
+    if (codes.length) section.appendChild(text("p", "Answers " + codes.join("; "), "muted"));
+    return section;
+  }
+
+  function drawEndpoints(root, spec) {
+    root.replaceChildren();
+    var info = spec.info || {};
+    root.appendChild(text("p", (info.description || "") + " Version " + (info.version || "?") + "."));
+    Object.keys(spec.paths || {}).forEach(function (path) {
+      Object.keys(spec.paths[path]).forEach(function (method) {
+        root.appendChild(operation(method, path, spec.paths[path][method]));
+      });
+    });
+    root.setAttribute("data-loaded", "true");
+  }
+
   var box = document.getElementById("timeline");
   if (box && window.vis) drawTimeline(box);
+
+  var endpoints = document.getElementById("endpoints");
+  if (endpoints) {
+    fetch(endpoints.getAttribute("data-schema"), { headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (!r.ok) throw new Error("the schema answered " + r.status);
+        return r.json();
+      })
+      .then(function (spec) { drawEndpoints(endpoints, spec); })
+      .catch(function (e) { endpoints.replaceChildren(text("p", "Could not read the schema: " + e.message)); });
+  }
 
   var focus = document.getElementById("focus");
   if (focus) focus.scrollIntoView({ block: "center" });
