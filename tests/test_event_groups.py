@@ -382,3 +382,26 @@ def test_a_version_4_store_is_upgraded_with_every_row_kept(tmp_path: Path) -> No
         ]
         lines = [e for e in query.timeline(store.conn, "Daniel Okafor").entries if e.kind == "event"]
         assert [(e.date, e.evidence_total) for e in lines] == [("2025-04-14", 3), ("2025-06-09", 1)]
+
+
+def test_bounds_of_a_recurring_event_in_two_articles_stay_apart_unless_one_is_dated(store: Store) -> None:
+    brennan = person("e3", "Lucy Brennan")
+    stored(
+        store,  # two accusations known only to have happened before two publication dates
+        report("accusation", agents=(brennan,), targets=(OKAFOR,), when="2025-03-10", mod="BEFORE"),
+        report("accusation", agents=(brennan,), targets=(OKAFOR,), when="2025-03-20", mod="BEFORE"),
+    )
+    assert [g["reports"] for g in groups(store)] == [1, 1]
+    stored(  # a resignation happens once: its bounds still meet
+        store,
+        report("resignation", agents=(OKAFOR,), when="2025-04-16", mod="BEFORE"),
+        report("resignation", agents=(OKAFOR,), when="2025-04-20", mod="BEFORE"),
+    )
+    assert [g["reports"] for g in groups(store) if g["type"] == "resignation"] == [2]
+    raman = person("e4", "Priya Raman")
+    stored(  # a dated accusation takes in a bound from another article that allows its day
+        store,
+        report("accusation", agents=(raman,), targets=(TERN,), when="2025-03-04"),
+        report("accusation", agents=(raman,), targets=(TERN,), when="2025-03-18", mod="BEFORE"),
+    )
+    assert [g["reports"] for g in groups(store) if g["value"] == "2025-03-04"] == [2]

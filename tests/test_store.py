@@ -481,3 +481,20 @@ def test_contradictions_pair_only_responses_to_the_same_claim(tmp_path: Path) ->
     assert [(p.kind, p.affirmed.type, p.denied.type) for p in pairs] == [
         ("accusation and denial", "accusation", "denial")
     ]
+
+
+def test_a_defence_answers_a_claim_only_by_its_defending_reports(tmp_path: Path) -> None:
+    """An endorsement that shares a group with a defence does not answer a claim beside it."""
+    texts = {
+        "2016-03-01-endorse.txt": "date 2016-03-01 Endorsement\nOn Friday, a columnist accused Maria "
+        "Lopez of exploiting the party. Ann Fields endorsed Maria Lopez on Monday.\n",
+        "2016-03-02-radio.txt": "date 2016-03-02 Radio\nAnn Fields endorsed Maria Lopez on Monday. "
+        "On Monday, Ann Fields also defended Maria Lopez on her radio show.\n",
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    db = tmp_path / "c.db"
+    with Store(db) as store:
+        ingest(store, read_inputs([str(tmp_path)]))
+    with Store(db, create=False) as store:
+        assert query.contradictions(store.conn, "Maria Lopez").pairs == []

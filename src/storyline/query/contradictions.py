@@ -78,11 +78,13 @@ def _in_story_time(claim: GroupData, response: GroupData) -> bool:
     return not (c_pub and r_pub and abs((r_pub - c_pub).days) > STORY_DAYS)
 
 
-def _answers(claim: GroupData, response: GroupData) -> bool:
+def _answers(claim: GroupData, response: GroupData, defence: bool = False) -> bool:
     """In an article that reports both, the response follows the claim closely, or follows it and
-    names the claim's type as what it answers ("denied the allegations")."""
-    names_it = any(r.args.get("about") == claim.type for r in response.reports)
-    for r in response.reports:
+    names the claim's type as what it answers ("denied the allegations"). For a defence, only its
+    reports that defend answer: the same group's "endorsed him last week" answers nothing."""
+    responding = [r for r in response.reports if not defence or _defends(r.trigger)]
+    names_it = any(r.args.get("about") == claim.type for r in responding)
+    for r in responding:
         for c in claim.reports:
             gap = r.sentence[0] - c.sentence[0]
             if r.article_id == c.article_id and gap >= 0 and (gap <= NEAR_CHARS or names_it):
@@ -105,8 +107,12 @@ def _distance(claim: GroupData, response: GroupData) -> tuple[int, int]:
     return (0, min(gaps)) if gaps else (1, 0)
 
 
+def _defends(trigger: str) -> bool:
+    return any(w in trigger.lower() for w in DEFENCE_WORDS)
+
+
 def _is_defence(g: GroupData) -> bool:
-    return any(w in r.trigger.lower() for r in g.reports for w in DEFENCE_WORDS)
+    return any(_defends(r.trigger) for r in g.reports)
 
 
 def _overlap(a: GroupData, b: GroupData) -> bool:
@@ -134,7 +140,7 @@ def _pairs(groups: list[GroupData], entity_id: int) -> list[tuple[str, GroupData
             c
             for c in answered
             if entity_id in _agents(c) | _others(c) | _agents(response)
-            and _answers(c, response)
+            and _answers(c, response, defence=kind == "accusation and defence")
             and not _later(c, response)
         ]
         if fitting:  # the claim it answers: the nearest before it in an article with both

@@ -18,7 +18,11 @@ A report joins a group, at ingest and incrementally, when all of these hold (doc
   2025-04-15"). A report that fits several groups joins the largest, and merges the others that
   then agree with it, so the order in which reports arrive matters less.
 - **Undated reports** (no time the calendar can place) join only a group of their own article:
-  "resigned" with no date in two articles may be two resignations years apart.
+  "resigned" with no date in two articles may be two resignations years apart. A bound alone
+  ("before 2016-04-28") of an event that recurs between the same people (a statement, an
+  accusation, a meeting: every type rules/event_times.tsv does not list as happening once) joins
+  a group of another article only when that group has a date: "Sanders accused Clinton" before
+  two publication dates is two accusations as often as one.
 
 This is conservative on purpose: a missed merge leaves two lines a reader can still match up; a
 wrong merge hides an event. A group keeps its participants (the union of its reports'), the most
@@ -42,6 +46,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from storyline.intervals import interval
+from storyline.nlp.event_times import once_types
 
 WINDOW_DAYS = 45  # how far before its day a bound ("before D") may reach to meet a dated report
 MAX_CANDIDATES = 20  # groups read per key participant of a report, the earliest-ending windows first
@@ -101,6 +106,12 @@ class When:
             anchor = self.start if self.mod == "BEFORE" else self.end
             return anchor - timedelta(days=WINDOW_DAYS), anchor
         return self.end, self.end + timedelta(days=WINDOW_DAYS)
+
+
+def _recurs(event_type: str) -> bool:
+    """Statements, accusations, meetings recur between the same people (rules/event_times.tsv
+    lists those that happen once): a bound alone does not make two reports of them one event."""
+    return event_type not in once_types()
 
 
 def compatible(a: When, b: When) -> bool:
@@ -213,6 +224,9 @@ class Group:
         kind = r.when.kind
         if kind == "undated" or self.article_id is not None:
             return kind == "undated" and self.article_id == r.article_id
+        elsewhere = self.first_article != r.article_id
+        if kind != "dated" and self.span is None and _recurs(self.type) and elsewhere:
+            return False  # "Sanders accused Clinton" before two dates: two accusations, maybe
         window = r.when.window()
         assert window is not None
         if kind == "dated":  # the days the group already narrowed to lie inside its bounds
@@ -230,6 +244,9 @@ class Group:
             return False
         if not participants_compatible(self.participants, other.participants):
             return False
+        apart = self.first_article != other.first_article
+        if self.span is None and other.span is None and _recurs(self.type) and apart:
+            return False  # two bounds of a recurring event in two articles: not one event
         span, bound = _meet(self.span, other.span), _meet(self.bound, other.bound)
         if span == () or bound == ():
             return False
