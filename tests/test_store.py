@@ -461,6 +461,17 @@ def test_every_query_command_prints_json(db: Path, capsys: pytest.CaptureFixture
     assert people == 0 and len(json.loads(capsys.readouterr().out)) == 2
 
 
+def _contradictions_in(tmp_path: Path, texts: dict[str, str], name: str) -> list:
+    """The contradictions of `name` in a store of these dated texts."""
+    for file, text in texts.items():
+        (tmp_path / file).write_text(text, encoding="utf-8")
+    db = tmp_path / "c.db"
+    with Store(db) as store:
+        ingest(store, read_inputs([str(tmp_path)]))
+    with Store(db, create=False) as store:
+        return query.contradictions(store.conn, name).pairs
+
+
 def test_contradictions_pair_only_responses_to_the_same_claim(tmp_path: Path) -> None:
     """A denial that answers the claim in its article pairs with it; a defence decades after a
     claim of another story, and a mere endorsement, do not."""
@@ -471,13 +482,7 @@ def test_contradictions_pair_only_responses_to_the_same_claim(tmp_path: Path) ->
         "contract. On Monday, Ann Fields defended Maria Lopez at a rally in Ohio. Ann Fields also "
         "endorsed Maria Lopez.\n",
     }
-    for name, text in texts.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    db = tmp_path / "c.db"
-    with Store(db) as store:
-        ingest(store, read_inputs([str(tmp_path)]))
-    with Store(db, create=False) as store:
-        pairs = query.contradictions(store.conn, "Maria Lopez").pairs
+    pairs = _contradictions_in(tmp_path, texts, "Maria Lopez")
     assert [(p.kind, p.affirmed.type, p.denied.type) for p in pairs] == [
         ("accusation and denial", "accusation", "denial")
     ]
@@ -491,10 +496,4 @@ def test_a_defence_answers_a_claim_only_by_its_defending_reports(tmp_path: Path)
         "2016-03-02-radio.txt": "date 2016-03-02 Radio\nAnn Fields endorsed Maria Lopez on Monday. "
         "On Monday, Ann Fields also defended Maria Lopez on her radio show.\n",
     }
-    for name, text in texts.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    db = tmp_path / "c.db"
-    with Store(db) as store:
-        ingest(store, read_inputs([str(tmp_path)]))
-    with Store(db, create=False) as store:
-        assert query.contradictions(store.conn, "Maria Lopez").pairs == []
+    assert _contradictions_in(tmp_path, texts, "Maria Lopez") == []
