@@ -362,3 +362,10 @@ def test_an_office_of_a_place_and_an_outlet_apostrophe_employ_the_name() -> None
     assert ("employee", "Paul Lind", "Indiana") in found, found
     assert ("employee", "Chris Wallace", "Fox News") in found, found
     assert ("employee", "Ada Crane", "Valley Courier") in found, found
+
+
+def test_an_organisation_right_before_a_role_noun_is_its_other_side() -> None:
+    article = extract("Former police officer and Navy veteran Peter Kaisen, 76, spoke on Monday.")
+    names = {e.id: e.name for e in article.entities}
+    found = {(r.type, names[r.head], names[r.tail]) for r in article.relations}
+    assert ("member", "Peter Kaisen", "Navy") in found, found

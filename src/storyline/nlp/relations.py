@@ -244,6 +244,12 @@ class RelationFinder:
         for words in ("of", "for", "at", "with"):
             for p in step_from(f"prep:{words}", noun):
                 found += ref.of(p)
+        before = self.doc[noun.i - 1] if noun.i > 0 else None
+        hit = (
+            ref.index.at(before) if not found and before is not None and rule.other_type != "PERSON" else None
+        )
+        if hit is not None and hit[1].end == noun.i and _fits(hit[0], rule.other_type):
+            found.append(hit[0])  # "and Navy veteran Peter Kaisen", however the parser split it
         if not found and rule.other_type != "PERSON" and noun.dep_ == "compound" and noun.head.i > noun.i:
             # "Gov. Mike Pence of Indiana": the title's "of" hangs on the name
             places = [h for p in step_from("prep:of", noun.head) for h in ref.of(p)]
