@@ -369,3 +369,21 @@ def test_an_organisation_right_before_a_role_noun_is_its_other_side() -> None:
     names = {e.id: e.name for e in article.entities}
     found = {(r.type, names[r.head], names[r.tail]) for r in article.relations}
     assert ("member", "Peter Kaisen", "Navy") in found, found
+
+
+def test_a_ruling_on_a_motion_is_no_denial_and_its_date_is_not_the_indictments() -> None:
+    found = events(
+        "Judge Ada Crane on Monday denied a defence motion to dismiss the indictment against Paul Lind."
+    )
+    assert ("verdict", ["Ada Crane"], [], "2022-03-14", "asserted") in found, found
+    assert not [e for e in found if e[0] == "denial"], found
+    assert [e[3] for e in found if e[0] == "charge"] == ["BEFORE2022-03-15"], found
+
+
+def test_a_noun_the_parser_tagged_as_a_verb_is_a_noun_and_a_settlement_dates_no_lawsuit() -> None:
+    found = events("Daniel Lind faces up to four years in prison on the felony records charge.")
+    assert ("charge", [], ["Daniel Lind"], "BEFORE2022-03-15", "asserted") in found, found
+    settled = events("In August, Harlow Foods Inc. settled Ada Crane's lawsuit.")
+    assert ("lawsuit", ["Ada Crane"], [], "BEFORE2022-03-15", "asserted") in settled, settled
+    filed = events("Ada Crane filed a lawsuit against Harlow Foods Inc. in August.")
+    assert [e[3] for e in filed if e[0] == "lawsuit"] == ["2021-08"], filed

@@ -24,7 +24,7 @@ from spacy.tokens import Token
 from storyline.model import TimeValue, Timex
 from storyline.nlp import lexicon
 from storyline.nlp.events import EventFinding
-from storyline.nlp.paths import children, is_document_noun
+from storyline.nlp.paths import ENDING, children, is_document_noun
 from storyline.nlp.quotes import Finding
 from storyline.nlp.timexes import granularity
 
@@ -181,7 +181,8 @@ def _clause_head(trigger: Token, type_: str = "") -> Token:
     if trigger.pos_ in {"VERB", "AUX"}:
         return trigger
     if trigger.dep_ in _ARGUMENT_OF_VERB and trigger.head.pos_ in {"VERB", "AUX"}:
-        return trigger.head
+        # "filed a lawsuit Monday" is the lawsuit's Monday; "settled the lawsuit in August" is not
+        return trigger if trigger.head.lemma_ in ENDING else trigger.head
     prep = trigger.head
     if (
         type_ in SPEECH_ACTS
@@ -268,10 +269,12 @@ def _attached(trigger: Token, char: int) -> bool:
     if path[-1].i not in mine:
         return False
     rise = up[: mine[path[-1].i]]  # the trigger's side, below the common ancestor
-    if any(t.dep_ in _SEPARATE for t in rise + path[:-1]):
-        return False
+    if any(t.dep_ in _SEPARATE or _infinitive(t) for t in rise + path[:-1]):
+        return False  # "denied on Monday a motion to dismiss the indictment": not Monday's
     if len(rise) > 1 and _topic_verb(trigger) is not None:
         return False  # what a dated act is about: "thanked him on Wednesday for backing the bill"
+    if trigger.dep_ in _ARGUMENT_OF_VERB and trigger.head.lemma_ in ENDING:
+        return False  # "settled the lawsuit in August": the settlement's August
     if trigger.pos_ in {"NOUN", "PROPN"}:
         return not any(t.dep_ == "prep" and t.head.pos_ in {"NOUN", "PROPN"} for t in rise)
     return True
@@ -314,6 +317,11 @@ def _dates_another_noun(trigger: Token, char: int) -> bool:
     prep = noun.head
     framing = noun.dep_ == "pobj" and prep.lower_ in _FRAMING_PREPOSITIONS
     return not (framing and prep.head.i in {clause.i, trigger.i})  # "praised him in a 2019 interview"
+
+
+def _infinitive(t: Token) -> bool:
+    """ "a motion to dismiss", "plans to sue": a clause of what is wanted, not done then."""
+    return t.dep_ in {"acl", "xcomp", "advcl"} and any(c.tag_ == "TO" for c in t.children)
 
 
 def _in_reporting_clause(trigger: Token, char: int) -> bool:

@@ -115,6 +115,7 @@ _BELIEF_GOVERNORS = frozenset({"believe", "think", "suspect", "speculate", "doub
 _CLAIM_NOUNS = frozenset({"notion", "theory", "rumor", "rumour", "myth", "conspiracy", "belief", "idea"})
 
 
+_NOUN_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "poss"})
 _GROUP_TYPES = frozenset({"NORP"})  # nationalities, religions, political groups: never a participant
 _HEADLINE_TOKENS = 40  # a first paragraph longer than this is a lead, not a headline
 
@@ -142,8 +143,9 @@ class EventFinder:
 
     # ------------------------------------------------------------ one rule on one token
     def _apply(self, rule: EventRule, token: Token) -> EventFinding | None:
-        pos_ok = token.pos_ in ({"VERB", "AUX"} if rule.pos == "VERB" else {"NOUN", "PROPN"})
-        if not pos_ok:
+        # a "verb" the parser put where only a noun can stand is a noun: "on the felony records charge"
+        nominal = token.pos_ in {"NOUN", "PROPN"} or (token.pos_ == "VERB" and token.dep_ in _NOUN_DEPS)
+        if nominal == (rule.pos == "VERB"):
             return None
         last = token
         for word in rule.words[1:]:
@@ -166,19 +168,23 @@ class EventFinder:
             return None
         if "headline" in requires and not (self._in_headline(token) and token.tag_ in {"VBZ", "VBP"}):
             return None
-        if "obj" in requires:
+        if "obj" in requires or "notobj" in requires:
             objs = logical_object(token) if rule.pos == "VERB" else []
             if token.dep_ == "relcl":  # "the records that Trump released": the records
                 objs = [token.head if o.lower_ in {"that", "which"} else o for o in objs]
-            if not any(o.lemma_.lower() in requires["obj"] or o.lower_ in requires["obj"] for o in objs):
+            words = {o.lemma_.lower() for o in objs} | {o.lower_ for o in objs}
+            if "obj" in requires and not words & requires["obj"]:
                 return None
+            if words & requires.get("notobj", frozenset()):
+                return None  # "denied a motion to dismiss": a ruling, not a denial
         if "near" in requires:
             words = {t.lower_ for t in token.subtree} | {t.lower_ for t in children(token, {"conj"})}
             if not words & requires["near"]:
                 return None
         if "occasion" in requires and not self._occasion(token, requires["occasion"]):
             return None
-        if "subj" in requires and not any(s.lower_ in requires["subj"] for s in self._doer(token)):
+        doers = [w for s in self._doer(token) for w in (s, *children(s, {"compound"}))]  # "Judge X"
+        if "subj" in requires and not any(w.lower_ in requires["subj"] for w in doers):
             return None
         if "head" in requires:
             verb = governing_verb(token)

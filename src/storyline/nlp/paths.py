@@ -13,9 +13,10 @@ from spacy.tokens import Token
 from storyline.nlp import lexicon
 
 # verbs whose subject undergoes the noun's event: "faces a lawsuit", "received a summons"
-UNDERGOING = frozenset(
-    {"face", "receive", "get", "fight", "contest", "settle", "lose", "win", "dodge", "avoid"}
-)
+UNDERGOING = frozenset({"face", "receive", "get", "fight", "contest", "lose", "win", "dodge", "avoid"})
+# verbs that end or decide what their object started: "settled the lawsuit in August" is the
+# settlement's August, and either side settles
+ENDING = frozenset({"settle", "drop", "dismiss", "withdraw", "end", "resolve", "lose", "win", "overturn"})
 
 
 def _is_passive(verb: Token) -> bool:
@@ -184,6 +185,8 @@ def step_from(step: str, token: Token) -> list[Token]:
         verb = governing_verb(token)
         if verb is None or (verb.lemma_ in UNDERGOING) != (step == "facing-subj"):
             return []
+        if step == "head-subj" and verb.lemma_ in ENDING:
+            return []  # "the company settled a lawsuit": either side settles
         return logical_subject(verb)
     if step == "author":
         return _author(token)
