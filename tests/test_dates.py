@@ -1,18 +1,24 @@
 """Dates in words for people (storyline.dates): every TIMEX3 shape the tagger writes, what a mod
-makes of it, and the fallback for what cannot be read."""
+makes of it, the fallback for what cannot be read, and the words reaching the CLI, the API and the
+pages instead of the codes."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+import test_web
+from storyline.cli import main
 from storyline.dates import UNCLEAR, UNDATED, label
 from storyline.nlp.timexes import find_timexes
+from storyline.query.common import date_label
 from storyline.readers.metadata import load_metadata
 from webstore import DEMO, SEED
 
@@ -309,3 +315,135 @@ def _shape(value: str) -> str:
     if "-W" in value:
         return "week"
     return {10: "day", 7: "month", 4: "year"}.get(len(value), "other")
+
+
+# ------------------------------------------------------------------ the CLI, the API and the pages
+# on the web tests' store (webstore.build: the demo corpus, the founding article, a hostile article)
+db, client = test_web.db, test_web.client  # their fixtures, built once for this module
+
+
+def _outside_quotes(text: str) -> str:
+    """What the CLI writes itself: article words are between curly quotes."""
+    return re.sub(r"“[^”]*”?", "", text)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["timeline", "Daniel Okafor", "--all"],
+        ["timeline", "Russell Simmons"],
+        ["quotes", "--limit", "1000"],
+        ["contradictions", "Daniel Okafor"],
+        ["relations", "Kimora Lee Simmons"],
+        ["stats"],
+    ],
+)
+def test_cli_text_shows_dates_in_words(db: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*argv, "--db", str(db)]) == 0
+    out = _outside_quotes(capsys.readouterr().out)
+    assert not RAW.search(out), RAW.search(out)
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", out), re.search(r".*\b\d{4}-\d{2}-\d{2}\b.*", out)[0]
+
+
+def test_cli_timeline_lines_read_like_a_person_would_write_them(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["timeline", "Russell Simmons", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert any(line.startswith("Nov 2017 ") for line in lines)
+    assert any(line.startswith("25 Jan 2018 ") for line in lines)
+    assert "E! News, 26 Jan 2018: “" in out or "26 Jan 2018: “" in out  # the evidence's day in words
+    assert main(["quotes", "--speaker", "Kimora Lee Simmons", "--db", str(db)]) == 0
+    assert capsys.readouterr().out.count("\n25 Jan 2018 ") + 1 >= 5
+
+
+def test_cli_json_keeps_the_iso_values_and_adds_labels(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["timeline", "Russell Simmons", "--json", "--db", str(db)]) == 0
+    entries = json.loads(capsys.readouterr().out)["entries"]
+    month = next(e for e in entries if e["value"] == "2017-11")
+    assert (month["date"], month["label"]) == ("2017-11", "Nov 2017")
+    for e in entries:
+        assert e["date"] == date_label(e["value"], e["mod"], e["date_start"])
+        assert e["label"] == label(e["value"], e["mod"], e["date_start"])
+        for ev in e["evidence"]:
+            assert ev["published_label"] == label(ev["published"]) and not RAW.search(ev["published_label"])
+
+
+def test_extract_text_shows_dates_in_words(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", str(SEED)]) == 0
+    out = capsys.readouterr().out
+    dates = out[out.index("Dates:") : out.index("Quotes (")]
+    assert "Thursday = 25 Jan 2018" in dates and "over 25 years = more than 25 years" in dates
+    assert "November = Nov 2017" in dates and "Now = now" in dates
+    assert not RAW.search(_outside_quotes(out)) and "2018-01-25" not in out
+
+
+def test_api_gives_a_label_beside_every_time_value(client: TestClient) -> None:
+    okafor = next(
+        p["id"] for p in client.get("/api/entities", params={"search": "Daniel Okafor"}).json()["items"]
+    )
+    entries = client.get(
+        f"/api/entities/{okafor}/timeline", params={"limit": 2000, "min_confidence": 0}
+    ).json()["entries"]
+    assert len(entries) > 50
+    for e in entries:
+        assert e["label"] == label(e["value"], e["mod"], e["date_start"]) and not RAW.search(e["label"])
+    labels = {e["label"] for e in entries}
+    assert {"11 Mar 2025, night", "week of 3 Mar 2025", "by 4 Mar 2025"} <= labels, labels
+    assert {"2025-03-11TNI", "2025-W10"} <= {e["value"] for e in entries}  # the values stay codes
+    groups = client.get(f"/api/entities/{okafor}/events", params={"limit": 200, "min_confidence": 0}).json()
+    for g in groups["groups"]:
+        assert g["label"] == label(g["value"], g["mod"], g["date_start"])
+        for r in g["reports"]:
+            assert r["label"] == label(r["value"], r["mod"], r["date_start"])
+            assert r["evidence"]["published_label"] == label(r["evidence"]["published"])
+    quotes = client.get("/api/quotes", params={"speaker": okafor, "limit": 200}).json()["quotes"]
+    assert quotes and all(q["label"] and not RAW.search(q["label"]) for q in quotes)
+    assert {q["label"] for q in quotes} >= {"4 Mar 2025"}
+    kimora = next(
+        p["id"] for p in client.get("/api/entities", params={"search": "Kimora Lee Simmons"}).json()["items"]
+    )
+    spouse = next(
+        r
+        for r in client.get(f"/api/entities/{kimora}/relations").json()["relations"]
+        if r["type"] == "spouse"
+    )
+    assert (spouse["start"], spouse["start_label"], spouse["end_label"]) == ("1998", "1998", "2009")
+
+
+def test_api_article_spans_carry_the_words(client: TestClient) -> None:
+    items = client.get("/api/articles", params={"limit": 50}).json()["items"]
+    assert all(a["published_label"] == label(a["published"]) for a in items)
+    seed = next(a for a in items if a["published"] == "2018-01-26")
+    view = client.get(f"/api/articles/{seed['id']}").json()
+    assert view["published_label"] == "26 Jan 2018"
+    timexes = [s for s in view["spans"] if s["kind"] == "timex"]
+    assert {(s["label"], s["detail"]["label"]) for s in timexes} >= {
+        ("2018-01-25", "25 Jan 2018"),
+        ("PXDE", "several decades"),
+        ("PRESENT_REF", "now"),
+    }
+    quoted = [s for s in view["spans"] if s["kind"] == "quote" and s["detail"]["time"]]
+    assert quoted and all(s["detail"]["time_label"] == label(s["detail"]["time"]) for s in quoted)
+
+
+def test_pages_show_dates_in_words(client: TestClient) -> None:
+    kimora = next(
+        p["id"] for p in client.get("/api/entities", params={"search": "Kimora Lee Simmons"}).json()["items"]
+    )
+    page = client.get(f"/people/{kimora}").text
+    assert '<span class="date">25 Jan 2018</span>' in page
+    assert "E! News, 26 Jan 2018</a>" in page or ", 26 Jan 2018</a>" in page
+    assert '<span class="date">(1998–2009)</span>' in page
+    assert not re.search(r">[^<]*\b\d{4}-\d{2}-\d{2}\b[^<]*<", page)  # no ISO day in any text node
+    home = client.get("/").text
+    assert "26 Jan 2018" in home and not re.search(r"· \d{4}-\d{2}-\d{2}", home)
+    seed = next(
+        a
+        for a in client.get("/api/articles", params={"limit": 50}).json()["items"]
+        if a["published"] == "2018-01-26"
+    )
+    article = client.get(f"/articles/{seed['id']}").text
+    assert '<time class="timex" title="25 Jan 2018" datetime="2018-01-25">' in article
+    assert 'title="several decades" datetime="PXDE"' in article

@@ -7,6 +7,8 @@ import argparse
 import sys
 import time
 
+from storyline.dates import label
+
 
 def cmd_extract_out(args: argparse.Namespace) -> int:
     from storyline.scale.bulk import BulkReport, extract_to_parquet, extract_urls_to_parquet
@@ -121,9 +123,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         for row in result:
             if "kind" in row:
                 who = f"{row['who']}: " if row["kind"] == "quote" and args.question == "quotes" else ""
-                when = row.get("value") or (f"by {row['date']}" if row["date"] else "undated")
-                print(f"{when:<18} {row['kind']:<6} {who}{row['text'][:110]}")
-                print(f"{'':<25}↳ {row['outlet'] or row['article_id'][:12]}, {row['published']}")
+                print(f"{row['label']:<22} {row['kind']:<6} {who}{row['text'][:110]}")
+                print(f"{'':<29}↳ {row['outlet'] or row['article_id'][:12]}, {label(row['published'])}")
             else:
                 print(f"{row['articles']:>8}  {row['name']}")
     return 0

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from storyline import query
+from storyline.dates import label
 from storyline.web.highlight import highlight, speaker_legend
 from storyline.web.state import ApiError, connection
 
@@ -28,6 +29,7 @@ templates = Jinja2Templates(
         auto_reload=False,
     )
 )
+templates.env.filters["when"] = label  # a date in words: {{ article.published | when }} -> "26 Jan 2018"
 Conn = Annotated[sqlite3.Connection, Depends(connection)]
 EntityId = Annotated[int, PathParam(ge=1, le=2**62)]
 
