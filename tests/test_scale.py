@@ -4,6 +4,7 @@ result record for record, survives a worker killed mid-run, and round-trips thro
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import threading
@@ -142,12 +143,17 @@ def test_query_parquet_with_duckdb_answers_like_the_store(
     )
     quotes = json.loads(capsys.readouterr().out)
     assert len(quotes) == 5 and {q["date"] for q in quotes} == {"2018-01-25"}
+    assert {q["label"] for q in quotes} == {"25 Jan 2018"}  # the same day in words
     assert main(["query", "--parquet", str(tmp_path / "pq"), "timeline", "Russell Simmons", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     dates = [r["date"] for r in rows if r["date"]]
     assert dates == sorted(dates)
     values = [r["value"] for r in rows]
     assert values.index("1998") < values.index("2009") < values.index("2017-11") < values.index("2018-01-25")
+    assert next(r["label"] for r in rows if r["value"] == "2017-11") == "Nov 2017"
+    assert main(["query", "--parquet", str(tmp_path / "pq"), "timeline", "Russell Simmons"]) == 0
+    text = capsys.readouterr().out
+    assert "\nNov 2017 " in text and not re.search(r"^\d{4}-\d{2}|, \d{4}-\d{2}-\d{2}$", text, re.M)
     assert main(["query", "--parquet", str(tmp_path / "pq"), "timeline", "Nobody Atall"]) == 1
     assert "no person or organisation called 'Nobody Atall'" in capsys.readouterr().err
     assert main(["query", "--parquet", str(tmp_path / "nothing"), "stats"]) == 1

@@ -366,7 +366,7 @@ def test_cli_queries(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert len(json.loads(capsys.readouterr().out)["quotes"]) == 5
     assert main(["timeline", "Russell Simmons", "--db", str(db)]) == 0
     out = capsys.readouterr().out
-    assert out.index("1998") < out.index("2009") < out.index("2017-11")
+    assert out.index("1998") < out.index("2009") < out.index("Nov 2017")
     assert main(["stats", "--json", "--db", str(db)]) == 0
     assert json.loads(capsys.readouterr().out)["articles"] > 20
 

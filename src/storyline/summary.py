@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 from collections import defaultdict
 
+from storyline.dates import label
 from storyline.model import Article, Quote, TimeValue
 
 _WIDTH = 100
@@ -13,7 +14,7 @@ _WIDTH = 100
 
 def _quote_line(q: Quote) -> str:
     how = " ".join(
-        x for x in (q.cue, f"({q.channel})" if q.channel else None, q.time and f"[{q.time.value}]") if x
+        x for x in (q.cue, f"({q.channel})" if q.channel else None, q.time and f"[{_when(q.time)}]") if x
     )
     marks = ("“", "”") if q.kind != "indirect" else ("[", "]")
     body = f"{marks[0]}{q.text}{marks[1]}"
@@ -35,9 +36,9 @@ def render(article: Article) -> str:
             a.author,
             a.source,
             a.published_datetime
-            and a.published_datetime.isoformat(" ", "minutes")
+            and label(a.published_datetime.strftime("%Y-%m-%dT%H:%M"))
             or a.published
-            and a.published.isoformat(),
+            and label(a.published.isoformat()),
         )
         if x
     ]
@@ -57,7 +58,7 @@ def render(article: Article) -> str:
         lines.append("  " + "; ".join(f"{e.name} [{e.type}]" for e in others))
     if a.timexes:
         lines.append("\nDates:")
-        shown = [f"{t.text} = {t.value}" + (f" ({t.mod})" if t.mod else "") for t in a.timexes]
+        shown = [f"{t.text} = {label(t.value, t.mod, kind=t.type)}" for t in a.timexes]
         lines += textwrap.wrap("; ".join(shown), width=_WIDTH, initial_indent="  ", subsequent_indent="  ")
     groups: dict[str, list[Quote]] = defaultdict(list)
     for q in a.quotes:
@@ -73,9 +74,7 @@ def render(article: Article) -> str:
 
 
 def _when(t: TimeValue | None) -> str:
-    if t is None:
-        return "undated"
-    return {"BEFORE": "before ", "AFTER": "after "}.get(t.mod or "", "") + t.value
+    return label(t.value, t.mod) if t is not None else "undated"
 
 
 def _events(a: Article) -> list[str]:
@@ -103,6 +102,10 @@ def _events(a: Article) -> list[str]:
     if a.relations:
         lines.append(f"\nRelations ({len(a.relations)}):")
         for r in a.relations:
-            years = f" {r.start or '?'}-{r.end or ''}" if r.start or r.end else ""
+            years = (
+                f" {label(r.start) if r.start else '?'}-{label(r.end) if r.end else ''}"
+                if r.start or r.end
+                else ""
+            )
             lines.append(f"  {names.get(r.head, r.head)} {r.type} of {names.get(r.tail, r.tail)}{years}")
     return lines

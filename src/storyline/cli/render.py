@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import textwrap
 
+from storyline.dates import label
 from storyline.query import Contradictions, Person, QuoteQuery, Relations, Timeline, TimelineEntry
 from storyline.query.common import Evidence
 
 WIDTH = 100
-DATE_WIDTH = 20
+DATE_WIDTH = 24  # "15 Apr 2025, afternoon" and "weekend of 15 Mar 2025" fit; a longer date gets its own line
 
 
 def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _dated(when: str, line: str) -> list[str]:
+    """A line in the date column: a date too long for the column is never cut, it stands above."""
+    if len(when) < DATE_WIDTH:
+        return [f"{when:<{DATE_WIDTH}}{line}"]
+    return [when, " " * DATE_WIDTH + line]
 
 
 def _evidence_lines(evidence: list[Evidence], shown: int, indent: str, total: int | None = None) -> list[str]:
@@ -25,9 +33,9 @@ def _evidence_lines(evidence: list[Evidence], shown: int, indent: str, total: in
 
 
 def _entry(entry: TimelineEntry, shown: int) -> list[str]:
-    head = f"{_clip(entry.date, DATE_WIDTH - 1):<{DATE_WIDTH}}{entry.kind.replace('_', ' '):<12}"
-    body = textwrap.wrap(_clip(entry.summary, 300), WIDTH - len(head)) or [""]
-    lines = [head + body[0]] + [" " * len(head) + b for b in body[1:]]
+    head = f"{entry.kind.replace('_', ' '):<12}"
+    body = textwrap.wrap(_clip(entry.summary, 300), WIDTH - DATE_WIDTH - len(head)) or [""]
+    lines = _dated(entry.label, head + body[0]) + [" " * (DATE_WIDTH + len(head)) + b for b in body[1:]]
     if entry.kind == "event" and entry.evidence_total > 1:  # one real event, several reports of it
         noun = "article" if entry.articles == 1 else "articles"
         sources = f"{entry.evidence_total} reports in {entry.articles} {noun}"
@@ -58,7 +66,7 @@ def quotes(result: QuoteQuery, shown: int = 1) -> str:
     out = []
     for q in result.quotes:
         how = " ".join(x for x in [q.cue, f"({q.channel})" if q.channel else None] if x)
-        out.append(f"{q.date:<{DATE_WIDTH}}{q.speaker or 'unattributed'} {how}".rstrip() + ":")
+        out += _dated(q.label, f"{q.speaker or 'unattributed'} {how}".rstrip() + ":")
         out += [" " * DATE_WIDTH + line for line in textwrap.wrap(f"“{q.text}”", WIDTH - DATE_WIDTH)]
         out += _evidence_lines(q.reports, shown, " " * DATE_WIDTH, q.reports_total)
     out.append(f"{len(result.quotes)} quotes")
@@ -81,7 +89,7 @@ def people(found: list[Person]) -> str:
 def relations(result: Relations, shown: int = 1) -> str:
     out = [f"Relations of {result.entity.name}"]
     for r in result.relations:
-        years = f" ({r.start or '?'}–{r.end or ''})" if r.start or r.end else ""
+        years = f" ({r.start_label or '?'}–{r.end_label or ''})" if r.start or r.end else ""
         out.append(f"  {r.head} {r.type.replace('_', ' ')} of {r.tail}{years}")
         out += _evidence_lines(r.evidence, shown, "    ", r.evidence_total)
     if not result.relations:
@@ -95,10 +103,11 @@ def contradictions(result: Contradictions, shown: int = 1) -> str:
         out.append("")
         out.append(f"  {p.kind}")
         for side, entry in (("affirmed", p.affirmed), ("denied", p.denied)):
-            out.append(f"    {side:<9}{entry.date}: {_clip(entry.summary, 120)}")
+            out.append(f"    {side:<9}{entry.label}: {_clip(entry.summary, 120)}")
             out += _evidence_lines(entry.evidence, shown, "               ")
     return "\n".join(out)
 
 
 def stats(counts: dict[str, object]) -> str:
-    return "\n".join(f"{k:>16}  {v if v is not None else '-'}" for k, v in counts.items())
+    shown = {k: label(str(v)) if k.startswith("published_") and v else v for k, v in counts.items()}
+    return "\n".join(f"{k:>16}  {v if v is not None else '-'}" for k, v in shown.items())

@@ -8,6 +8,7 @@ import sys
 import time
 
 from storyline.cli.types import iso_date, non_negative_int, positive_int
+from storyline.dates import label
 
 
 def cmd_extract_out(args: argparse.Namespace) -> int:
@@ -123,9 +124,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         for row in result:
             if "kind" in row:
                 who = f"{row['who']}: " if row["kind"] == "quote" and args.question == "quotes" else ""
-                when = row.get("value") or (f"by {row['date']}" if row["date"] else "undated")
-                print(f"{when:<18} {row['kind']:<6} {who}{row['text'][:110]}")
-                print(f"{'':<25}↳ {row['outlet'] or row['article_id'][:12]}, {row['published']}")
+                print(f"{row['label']:<22} {row['kind']:<6} {who}{row['text'][:110]}")
+                print(f"{'':<29}↳ {row['outlet'] or row['article_id'][:12]}, {label(row['published'])}")
             else:
                 print(f"{row['articles']:>8}  {row['name']}")
     return 0

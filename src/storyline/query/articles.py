@@ -7,6 +7,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
+from storyline.dates import label
 from storyline.query.common import QueryError, Result
 
 
@@ -30,6 +31,10 @@ class ArticleView(Result):
     urls: list[str]
     text: str
     spans: list[SpanInfo]
+    published_label: str = ""  # the publication day in words: "26 Jan 2018", "undated"
+
+    def __post_init__(self) -> None:
+        self.published_label = self.published_label or label(self.published)
 
 
 @dataclass
@@ -39,6 +44,10 @@ class ArticleSummary(Result):
     published: str | None
     outlets: list[str]
     quotes: int
+    published_label: str = ""  # the publication day in words: "26 Jan 2018", "undated"
+
+    def __post_init__(self) -> None:
+        self.published_label = self.published_label or label(self.published)
 
 
 def article(conn: sqlite3.Connection, article_id: str) -> ArticleView:
@@ -50,8 +59,9 @@ def article(conn: sqlite3.Connection, article_id: str) -> ArticleView:
         raise QueryError(f"no article {article_id!r} in the store")
     sources = conn.execute("SELECT source, url FROM sources WHERE article_id = ?", (article_id,)).fetchall()
     spans: list[SpanInfo] = []
-    for start, end, speaker, speaker_id, cue, kind, value in conn.execute(
-        "SELECT q.start, q.end, coalesce(e.name, q.speaker_name), q.speaker_id, q.cue, q.kind, q.time_value "
+    for start, end, speaker, speaker_id, cue, kind, value, mod in conn.execute(
+        "SELECT q.start, q.end, coalesce(e.name, q.speaker_name), q.speaker_id, q.cue, q.kind, q.time_value, "
+        "q.time_mod "
         "FROM quotes q LEFT JOIN entities e ON e.id = q.speaker_id WHERE q.article_id = ?",
         (article_id,),
     ):
@@ -62,7 +72,7 @@ def article(conn: sqlite3.Connection, article_id: str) -> ArticleView:
                 end,
                 speaker or "unattributed",
                 speaker_id,
-                {"cue": cue, "kind": kind, "time": value},
+                {"cue": cue, "kind": kind, "time": value, "time_label": label(value, mod) if value else None},
             )
         )
     for entity_id, name, type_, mentions in conn.execute(
@@ -76,11 +86,14 @@ def article(conn: sqlite3.Connection, article_id: str) -> ArticleView:
     for start, end, value, type_, mod in conn.execute(
         "SELECT start, end, value, type, mod FROM timexes WHERE article_id = ?", (article_id,)
     ):
-        spans.append(SpanInfo("timex", start, end, value, None, {"type": type_, "mod": mod}))
-    for start, end, type_, modality, value in conn.execute(
-        "SELECT start, end, type, modality, time_value FROM events WHERE article_id = ?", (article_id,)
+        words = label(value, mod, kind=type_)
+        spans.append(SpanInfo("timex", start, end, value, None, {"type": type_, "mod": mod, "label": words}))
+    for start, end, type_, modality, value, mod in conn.execute(
+        "SELECT start, end, type, modality, time_value, time_mod FROM events WHERE article_id = ?",
+        (article_id,),
     ):
-        spans.append(SpanInfo("event", start, end, type_, None, {"modality": modality, "time": value}))
+        detail = {"modality": modality, "time": value, "time_label": label(value, mod) if value else None}
+        spans.append(SpanInfo("event", start, end, type_, None, detail))
     spans.sort(key=lambda s: (s.start, -s.end, s.kind))
     return ArticleView(
         row[0],

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
 
+from storyline.dates import label
 from storyline.store.identity import (
     middles_compatible,
     normalise,
@@ -98,10 +99,14 @@ class Evidence(Result):
     start: int
     end: int
     sentence: str
+    published_label: str = ""  # the publication day in words: "26 Jan 2018", "undated"
+
+    def __post_init__(self) -> None:
+        self.published_label = self.published_label or label(self.published)
 
     def cite(self) -> str:
         outlets = ", ".join(self.outlets) or self.article_id[:12]
-        return f"{outlets}, {self.published or 'undated'}"
+        return f"{outlets}, {self.published_label}"
 
 
 def find_entities(conn: sqlite3.Connection, name: str, limit: int = 10) -> list[EntityRef]:
@@ -293,7 +298,8 @@ def _like(text: str) -> str:
 
 
 def date_label(value: str | None, mod: str | None, date_start: str | None) -> str:
-    """How a resolved date reads: '2017-11', 'before 2018-01-25', 'by 2018-01-26', 'undated'."""
+    """The `date` of a line, for machines: '2017-11', 'before 2018-01-25', 'by 2018-01-26',
+    'undated'. People read `label` (storyline.dates): 'Nov 2017', 'before 25 Jan 2018'."""
     if value is None and date_start is None:
         return "undated"
     shown = value or date_start or ""

@@ -13,6 +13,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
+from storyline.dates import label
 from storyline.query.common import (
     DEFAULT_MIN_CONFIDENCE,
     EntityRef,
@@ -184,6 +185,7 @@ class EventReport(Result):
     date_end: str | None
     confidence: float | None
     evidence: Evidence
+    label: str = ""  # `date` in words, for people: "14 Apr 2025", "before 15 Apr 2025"
 
 
 @dataclass
@@ -206,6 +208,7 @@ class EventGroup(Result):
     articles: int
     outlets: list[str]
     reports: list[EventReport] = field(default_factory=list)  # earliest first; maybe only the first few
+    label: str = ""  # `date` in words, for people: "14 Apr 2025", "before 15 Apr 2025"
 
 
 @dataclass
@@ -238,6 +241,7 @@ def _results(conn: sqlite3.Connection, found: list[GroupData], reports: int | No
             len(g.reports),
             g.articles,
             g.outlets,
+            label=label(g.value, g.mod, g.date_start),
         )
     for (g, r), ev in zip(shown, evidence, strict=True):
         out[g.id].reports.append(
@@ -252,6 +256,7 @@ def _results(conn: sqlite3.Connection, found: list[GroupData], reports: int | No
                 r.date_end,
                 r.confidence,
                 ev,
+                label=label(r.value, r.mod, r.date_start),
             )
         )
     return list(out.values())

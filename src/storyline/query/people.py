@@ -6,6 +6,7 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 
+from storyline.dates import label
 from storyline.query.common import (
     DEFAULT_MIN_CONFIDENCE,
     EntityRef,
@@ -156,6 +157,8 @@ class RelationResult(Result):
     evidence: list[Evidence] = field(default_factory=list)
     evidence_total: int = 0  # reports of this relation; `evidence` may show only the first few
     confidence: float | None = None  # the highest of its reports'
+    start_label: str | None = None  # `start` and `end` in words, for people ("1998"); null with them
+    end_label: str | None = None
 
 
 @dataclass
@@ -203,4 +206,7 @@ def relations(
             make.keep(key, article_id, s0, s1)
     for key, evidence in make.kept().items():
         merged[key].evidence = evidence  # type: ignore[index]
+    for result in merged.values():
+        result.start_label = label(result.start) if result.start else None
+        result.end_label = label(result.end) if result.end else None
     return Relations(entity, list(merged.values()))

@@ -8,6 +8,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 
+from storyline.dates import label
 from storyline.query.common import (
     EntityRef,
     Evidence,
@@ -33,6 +34,7 @@ class QuoteResult(Result):
     date_start: str | None
     reports: list[Evidence] = field(default_factory=list)
     reports_total: int = 0  # every report of this quote; `reports` may hold only the first few
+    label: str = ""  # `date` in words, for people: "25 Jan 2018", "by 26 Jan 2018"
 
 
 @dataclass
@@ -156,6 +158,7 @@ def quotes(
                 break
             if spk is not None and spk not in names:
                 names[spk] = conn.execute("SELECT name FROM entities WHERE id = ?", (spk,)).fetchone()[0]
+            own = start == first_date  # the earliest report's own date, else the group's first day
             result = groups[group] = QuoteResult(
                 group,
                 text,
@@ -164,8 +167,9 @@ def quotes(
                 cue,
                 channel,
                 kind,
-                date_label(value, mod, start) if start == first_date else date_label(None, None, first_date),
+                date_label(value, mod, start) if own else date_label(None, None, first_date),
                 first_date,
+                label=label(value, mod, start) if own else label(None, None, first_date),
             )
         result.reports_total += 1
         evidence.keep(group, article_id, s0, s1)

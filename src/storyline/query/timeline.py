@@ -19,6 +19,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 
+from storyline.dates import label
 from storyline.intervals import granularity, interval
 from storyline.query.common import (
     DEFAULT_MIN_CONFIDENCE,
@@ -56,8 +57,10 @@ class TimelineEntry(Result):
     confidence: float | None = None  # events and relations: the highest of their reports'
     articles: int = 0  # event lines: the articles that report it
     outlets: list[str] = field(default_factory=list)  # event lines: the outlets that ran those articles
+    label: str = ""  # the date in words, for people: "Nov 2017", "before 25 Jan 2018", "by 26 Jan 2018"
 
     def __post_init__(self) -> None:
+        self.label = self.label or label(self.value, self.mod, self.date_start)
         # every report as (article id, start, end), not part of the JSON: `evidence` shows them
         self.reports: list[tuple[str, int, int]] = []
         self.first_published: str | None = None
@@ -222,6 +225,7 @@ def _quotes(conn: sqlite3.Connection, entity_id: int) -> list[TimelineEntry]:
             )
         elif first and (entry.date_start is None or first < entry.date_start):  # the earliest report wins
             entry.date, entry.value, entry.granularity = date_label(value, mod, first), value, gran
+            entry.label = label(value, mod, first)
             entry.mod = mod
             entry.date_start, entry.date_end = first, last
         entry.cite(article_id, s0, s1)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from storyline.dates import label
 from storyline.intervals import interval
 from storyline.store.identity import Rules, normalise
 
@@ -43,9 +44,15 @@ class Row:
     start: int | None
     end: int | None
     value: str | None = None  # the TIMEX3 value the date comes from ("2017-11"), if any
+    label: str = ""  # the date in words, for people: "Nov 2017", "before 15 Apr 2025", "by 26 Jan 2018"
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
+
+
+def _words(value: str | None, mod: str | None, day: str | None) -> str:
+    """A row's date in words: its own time, else the article's day as a bound ("by 26 Jan 2018")."""
+    return label(value, mod) if value else label(None, "ON_OR_BEFORE", day)
 
 
 def _first_day(value: str | None) -> str | None:
@@ -121,12 +128,14 @@ def quotes(
         params.append(until)
     rows = db.execute(
         f"SELECT {day}, q.text, coalesce(k.name, q.speaker_name), a.source, a.published, q.article_id, "
-        "q.start, q.end FROM quotes q JOIN articles a ON a.id = q.article_id "
+        "q.start, q.end, q.time_value, q.time_mod FROM quotes q JOIN articles a ON a.id = q.article_id "
         "LEFT JOIN keyed k ON k.article_id = q.article_id AND k.entity = q.speaker "
         f"WHERE {' AND '.join(where)} ORDER BY 1 NULLS LAST, q.article_id, q.start LIMIT {int(limit)}",
         params,
     ).fetchall()
-    return [Row(d, "quote", t, w, o, p, i, s, e) for d, t, w, o, p, i, s, e in rows]
+    return [
+        Row(d, "quote", t, w, o, p, i, s, e, label=_words(v, m, d)) for d, t, w, o, p, i, s, e, v, m in rows
+    ]
 
 
 def timeline(db: duckdb.DuckDBPyConnection, name: str) -> list[Row]:
@@ -135,19 +144,25 @@ def timeline(db: duckdb.DuckDBPyConnection, name: str) -> list[Row]:
     events = db.execute(
         "SELECT DISTINCT coalesce(first_day(v.time_value), a.published), v.type || ': ' || v.trigger, "
         "CASE WHEN v.time_mod IS NULL THEN v.time_value ELSE lower(v.time_mod) || ' ' || v.time_value END, "
-        "a.source, a.published, v.article_id, v.sentence_start, v.sentence_end "
+        "a.source, a.published, v.article_id, v.sentence_start, v.sentence_end, v.time_value, v.time_mod "
         "FROM events v JOIN articles a ON a.id = v.article_id JOIN keyed k ON k.article_id = v.article_id "
         "WHERE k.key = ? AND v.args LIKE '%\"' || k.entity || '\"%'",
         [key],
     ).fetchall()
     said = db.execute(
         "SELECT coalesce(first_day(q.time_value), a.published), q.text, q.time_value, a.source, "
-        "a.published, q.article_id, q.start, q.end FROM quotes q JOIN articles a ON a.id = q.article_id "
+        "a.published, q.article_id, q.start, q.end, q.time_mod FROM quotes q "
+        "JOIN articles a ON a.id = q.article_id "
         "JOIN keyed k ON k.article_id = q.article_id AND k.entity = q.speaker WHERE k.key = ?",
         [key],
     ).fetchall()
-    rows = [Row(d, "event", t, None, o, p, i, s, e, v) for d, t, v, o, p, i, s, e in events]
-    rows += [Row(d, "quote", t, name, o, p, i, s, e, v) for d, t, v, o, p, i, s, e in said]
+    rows = [
+        Row(d, "event", t, None, o, p, i, s, e, v, _words(raw, m, d))
+        for d, t, v, o, p, i, s, e, raw, m in events
+    ]
+    rows += [
+        Row(d, "quote", t, name, o, p, i, s, e, v, _words(v, m, d)) for d, t, v, o, p, i, s, e, m in said
+    ]
     rows.sort(key=lambda r: (r.date is None, r.date or "", r.kind, r.article_id, r.start or 0))
     return rows
 

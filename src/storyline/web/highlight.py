@@ -1,6 +1,7 @@
 """An article's text as HTML with its spans marked: quotes coloured by speaker, entity mentions
-linked to their page, dates underlined with their resolved value on hover, and one stretch (the
-evidence sentence a timeline line points to) marked as the focus.
+linked to their page, dates underlined with the date they were read as on hover ("25 Jan 2018";
+the TIMEX3 value in `datetime`), and one stretch (the evidence sentence a timeline line points to)
+marked as the focus.
 
 Spans may overlap or nest, so the text is cut at every span boundary and each piece is wrapped in
 the marks that cover it. Every piece of article text is escaped: articles contain arbitrary HTML.
@@ -42,8 +43,8 @@ def highlight(article: ArticleView, focus: tuple[int, int] | None = None) -> Mar
         covering = [s for s in spans if s.start <= lo and hi <= s.end]
         for s in covering:
             if s.kind == "timex":
-                value = escape(s.label)
-                piece = f'<time class="timex" title="{value}" datetime="{value}">{piece}</time>'
+                words = escape(s.detail.get("label") or s.label)
+                piece = f'<time class="timex" title="{words}" datetime="{escape(s.label)}">{piece}</time>'
         for s in covering:
             if s.kind == "mention" and s.entity_id is not None:
                 piece = f'<a class="mention" href="/people/{int(s.entity_id)}">{piece}</a>'

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from storyline import query
+from storyline.dates import label
 from storyline.web.highlight import highlight, speaker_legend
 from storyline.web.state import ApiError, connection
 
@@ -54,6 +55,7 @@ def sri(name: str) -> str:
 
 templates.env.filters["http_url"] = http_url
 templates.env.globals["sri"] = sri
+templates.env.filters["when"] = label  # a date in words: {{ article.published | when }} -> "26 Jan 2018"
 Conn = Annotated[sqlite3.Connection, Depends(connection)]
 EntityId = Annotated[int, PathParam(ge=1, le=2**62)]
 

@@ -18,7 +18,7 @@
   }
 
   function sourceLink(evidence) {
-    var a = text("a", (evidence.outlets.join(", ") || "article") + ", " + (evidence.published || "undated"), "source");
+    var a = text("a", (evidence.outlets.join(", ") || "article") + ", " + (evidence.published_label || "undated"), "source");
     a.href = "/articles/" + encodeURIComponent(evidence.article_id) + "?start=" + evidence.start +
       "&end=" + evidence.end + "#focus";
     return a;
@@ -43,7 +43,7 @@
      line's sources, by its position, and checks that it is still the same line. */
   function showDetail(panel, api, entry, position) {
     panel.replaceChildren();
-    panel.appendChild(text("h3", entry.date + " · " + entry.kind.replace("_", " ")));
+    panel.appendChild(text("h3", entry.label + " · " + entry.kind.replace("_", " ")));
     panel.appendChild(text("p", entry.summary));
     if (entry.kind === "event" && entry.evidence_total > 1) {  // one real event, several reports of it
       var sources = entry.evidence_total + " reports in " + entry.articles + (entry.articles === 1 ? " article" : " articles");
