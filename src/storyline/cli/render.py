@@ -6,6 +6,7 @@ import textwrap
 
 from storyline.query import Contradictions, Person, QuoteQuery, Relations, Timeline, TimelineEntry
 from storyline.query.common import Evidence
+from storyline.quoting import quoted
 
 WIDTH = 100
 DATE_WIDTH = 20
@@ -26,7 +27,8 @@ def _evidence_lines(evidence: list[Evidence], shown: int, indent: str, total: in
 
 def _entry(entry: TimelineEntry, shown: int) -> list[str]:
     head = f"{_clip(entry.date, DATE_WIDTH - 1):<{DATE_WIDTH}}{entry.kind.replace('_', ' '):<12}"
-    body = textwrap.wrap(_clip(entry.summary, 300), WIDTH - len(head)) or [""]
+    # the words quoted inside a statement in single marks, inside the statement's double ones
+    body = textwrap.wrap(_clip(quoted(entry.summary, entry.marks), 300), WIDTH - len(head)) or [""]
     lines = [head + body[0]] + [" " * len(head) + b for b in body[1:]]
     if entry.kind == "event" and entry.evidence_total > 1:  # one real event, several reports of it
         noun = "article" if entry.articles == 1 else "articles"
@@ -59,7 +61,8 @@ def quotes(result: QuoteQuery, shown: int = 1) -> str:
     for q in result.quotes:
         how = " ".join(x for x in [q.cue, f"({q.channel})" if q.channel else None] if x)
         out.append(f"{q.date:<{DATE_WIDTH}}{q.speaker or 'unattributed'} {how}".rstrip() + ":")
-        out += [" " * DATE_WIDTH + line for line in textwrap.wrap(f"“{q.text}”", WIDTH - DATE_WIDTH)]
+        text = f"“{quoted(q.text, q.marks)}”"
+        out += [" " * DATE_WIDTH + line for line in textwrap.wrap(text, WIDTH - DATE_WIDTH)]
         out += _evidence_lines(q.reports, shown, " " * DATE_WIDTH, q.reports_total)
     out.append(f"{len(result.quotes)} quotes")
     if result.truncated:

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from storyline import query
-from storyline.web.highlight import highlight, speaker_legend
+from storyline.web.highlight import highlight, marked, speaker_legend
 from storyline.web.state import ApiError, connection
 
 router = APIRouter(include_in_schema=False)
@@ -28,6 +28,7 @@ templates = Jinja2Templates(
         auto_reload=False,
     )
 )
+templates.env.filters["marked"] = marked
 Conn = Annotated[sqlite3.Connection, Depends(connection)]
 EntityId = Annotated[int, PathParam(ge=1, le=2**62)]
 
