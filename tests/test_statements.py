@@ -20,6 +20,7 @@ from storyline.cli import main
 from storyline.cli.render import quotes as render_quotes
 from storyline.cli.render import timeline as render_timeline
 from storyline.contract import from_dict, to_dict
+from storyline.eval.polnear import _ours
 from storyline.model import Article, Entity, Mention, Quote
 from storyline.nlp.pipeline import Extractor
 from storyline.quoting import clean, display_text, marks_in, nest, quoted, reach
@@ -128,6 +129,12 @@ def test_the_text_summary_shows_the_statement_once(extracted: dict[str, Article]
     assert "Quotes (0 quoted, 1 reported)" in out
     assert "[he had “never seen, touched or signed” the permits at the heart of the dispute]" in out
     assert out.count("never seen") == 1
+
+
+def test_scoring_can_leave_the_inner_quotes_out(extracted: dict[str, Article]) -> None:
+    a = extracted["never"]
+    assert [len(p) for p in _ours(a)] == [0, 2]
+    assert [len(p) for p in _ours(a, outer_only=True)] == [0, 1]
 
 
 # ------------------------------------------------------------------ the functions
