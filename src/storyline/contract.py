@@ -69,6 +69,7 @@ def to_dict(article: Article) -> dict:
                 "medium": q.medium,
                 "time": _time(q.time),
                 "confidence": q.confidence,
+                "within": q.within,
             }
             for q in a.quotes
         ],
@@ -148,6 +149,7 @@ def from_dict(data: dict) -> Article:
             medium=q.get("medium"),
             time=_time_from(q.get("time")),
             confidence=q.get("confidence", 0.0),
+            within=q.get("within"),
         )
         for q in data["quotes"]
     ]

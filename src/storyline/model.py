@@ -67,6 +67,7 @@ class Quote:
     medium: str | None = None  # the form of the statement: "statement", "post", "interview"
     time: TimeValue | None = None
     confidence: float = 0.0
+    within: str | None = None  # the id of the quote this one lies in (same speaker): one statement
 
 
 @dataclass

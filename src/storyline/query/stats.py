@@ -14,6 +14,7 @@ _COUNTS = {
     "organisations": "SELECT count(*) FROM entities WHERE type = 'ORG'",
     "mentions": "SELECT count(*) FROM article_entities",
     "quotes": "SELECT count(*) FROM quotes",
+    "nested_quotes": "SELECT count(*) FROM quotes WHERE within IS NOT NULL",  # shown in the outer one
     "quote_groups": "SELECT count(*) FROM quote_groups",
     "timexes": "SELECT count(*) FROM timexes",
     "events": "SELECT count(*) FROM events",

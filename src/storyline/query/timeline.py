@@ -28,11 +28,13 @@ from storyline.query.common import (
     EvidenceMaker,
     Result,
     date_label,
+    inner_marks,
     names_of,
     resolve,
     rows_for_ids,
 )
 from storyline.query.events import group_ids_of, read_groups, summary
+from storyline.quoting import display_text
 
 _MOD_RANK = {"BEFORE": 0, "ON_OR_BEFORE": 0, None: 1, "AFTER": 2}
 _REFERENCE_GRANULARITIES = {"day", "month", "year", "decade", "season", "quarter"}
@@ -58,12 +60,18 @@ class TimelineEntry(Result):
     articles: int = 0  # event lines: the articles that report it
     outlets: list[str] = field(default_factory=list)  # event lines: the outlets that ran those articles
     label: str = ""  # the date in words, for people: "Nov 2017", "before 25 Jan 2018", "by 26 Jan 2018"
+    # quote lines: where the words quoted inside the statement stand in `summary`, as [start, end)
+    marks: list[list[int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.label = self.label or label(self.value, self.mod, self.date_start)
         # every report as (article id, start, end), not part of the JSON: `evidence` shows them
         self.reports: list[tuple[str, int, int]] = []
         self.first_published: str | None = None
+        # a quote line: the quote it shows (article id, local id, start) and where its text begins
+        # in `summary`; the text is put as a reader reads it, with its marks, for the lines shown
+        # only (see as_shown)
+        self.statement: tuple[str, str, int, int] | None = None
 
     def cite(self, article_id: str, start: int, end: int) -> None:
         """Count one more report of this fact; its sentence is read later, if it is shown."""
@@ -141,7 +149,27 @@ def timeline(
     entries += _references(conn, entity.id, entries)
     in_order(conn, entries)
     page = entries[offset : offset + limit] if limit else entries[offset:]
+    as_shown(conn, page)
     return Timeline(entity, others, with_evidence(page, EvidenceMaker(conn, cap=evidence)), len(entries))
+
+
+def as_shown(conn: sqlite3.Connection, entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """These quote lines as a reader reads them (storyline.quoting): the quote's display text, and
+    the words quoted inside the statement marked. Done for the lines shown only, as their evidence
+    is (a long timeline's other lines cost nothing)."""
+    shown = {}
+    for e in entries:
+        if e.statement is not None:  # (twice is harmless: display_text is idempotent)
+            at = e.statement[3]
+            text = display_text(e.summary[at:-1])
+            e.summary = f"{e.summary[:at]}{text}”"
+            shown[id(e)] = (*e.statement[:3], text)
+    by_key = {id(e): e for e in entries}
+    for key, marks in inner_marks(conn, shown).items():
+        entry = by_key[key]  # type: ignore[index]
+        at = entry.statement[3] if entry.statement else 0
+        entry.marks = [[start + at, end + at] for start, end in marks]
+    return entries
 
 
 def events_of(conn: sqlite3.Connection, entity_id: int, min_confidence: float = 0.0) -> list[TimelineEntry]:
@@ -175,16 +203,21 @@ def events_of(conn: sqlite3.Connection, entity_id: int, min_confidence: float = 
     return entries
 
 
+_QUOTE_COLUMNS = (
+    "q.group_id, q.article_id, q.text, q.speaker_name, q.speaker_id, q.cue, q.channel, q.time_value, "
+    "q.time_granularity, q.time_mod, q.date_start, q.date_end, q.evidence_start, q.evidence_end, "
+    "q.local_id, q.start"
+)
+
+
 def _quotes(conn: sqlite3.Connection, entity_id: int) -> list[TimelineEntry]:
+    """Quote lines: one per statement (a quote within another is shown in it), however many
+    articles report it (a quote group)."""
     rows = conn.execute(
-        "SELECT 'quote', q.group_id, q.article_id, q.text, q.speaker_name, q.speaker_id, q.cue, q.channel, "
-        "q.time_value, q.time_granularity, q.time_mod, q.date_start, q.date_end, q.evidence_start, "
-        "q.evidence_end FROM quotes q WHERE q.speaker_id = ? "
+        f"SELECT 'quote', {_QUOTE_COLUMNS} FROM quotes q WHERE q.speaker_id = ? AND q.within IS NULL "
         "UNION ALL "
-        "SELECT 'quote_about', q.group_id, q.article_id, q.text, q.speaker_name, q.speaker_id, q.cue, "
-        "q.channel, q.time_value, q.time_granularity, q.time_mod, q.date_start, q.date_end, "
-        "q.evidence_start, q.evidence_end FROM quote_about a JOIN quotes q ON q.id = a.quote_id "
-        "WHERE a.entity_id = ? AND (q.speaker_id IS NULL OR q.speaker_id != ?)",
+        f"SELECT 'quote_about', {_QUOTE_COLUMNS} FROM quote_about a JOIN quotes q ON q.id = a.quote_id "
+        "WHERE a.entity_id = ? AND (q.speaker_id IS NULL OR q.speaker_id != ?) AND q.within IS NULL",
         (entity_id, entity_id, entity_id),
     ).fetchall()
     names = names_of(conn, [r[5] for r in rows if r[5] is not None])
@@ -205,12 +238,15 @@ def _quotes(conn: sqlite3.Connection, entity_id: int) -> list[TimelineEntry]:
         last,
         s0,
         s1,
+        local_id,
+        start,
     ) in rows:
         key = (kind, group)
         entry = grouped.get(key)
         who = names.get(speaker, speaker_name) if speaker is not None else (speaker_name or "unattributed")
         if entry is None:
             how = " ".join(x for x in [cue, f"({channel})" if channel else None] if x)
+            head = f"{who} {how}: “" if how else f"{who}: “"
             entry = grouped[key] = TimelineEntry(
                 kind,
                 "quote",
@@ -219,10 +255,11 @@ def _quotes(conn: sqlite3.Connection, entity_id: int) -> list[TimelineEntry]:
                 gran,
                 first,
                 last,
-                f"{who} {how}: “{text}”" if how else f"{who}: “{text}”",
+                f"{head}{text}”",  # as stored; as_shown puts it as a reader reads it
                 [{"id": speaker, "name": who, "role": "speaker"}],
                 mod=mod,
             )
+            entry.statement = (article_id, local_id, start, len(head))
         elif first and (entry.date_start is None or first < entry.date_start):  # the earliest report wins
             entry.date, entry.value, entry.granularity = date_label(value, mod, first), value, gran
             entry.label = label(value, mod, first)
@@ -283,7 +320,11 @@ def _references(
         "(SELECT published FROM articles WHERE id = q.article_id), q.start, q.end, q.text "
         "FROM quotes q JOIN timexes t ON t.article_id = q.article_id "
         "AND t.start >= q.start AND t.end <= q.end "
-        "WHERE q.speaker_id = ? AND t.type = 'DATE' AND q.kind != 'indirect'",
+        "WHERE q.speaker_id = ? AND t.type = 'DATE' AND q.kind != 'indirect' "
+        # words quoted inside a quoted statement are that statement's; inside reported speech, the
+        # only quotation of them
+        "AND (q.within IS NULL OR EXISTS (SELECT 1 FROM quotes o WHERE o.article_id = q.article_id "
+        "AND o.local_id = q.within AND o.kind = 'indirect'))",
         (entity_id,),
     ).fetchall()
     known = {(e.value, r[0]) for e in entries for r in e.reports if e.kind in {"event", "relation"}}
@@ -310,7 +351,7 @@ def _references(
             (granularity(value) if value else None),
             days[0].isoformat(),
             days[1].isoformat(),
-            f"mentioned “{quote[local0:local1].strip()}”",
+            f"mentioned “{display_text(quote[local0:local1])}”",
             [{"id": entity_id, "name": None, "role": "speaker"}],
         )
         entry.cite(article_id, q0 + local0, q0 + local1)

@@ -23,6 +23,7 @@ import duckdb
 
 from storyline.dates import label
 from storyline.intervals import interval
+from storyline.quoting import display_text
 from storyline.store.identity import Rules, normalise
 
 TABLES = ("articles", "entities", "mentions", "quotes", "timexes", "events", "relations")
@@ -73,14 +74,20 @@ def connect(folder: str | Path, rules: Rules | None = None) -> duckdb.DuckDBPyCo
     for table in TABLES:
         files = str(root / table / "**" / "*.parquet")
         if any((root / table).rglob("*.parquet")):
-            db.execute(
-                f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{files}', hive_partitioning = true)"
-            )
+            # by name: parts written before a column was added (quotes.within) read it as null
+            source = f"read_parquet('{files}', hive_partitioning = true, union_by_name = true)"
+            db.execute(f"CREATE VIEW {table} AS SELECT * FROM {source}")
+            if table == "quotes" and "within" not in _columns(db, table):
+                db.execute(f'CREATE OR REPLACE VIEW quotes AS SELECT *, NULL::VARCHAR "within" FROM {source}')
     db.execute(
         "CREATE TEMP TABLE keyed AS SELECT article_id, entity, name, type, entity_key(name, type) AS key "
         "FROM entities"
     )
     return db
+
+
+def _columns(db: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [d[0] for d in db.execute(f"SELECT * FROM {table} LIMIT 0").description]
 
 
 def _key_of(db: duckdb.DuckDBPyConnection, name: str) -> str:
@@ -112,7 +119,7 @@ def quotes(
     until: str | None = None,
     limit: int = 100,
 ) -> list[Row]:
-    where, params = ["TRUE"], []
+    where, params = ["q.within IS NULL"], []  # one line per statement (storyline.quoting)
     if speaker:
         where.append("k.key = ?")
         params.append(_key_of(db, speaker))
@@ -134,7 +141,8 @@ def quotes(
         params,
     ).fetchall()
     return [
-        Row(d, "quote", t, w, o, p, i, s, e, label=_words(v, m, d)) for d, t, w, o, p, i, s, e, v, m in rows
+        Row(d, "quote", display_text(t), w, o, p, i, s, e, label=_words(v, m, d))
+        for d, t, w, o, p, i, s, e, v, m in rows
     ]
 
 
@@ -153,7 +161,8 @@ def timeline(db: duckdb.DuckDBPyConnection, name: str) -> list[Row]:
         "SELECT coalesce(first_day(q.time_value), a.published), q.text, q.time_value, a.source, "
         "a.published, q.article_id, q.start, q.end, q.time_mod FROM quotes q "
         "JOIN articles a ON a.id = q.article_id "
-        "JOIN keyed k ON k.article_id = q.article_id AND k.entity = q.speaker WHERE k.key = ?",
+        "JOIN keyed k ON k.article_id = q.article_id AND k.entity = q.speaker WHERE k.key = ? "
+        "AND q.within IS NULL",
         [key],
     ).fetchall()
     rows = [
@@ -161,7 +170,8 @@ def timeline(db: duckdb.DuckDBPyConnection, name: str) -> list[Row]:
         for d, t, v, o, p, i, s, e, raw, m in events
     ]
     rows += [
-        Row(d, "quote", t, name, o, p, i, s, e, v, _words(v, m, d)) for d, t, v, o, p, i, s, e, m in said
+        Row(d, "quote", display_text(t), name, o, p, i, s, e, v, _words(v, m, d))
+        for d, t, v, o, p, i, s, e, m in said
     ]
     rows.sort(key=lambda r: (r.date is None, r.date or "", r.kind, r.article_id, r.start or 0))
     return rows

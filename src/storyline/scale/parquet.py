@@ -64,6 +64,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("time_granularity", _S),
             ("time_mod", _S),
             ("confidence", _F),
+            ("within", _S),
         ]
     ),
     "timexes": pa.schema(

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from itertools import chain
 
+from storyline.quoting import nest, reach
 from storyline.store import event_groups
 
 MIGRATIONS: tuple[str, ...] = (
@@ -288,12 +290,46 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE events ADD COLUMN group_id INTEGER REFERENCES event_groups (id);
     CREATE INDEX events_group ON events (group_id);
     """,
+    # 6: one line per statement (storyline.quoting): a quote inside another of the same speaker
+    #    names it in `within` (the outer quote's local id), and the views show the outer one only.
+    #    The Python step nests the quotes a store already holds, article by article.
+    """
+    ALTER TABLE quotes ADD COLUMN within TEXT;
+    CREATE INDEX quotes_within ON quotes (article_id, within) WHERE within IS NOT NULL;
+    CREATE INDEX quotes_within_speaker ON quotes (speaker_id) WHERE within IS NOT NULL;
+    """,
 )
+
+
+def nest_all(conn: sqlite3.Connection) -> None:
+    """Version 6's step: set `within` on the stored quotes that lie inside another of their speaker,
+    as extraction now does (storyline.quoting.nest), one article at a time. Reported speech was
+    stored ending inside a quotation it ends in; it reaches over that quotation's closing mark here,
+    as extraction now takes it in."""
+    rows = (
+        (article, quote, local, start, reach(end, after or ""), speaker)
+        for article, quote, local, start, end, speaker, after in conn.execute(
+            "SELECT q.article_id, q.id, q.local_id, q.start, q.end, q.speaker_local, CASE WHEN "
+            "q.kind = 'indirect' THEN substr(a.text, q.end + 1, 3) END FROM quotes q "
+            "JOIN articles a ON a.id = q.article_id ORDER BY q.article_id, q.id"
+        )
+    )
+    updates: list[tuple[str, int]] = []
+    article: list[tuple] = []
+    for row in chain(rows, [None]):
+        if article and (row is None or row[0] != article[0][0]):
+            outer = nest([(start, end, speaker) for _, _, _, start, end, speaker in article])
+            updates += [(article[o][2], r[1]) for r, o in zip(article, outer, strict=True) if o is not None]
+            article = []
+        if row is not None:
+            article.append(row)
+    conn.executemany("UPDATE quotes SET within = ? WHERE id = ?", updates)
+
 
 # Python steps that complete a migration, run after its script in the same transaction: what SQL
 # alone cannot do (grouping the events a store already holds). A step reads and writes only the
 # tables its own version has, so that a later migration cannot break it.
-AFTER: dict[int, Callable[[sqlite3.Connection], None]] = {5: event_groups.regroup_all}
+AFTER: dict[int, Callable[[sqlite3.Connection], None]] = {5: event_groups.regroup_all, 6: nest_all}
 
 VERSION = len(MIGRATIONS)
 

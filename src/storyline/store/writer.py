@@ -198,8 +198,8 @@ def _write_quote(
     quote_id = conn.execute(
         "INSERT INTO quotes (article_id, local_id, group_id, text, start, end, kind, speaker_local, "
         "speaker_id, speaker_name, cue, channel, medium, time_value, time_granularity, time_mod, "
-        "date_start, date_end, evidence_start, evidence_end, confidence) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "date_start, date_end, evidence_start, evidence_end, confidence, within) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             article_id,
             q.id,
@@ -222,6 +222,7 @@ def _write_quote(
             evidence[0],
             evidence[1],
             q.confidence,
+            q.within,
         ),
     ).lastrowid
     about = {  # entities with a mention starting inside the quote (found by bisection)

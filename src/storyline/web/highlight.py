@@ -61,6 +61,18 @@ def highlight(article: ArticleView, focus: tuple[int, int] | None = None) -> Mar
     return Markup("".join(out))
 
 
+def marked(text: str, marks: list[list[int]]) -> Markup:
+    """A statement with the words quoted inside it (storyline.quoting) in <mark class="quoted">;
+    every piece escaped."""
+    out, at = [], 0
+    for start, end in marks:
+        if at <= start < end <= len(text):
+            out += [str(escape(text[at:start])), f'<mark class="quoted">{escape(text[start:end])}</mark>']
+            at = end
+    out.append(str(escape(text[at:])))
+    return Markup("".join(out))
+
+
 def speaker_legend(article: ArticleView) -> list[tuple[str, int, int | None]]:
     """(speaker, colour, entity id) for each speaker, in order of first quote."""
     seen: dict[str, tuple[int, int | None]] = {}

@@ -23,7 +23,7 @@ from fastapi.templating import Jinja2Templates
 
 from storyline import query
 from storyline.dates import label
-from storyline.web.highlight import highlight, speaker_legend
+from storyline.web.highlight import highlight, marked, speaker_legend
 from storyline.web.state import ApiError, connection
 
 router = APIRouter(include_in_schema=False)
@@ -56,6 +56,7 @@ def sri(name: str) -> str:
 templates.env.filters["http_url"] = http_url
 templates.env.globals["sri"] = sri
 templates.env.filters["when"] = label  # a date in words: {{ article.published | when }} -> "26 Jan 2018"
+templates.env.filters["marked"] = marked
 Conn = Annotated[sqlite3.Connection, Depends(connection)]
 EntityId = Annotated[int, PathParam(ge=1, le=2**62)]
 

@@ -12,6 +12,21 @@
     return node;
   }
 
+  /* A line's summary, with the words quoted inside a statement (entry.marks: [start, end) pairs)
+     in <mark class="quoted">; cut to `clip` characters if given. Text nodes only, never HTML. */
+  function summary(tag, entry, clip) {
+    var value = entry.summary, node = document.createElement(tag), at = 0;
+    var shown = clip && value.length > clip ? clip - 1 : value.length;
+    (entry.marks || []).forEach(function (m) {
+      if (m[0] < at || m[0] >= shown) return;
+      node.appendChild(document.createTextNode(value.slice(at, m[0])));
+      node.appendChild(text("mark", value.slice(m[0], Math.min(m[1], shown)), "quoted"));
+      at = Math.min(m[1], shown);
+    });
+    node.appendChild(document.createTextNode(value.slice(at, shown) + (shown < value.length ? "…" : "")));
+    return node;
+  }
+
   function nextDay(iso) {
     var d = new Date(iso + "T00:00:00Z");
     return new Date(d.getTime() + DAY).toISOString().slice(0, 10);
@@ -44,7 +59,7 @@
   function showDetail(panel, api, entry, position) {
     panel.replaceChildren();
     panel.appendChild(text("h3", entry.label + " · " + entry.kind.replace("_", " ")));
-    panel.appendChild(text("p", entry.summary));
+    panel.appendChild(summary("p", entry));
     if (entry.kind === "event" && entry.evidence_total > 1) {  // one real event, several reports of it
       var sources = entry.evidence_total + " reports in " + entry.articles + (entry.articles === 1 ? " article" : " articles");
       if (entry.outlets && entry.outlets.length) sources += ": " + entry.outlets.join(", ");
@@ -81,7 +96,7 @@
         data.entries.forEach(function (entry, i) {
           if (!entry.date_start) {
             var li = document.createElement("li");
-            li.appendChild(text("span", entry.summary));
+            li.appendChild(summary("span", entry));
             li.appendChild(document.createTextNode(" "));
             var open = li.appendChild(text("button", "sources", "link"));
             open.type = "button";
@@ -89,7 +104,7 @@
             undated.appendChild(li);
             return;
           }
-          var label = text("span", entry.summary.length > 80 ? entry.summary.slice(0, 79) + "…" : entry.summary);
+          var label = summary("span", entry, 80);
           var item = { id: i, content: label, start: entry.date_start, className: "kind-" + entry.kind };
           if (entry.date_end && entry.date_end !== entry.date_start) {
             item.end = nextDay(entry.date_end);  // a fuzzy date ("2017-11") is drawn as the range it covers
