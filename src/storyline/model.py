@@ -7,8 +7,25 @@ without importing each other. `storyline.contract` turns an Article into the JSO
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+# A lone UTF-16 surrogate (JSON's "\ud800", a file name's undecodable byte) is a str that UTF-8,
+# and so sqlite and the article id, cannot encode.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+TEXT_FIELDS = ("text", "title", "author", "source", "url", "input_id")
+
+
+def without_surrogates(value: str) -> tuple[str, bool]:
+    """`value` with every lone surrogate replaced by U+FFFD, and whether there was one."""
+    if value.isascii() or _SURROGATE.search(value) is None:
+        return value, False
+    return _SURROGATE.sub("\ufffd", value), True
+
+
+def surrogate_warning(fields: list[str]) -> str:
+    return f"lone surrogates in {', '.join(fields)} replaced with U+FFFD"
 
 
 @dataclass(frozen=True)
@@ -126,6 +143,18 @@ class Article:
     events: list[Event] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        """Replace lone surrogates, with a warning: an article must be storable whoever made it."""
+        fixed = []
+        for name in TEXT_FIELDS:
+            if isinstance(value := getattr(self, name), str):
+                clean, changed = without_surrogates(value)
+                if changed:
+                    setattr(self, name, clean)
+                    fixed.append(name)
+        if fixed:
+            self.warnings = [*self.warnings, surrogate_warning(fixed)]
 
     @property
     def id(self) -> str:
