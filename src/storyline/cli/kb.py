@@ -41,12 +41,14 @@ def _progress(total: int | None, quiet: bool) -> tuple[Callable, Callable]:
     bar = tqdm(
         total=total, unit="article", file=sys.stderr, ncols=size.columns, nrows=size.lines, smoothing=0.1
     )
-    state = {"seen": 0, "failed": 0}
+    state = {"seen": 0, "failed": 0, "warnings": 0}
 
     def update(report) -> None:  # noqa: ANN001
         for item in report.failed[state["failed"] :]:
             bar.write(f"storyline: error: {item}", file=sys.stderr)
-        state["failed"] = len(report.failed)
+        for warning in report.warnings[state["warnings"] :]:
+            bar.write(f"storyline: warning: {warning}", file=sys.stderr)
+        state["failed"], state["warnings"] = len(report.failed), len(report.warnings)
         bar.update(report.read - state["seen"])
         state["seen"] = report.read
         bar.set_postfix(
@@ -95,6 +97,8 @@ def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
             return EXIT_USAGE
         close()
         if args.quiet or not sys.stderr.isatty():
+            for warning in report.warnings:
+                print(f"storyline: warning: {warning}", file=sys.stderr)
             for item in report.failed:
                 print(f"storyline: error: {item}", file=sys.stderr)
         print(f"storyline: {store.path}: {report.summary()}", file=sys.stderr)
