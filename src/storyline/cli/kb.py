@@ -22,10 +22,15 @@ def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def _store(args: argparse.Namespace, create: bool = False):  # noqa: ANN202 - Store, imported late
-    from storyline.store import Store, default_path
+def open_store(args: argparse.Namespace, create: bool = False):  # noqa: ANN202 - Store, imported late
+    """The store of --db; an --entities file named must be there and readable (RulesError if not),
+    said before any work, where the API takes a missing file for no rules yet."""
+    from storyline.store import Store, default_path, load_rules
 
-    return Store(args.db or default_path(), create=create, rules=getattr(args, "entities", None))
+    rules = getattr(args, "entities", None)
+    if rules:
+        load_rules(rules, required=True)
+    return Store(args.db or default_path(), create=create, rules=rules)
 
 
 # ------------------------------------------------------------------ ingest
@@ -64,7 +69,7 @@ def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
     from storyline.store.ingest import expand, read_inputs
 
     try:
-        store = _store(args, create=True)
+        store = open_store(args, create=True)
     except RulesError as e:
         print(f"storyline: error: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -151,7 +156,7 @@ def _query(args: argparse.Namespace, ask: Callable, show: Callable[[object], str
     from storyline.store import StoreError
 
     try:
-        with _store(args) as store:
+        with open_store(args) as store:
             result = ask(store.conn)
     except (QueryError, StoreError) as e:
         print(f"storyline: error: {e}", file=sys.stderr)
@@ -276,7 +281,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from storyline.store import StoreError
 
     try:
-        with _store(args) as store:
+        with open_store(args) as store:
             written = export(store.conn, args.format, args.out, args.table or None)
     except (StoreError, ValueError) as e:
         print(f"storyline: error: {e}", file=sys.stderr)
