@@ -12,20 +12,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 # A lone UTF-16 surrogate (JSON's "\ud800", a file name's undecodable byte) is a str that UTF-8,
-# and so sqlite and the article id, cannot encode.
+# and so sqlite and the article id, cannot encode. The fields that may hold one, as warnings name them.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-TEXT_FIELDS = ("text", "title", "author", "source", "url", "input_id")
-
-
-def without_surrogates(value: str) -> tuple[str, bool]:
-    """`value` with every lone surrogate replaced by U+FFFD, and whether there was one."""
-    if value.isascii() or _SURROGATE.search(value) is None:
-        return value, False
-    return _SURROGATE.sub("\ufffd", value), True
-
-
-def surrogate_warning(fields: list[str]) -> str:
-    return f"lone surrogates in {', '.join(fields)} replaced with U+FFFD"
+TEXT_FIELDS = {
+    "text": "text",
+    "title": "title",
+    "author": "author",
+    "source": "source",
+    "url": "url",
+    "input_id": "id",
+}
 
 
 @dataclass(frozen=True)
@@ -145,16 +141,16 @@ class Article:
     warnings: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        """Replace lone surrogates, with a warning: an article must be storable whoever made it."""
+        """Replace lone surrogates by U+FFFD, with a warning: an article must be storable whoever
+        made it."""
         fixed = []
-        for name in TEXT_FIELDS:
-            if isinstance(value := getattr(self, name), str):
-                clean, changed = without_surrogates(value)
-                if changed:
-                    setattr(self, name, clean)
-                    fixed.append(name)
+        for name, called in TEXT_FIELDS.items():
+            value = getattr(self, name)
+            if isinstance(value, str) and not value.isascii() and _SURROGATE.search(value):
+                setattr(self, name, _SURROGATE.sub("\ufffd", value))
+                fixed.append(called)
         if fixed:
-            self.warnings = [*self.warnings, surrogate_warning(fixed)]
+            self.warnings = [*self.warnings, f"lone surrogates in {', '.join(fixed)} replaced with U+FFFD"]
 
     @property
     def id(self) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
-from storyline.model import Article, ReadError, surrogate_warning, without_surrogates
+from storyline.model import Article, ReadError
 from storyline.readers.byline import parse_iso
 from storyline.readers.text import check_file, decode
 
@@ -69,22 +69,19 @@ def record_article(
         stamp = parsed if isinstance(parsed, datetime) else None
         day = parsed.date() if isinstance(parsed, datetime) else parsed
     notes = list(warnings)
-    values = {"text": text} | {name: _field(record.get(name), name, notes) for name in (*META_FIELDS, "id")}
-    fixed = []
-    for name, value in values.items():
-        if value is not None:
-            values[name], changed = without_surrogates(value)
-            fixed += [name] if changed else []
-    if fixed:
-        notes.append(surrogate_warning(fixed))
-    input_id = values.pop("id") or where
-    return Article(
+    meta = {name: _field(record.get(name), name, notes) for name in META_FIELDS}
+    record_id = _field(record.get("id"), "id", notes)
+    article = Article(  # which replaces lone surrogates, with a warning
+        text=text,
         published=day,
         published_datetime=stamp,
-        input_id=input_id,
-        warnings=[w if input_id == where else f"{where}: {w}" for w in notes],
-        **values,  # type: ignore[arg-type]
+        input_id=record_id or where,
+        warnings=notes,
+        **meta,  # type: ignore[arg-type]
     )
+    if article.input_id != where:  # known by its own id: its warnings say where it was read
+        article.warnings = [f"{where}: {w}" for w in article.warnings]
+    return article
 
 
 def _number(digits: str) -> int:
@@ -93,14 +90,17 @@ def _number(digits: str) -> int:
     return int(digits)
 
 
-def parse_record(line: str | bytes, where: str) -> object | ReadError:
+DECODER = json.JSONDecoder(parse_int=_number)  # made once: json.loads(parse_int=) makes one per call
+
+
+def parse_record(line: str, where: str) -> object | ReadError:
     """One JSON value, or a ReadError saying why the line is not one we can use.
 
     json.loads raises more than JSONDecodeError on hostile input: RecursionError for deep nesting
     and ValueError for a huge integer. Each is this line's error, not the batch's.
     """
     try:
-        return json.loads(line, parse_int=_number)
+        return DECODER.decode(line)
     except json.JSONDecodeError as e:
         return ReadError(where, f"not valid JSON ({e.msg.lower()}: column {e.colno})")
     except RecordError as e:
@@ -151,6 +151,10 @@ def read_jsonl_lines(
 _CR = re.compile(rb"(?<=\r)(?!\n)")  # a lone CR ends a line, as in a file opened with newline=""
 
 
+def _split_cr(line: bytes) -> list[bytes]:
+    return [part for part in _CR.split(line) if part] if b"\r" in line else [line]
+
+
 class _Lines:
     """Numbered, decoded csv lines that keep the current record's lines, so that a record whose
     quote does not close can be read again from its second line: the rows it swallowed are rows.
@@ -159,7 +163,7 @@ class _Lines:
     """
 
     def __init__(self, lines: Iterable[bytes]) -> None:
-        self._lines = (part for line in lines for part in _CR.split(line) if part)
+        self._lines = (part for line in lines for part in _split_cr(line))
         self._again: deque[tuple[int, str, list[str]]] = deque()
         self.count = 0  # lines taken from the file
         self.record: list[tuple[int, str, list[str]]] = []  # (number, line, warnings) of this record
