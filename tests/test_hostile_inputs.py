@@ -71,6 +71,16 @@ def test_jsonl_lone_surrogates_are_replaced_with_a_warning_and_the_next_record_i
     assert second.input_id == "g1" and second.warnings == []
 
 
+def test_jsonl_escaped_surrogate_pair_is_one_character_and_only_a_lone_one_is_replaced(
+    tmp_path: Path,
+) -> None:
+    # found by test_fuzz_inputs: only a lone surrogate is replaced
+    path = write(tmp_path / "p.jsonl", '{"text": "\\ud800\\udc00 and \\ud800 alone"}\n')
+    (a,) = read_path(path)
+    assert isinstance(a, Article) and a.text == "\U00010000 and \ufffd alone"
+    assert a.warnings == ["lone surrogates in text replaced with U+FFFD"]
+
+
 def test_jsonl_surrogate_in_the_id_of_a_record_without_one_names_its_line(tmp_path: Path) -> None:
     path = write(tmp_path / "s.jsonl", '{"id": "x\\ud800", "text": "The council met."}\n')
     (a,) = read_path(path)
