@@ -169,7 +169,7 @@ def test_json_lines_through_fsspec_urls(tmp_path: Path) -> None:
     report = extract_urls_to_parquet([url], tmp_path / "remote")
     extract_to_parquet(_inputs([str(tmp_path / "gen")]), tmp_path / "local")
     assert report.articles == 20 and [f.reason for f in report.failed] == [
-        "not valid JSON (expecting property name enclosed in double quotes)"
+        "not valid JSON (expecting property name enclosed in double quotes: column 2)"
     ]
     assert stats(connect(tmp_path / "remote")) == stats(connect(tmp_path / "local"))
 

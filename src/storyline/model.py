@@ -7,8 +7,21 @@ without importing each other. `storyline.contract` turns an Article into the JSO
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+# A lone UTF-16 surrogate (JSON's "\ud800", a file name's undecodable byte) is a str that UTF-8,
+# and so sqlite and the article id, cannot encode. The fields that may hold one, as warnings name them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+TEXT_FIELDS = {
+    "text": "text",
+    "title": "title",
+    "author": "author",
+    "source": "source",
+    "url": "url",
+    "input_id": "id",
+}
 
 
 @dataclass(frozen=True)
@@ -127,6 +140,18 @@ class Article:
     events: list[Event] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        """Replace lone surrogates by U+FFFD, with a warning: an article must be storable whoever
+        made it."""
+        fixed = []
+        for name, called in TEXT_FIELDS.items():
+            value = getattr(self, name)
+            if isinstance(value, str) and not value.isascii() and _SURROGATE.search(value):
+                setattr(self, name, _SURROGATE.sub("\ufffd", value))
+                fixed.append(called)
+        if fixed:
+            self.warnings = [*self.warnings, f"lone surrogates in {', '.join(fixed)} replaced with U+FFFD"]
 
     @property
     def id(self) -> str:

@@ -23,10 +23,15 @@ def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def _store(args: argparse.Namespace, create: bool = False):  # noqa: ANN202 - Store, imported late
-    from storyline.store import Store, default_path
+def open_store(args: argparse.Namespace, create: bool = False):  # noqa: ANN202 - Store, imported late
+    """The store of --db; an --entities file named must be there and readable (RulesError if not),
+    said before any work, where the API takes a missing file for no rules yet."""
+    from storyline.store import Store, default_path, load_rules
 
-    return Store(args.db or default_path(), create=create, rules=getattr(args, "entities", None))
+    rules = getattr(args, "entities", None)
+    if rules:
+        load_rules(rules, required=True)
+    return Store(args.db or default_path(), create=create, rules=rules)
 
 
 # ------------------------------------------------------------------ ingest
@@ -42,12 +47,14 @@ def _progress(total: int | None, quiet: bool) -> tuple[Callable, Callable]:
     bar = tqdm(
         total=total, unit="article", file=sys.stderr, ncols=size.columns, nrows=size.lines, smoothing=0.1
     )
-    state = {"seen": 0, "failed": 0}
+    state = {"seen": 0, "failed": 0, "warnings": 0}
 
     def update(report) -> None:  # noqa: ANN001
         for item in report.failed[state["failed"] :]:
             bar.write(f"storyline: error: {item}", file=sys.stderr)
-        state["failed"] = len(report.failed)
+        for warning in report.warnings[state["warnings"] :]:
+            bar.write(f"storyline: warning: {warning}", file=sys.stderr)
+        state["failed"], state["warnings"] = len(report.failed), len(report.warnings)
         bar.update(report.read - state["seen"])
         state["seen"] = report.read
         bar.set_postfix(
@@ -63,7 +70,7 @@ def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
     from storyline.store.ingest import expand, read_inputs
 
     try:
-        store = _store(args, create=True)
+        store = open_store(args, create=True)
     except RulesError as e:
         print(f"storyline: error: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -96,6 +103,8 @@ def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
             return EXIT_USAGE
         close()
         if args.quiet or not sys.stderr.isatty():
+            for warning in report.warnings:
+                print(f"storyline: warning: {warning}", file=sys.stderr)
             for item in report.failed:
                 print(f"storyline: error: {item}", file=sys.stderr)
         print(f"storyline: {store.path}: {report.summary()}", file=sys.stderr)
@@ -148,7 +157,7 @@ def _query(args: argparse.Namespace, ask: Callable, show: Callable[[object], str
     from storyline.store import StoreError
 
     try:
-        with _store(args) as store:
+        with open_store(args) as store:
             result = ask(store.conn)
     except (QueryError, StoreError) as e:
         print(f"storyline: error: {e}", file=sys.stderr)
@@ -292,7 +301,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from storyline.store import StoreError
 
     try:
-        with _store(args) as store:
+        with open_store(args) as store:
             written = export(store.conn, args.format, args.out, args.table or None)
     except (StoreError, ValueError) as e:
         print(f"storyline: error: {e}", file=sys.stderr)

@@ -61,13 +61,19 @@ def cmd_extract_out(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from storyline.cli.kb import open_store
     from storyline.scale.bulk import load_parquet
-    from storyline.store import Store, default_path
+    from storyline.store import RulesError
 
     if not (Path(args.dir) / "articles").is_dir():
         print(f"storyline: error: {args.dir}: not a dataset from 'storyline extract --out'", file=sys.stderr)
         return 1
-    with Store(args.db or default_path(), rules=args.entities) as store:
+    try:
+        store = open_store(args, create=True)
+    except RulesError as e:
+        print(f"storyline: error: {e}", file=sys.stderr)
+        return 2
+    with store:
         added, known = load_parquet(store, args.dir)
         print(f"storyline: {store.path}: {added:,} added, {known:,} already stored", file=sys.stderr)
     return 0

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import trafilatura
+from lxml import etree
 from trafilatura.utils import load_html
 
 from storyline.model import Article, ReadError
@@ -24,6 +25,29 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 # trafilatura's fallback otherwise returns menus such as "Home".
 SENTENCE = re.compile(r"(?:\S+\s+){4,}\S*[.!?\"”'’)]\s*$", re.M)
 PUBLISHED_META = ("article:published_time", "og:article:published_time", "datePublished", "pubdate")
+
+# Inline elements: their words belong to the sentence around them. Where text and inline elements
+# share a parent with block elements (`<div>"The <b>budget</b> is fine," she said.<p>...</div>`),
+# trafilatura breaks the line at every inline element and the sentence splits in three; each such
+# run is wrapped in a <p> of its own first, as a browser lays it out (an anonymous block box).
+INLINE = frozenset((
+    "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del", "dfn", "em",
+    "font", "i", "img", "ins", "kbd", "label", "mark", "q", "s", "samp", "small", "span", "strike",
+    "strong", "sub", "sup", "time", "tt", "u", "var", "wbr",
+))  # fmt: skip
+# Inline elements whose text trafilatura drops or cuts off (`on <time>March 3</time>` gives "on ");
+# they are unwrapped, their text joining their parent's. A <q> is printed with its quotation marks.
+UNWRAPPED = ("time", "label", "data", "code", "kbd", "samp", "tt", "var", "q")
+# libxml2 stops parsing a page where its elements nest this deep (short of its "huge" option, which
+# lifts other limits too): the rest of the page is lost, and said so.
+MAX_DEPTH = 256
+CUT = f"nested {MAX_DEPTH} elements deep: the page is not read past there"
+# Containers whose loose text is not prose (or not laid out as such): left as they are.
+NOT_PROSE = frozenset((
+    "html", "head", "title", "table", "thead", "tbody", "tfoot", "tr", "colgroup", "ul", "ol", "dl",
+    "select", "optgroup", "datalist", "script", "style", "template", "noscript", "pre", "textarea",
+    "svg", "math",
+))  # fmt: skip
 
 
 def _date_published(node: Any) -> str | None:
@@ -54,6 +78,68 @@ def _published_from_tree(tree: Any) -> datetime | date | None:
     return None
 
 
+def _depth(tree: Any) -> int:
+    """How deep the page's elements nest, counted without recursion."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _is_inline(node: Any) -> bool:
+    return not isinstance(node.tag, str) or node.tag in INLINE  # comments sit in the text
+
+
+def _wrap_runs(parent: Any) -> None:
+    """Wrap each run of text and inline elements beside a block element in a <p> of its own."""
+    children = list(parent)
+    if all(_is_inline(c) for c in children):
+        return
+    loose = (parent.text or "").strip() or any(
+        (c.tail or "").strip() or isinstance(c.tag, str) and c.tag in INLINE for c in children
+    )
+    if not loose:  # blocks, blank space and comments only
+        return
+    run = None
+    if (parent.text or "").strip():
+        run = parent.makeelement("p")
+        run.text, parent.text = parent.text, None
+        parent.insert(0, run)
+    for child in children:
+        if _is_inline(child):
+            if run is None:
+                run = parent.makeelement("p")
+                child.addprevious(run)
+            run.append(child)  # moves it, with its tail
+            continue
+        run = None
+        if (child.tail or "").strip():
+            run = parent.makeelement("p")
+            run.text, child.tail = child.tail, None
+            child.addnext(run)
+
+
+def _unwrap(tree: Any) -> None:
+    """Inline elements trafilatura would lose the text of, replaced by their text."""
+    for q in tree.iter("q"):
+        q.text = "“" + (q.text or "")
+        if len(q):
+            q[-1].tail = (q[-1].tail or "") + "”"
+        else:
+            q.text += "”"
+    etree.strip_tags(tree, *UNWRAPPED)
+
+
+def prepare(tree: Any) -> Any:
+    """The page as trafilatura should see it: inline markup never splits a sentence. Linear."""
+    _unwrap(tree)
+    for element in list(tree.iter(etree.Element)):
+        if element.tag not in NOT_PROSE and element.tag not in INLINE:
+            _wrap_runs(element)
+    return tree
+
+
 def read_html_file(
     path: str | Path, *, published: date | None = None, max_bytes: int = 5_000_000, **_: object
 ) -> Iterator[Article | ReadError]:
@@ -64,15 +150,17 @@ def read_html_file(
         return
     try:  # never let a parser bug in a third-party library stop a batch
         tree = load_html(data)
-        doc = tree is not None and trafilatura.bare_extraction(
-            tree, with_metadata=True, include_comments=False, favor_precision=True
-        )
+        cut = [CUT] if tree is not None and _depth(tree) >= MAX_DEPTH else []
         stamp = _published_from_tree(tree) if tree is not None else None
+        doc = tree is not None and trafilatura.bare_extraction(
+            prepare(tree), with_metadata=True, include_comments=False, favor_precision=True
+        )
     except Exception as e:  # noqa: BLE001
         yield ReadError(str(path), f"html extraction failed ({type(e).__name__})")
         return
+    no_text = ReadError(str(path), "no article text found in HTML" + "".join(f" ({c})" for c in cut))
     if not doc or not (doc.text or "").strip():
-        yield ReadError(str(path), "no article text found in HTML")
+        yield no_text
         return
     author, dateline, kept = doc.author, None, []
     for line in doc.text.splitlines():
@@ -85,7 +173,7 @@ def read_html_file(
             kept.append(line)
     body = "\n".join(kept).strip()
     if not SENTENCE.search(body):
-        yield ReadError(str(path), "no article text found in HTML")
+        yield no_text
         return
     stamped = stamp if isinstance(stamp, datetime) else (dateline.datetime if dateline else None)
     day = stamp.date() if isinstance(stamp, datetime) else stamp
@@ -100,4 +188,5 @@ def read_html_file(
         published=day or (dateline.date if dateline else None) or published,
         published_datetime=stamped,
         input_id=str(path),
+        warnings=cut,
     )

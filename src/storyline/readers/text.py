@@ -3,8 +3,11 @@ headerless text. Also the file checks every reader shares, so all report bad inp
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +25,33 @@ def _size(n: int) -> str:
     return f"{n / 1000:.1f} KB" if n >= 1000 else f"{n} bytes"
 
 
+SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def not_a_file(path: str | Path) -> str | None:
+    """Why `path` is not a regular file (or a link to one), in a few words; None when it is one.
+
+    Said before anything opens it: opening a named pipe would wait for a writer forever. Raises
+    OSError when even that cannot be found out (a folder on the way that cannot be read).
+    """
+    p = Path(path)
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        if p.is_symlink():
+            return f"dangling symlink (to {os.readlink(p)}, which does not exist)"
+        return "not a file (does not exist)"
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in SPECIAL_FILES if test(mode)), None)
+    return f"not a regular file ({kind})" if kind else "not a file"
+
+
 def check_file(path: str | Path, max_bytes: int | None) -> ReadError | None:
     """Why the file cannot be read as text at all, checked before anything is parsed; else None.
 
@@ -30,10 +60,8 @@ def check_file(path: str | Path, max_bytes: int | None) -> ReadError | None:
     """
     p, name = Path(path), str(path)
     try:
-        if not p.exists():
-            return ReadError(name, "not a file (does not exist)")
-        if not p.is_file():
-            return ReadError(name, "not a file")
+        if (why := not_a_file(p)) is not None:
+            return ReadError(name, why)
         size = p.stat().st_size
         if max_bytes is not None and size > max_bytes:
             return ReadError(name, f"file too large ({_size(size)}; the limit is {_size(max_bytes)})")
@@ -131,6 +159,4 @@ def read_text_file(
     except ValueError as e:
         yield ReadError(str(path), str(e))
         return
-    article.source = Path(path).name
-    article.warnings = warnings + article.warnings
-    yield article
+    yield replace(article, source=Path(path).name, warnings=warnings + article.warnings)

@@ -62,19 +62,15 @@ def extract_to_parquet(
 
 def _records_to_parquet(lines: list[str], out: str, part: str) -> tuple[int, list[ReadError]]:
     """Worker side of the URL path: JSON Lines read by Dask (fsspec) -> articles -> extract -> Parquet."""
-    import json
-
-    from storyline.readers.records import record_article
+    from storyline.readers.records import parse_record, record_article
 
     articles, failed = [], []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{part}:{number}"
-        try:
-            item = record_article(json.loads(line), where)
-        except json.JSONDecodeError as e:
-            item = ReadError(where, f"not valid JSON ({e.msg.lower()})")
+        record = parse_record(line, where)
+        item = record if isinstance(record, ReadError) else record_article(record, where)
         (failed if isinstance(item, ReadError) else articles).append(item)
     return extract_and_write(articles, out, part), failed
 

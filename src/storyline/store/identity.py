@@ -279,11 +279,23 @@ class RulesError(ValueError):
     """A line of the rules file that cannot be understood."""
 
 
-def load_rules(path: str | Path | None) -> Rules:
-    """Parse the rules file; a missing file is no rules. Raises RulesError naming the bad line."""
-    if path is None or not Path(path).is_file():
+def load_rules(path: str | Path | None, *, required: bool = False) -> Rules:
+    """Parse the rules file; a missing file is no rules unless `required` (a file the user named).
+    Raises RulesError naming the file and the reason, or the bad line."""
+    if path is None or (not required and not Path(path).exists()):
         return Rules()
-    text = Path(path).read_text(encoding="utf-8")
+    if not Path(path).is_file():
+        exists = Path(path).exists()
+        raise RulesError(f"{path}: {'not a file' if exists else 'no such entities file'}")
+    try:
+        data = Path(path).read_bytes()
+        if b"\0" in data:
+            raise RulesError(f"{path}: binary file, not an entities file")
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise RulesError(f"{path}: not UTF-8 text (at byte {e.start})") from None
+    except OSError as e:
+        raise RulesError(f"{path}: cannot read file ({(e.strerror or type(e).__name__).lower()})") from None
     rules = Rules(digest=hashlib.sha256(text.encode()).hexdigest())
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()

@@ -10,6 +10,7 @@ rerun skips them and adds the rest, ending with the counts of an uninterrupted r
 from __future__ import annotations
 
 import glob
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -21,6 +22,7 @@ from storyline.model import Article, ReadError
 from storyline.readers import READERS, read_path
 from storyline.readers.metadata import apply_metadata, discover_metadata, load_metadata
 from storyline.readers.records import read_jsonl_lines
+from storyline.readers.text import not_a_file
 from storyline.store.db import Store
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", *READERS})
@@ -35,6 +37,7 @@ class IngestReport:
     duplicates: int = 0  # already stored (or seen earlier in this run): skipped, not extracted
     new_sources: int = 0  # of those, copies from a source not yet recorded
     failed: list[ReadError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # "input: what was repaired", one per repair
     seconds: float = 0.0
 
     @property
@@ -53,7 +56,11 @@ class IngestReport:
 
 
 def expand(paths: Iterable[str], skip: Iterable[Path] = ()) -> Iterator[str | ReadError]:
-    """Files named, folders walked recursively (article suffixes only), globs expanded, '-' kept."""
+    """Files named, folders walked recursively (article suffixes only), globs expanded, '-' kept.
+
+    Every path named (or matched, or found in a folder with an article suffix) is yielded or
+    reported: a named pipe, a socket or a dangling symlink is a ReadError, never silently nothing.
+    """
     skipped = {p.resolve() for p in skip}
     for raw in paths:
         if raw == STDIN:
@@ -63,19 +70,39 @@ def expand(paths: Iterable[str], skip: Iterable[Path] = ()) -> Iterator[str | Re
         if path.is_file():
             yield raw
         elif path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in ARTICLE_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and p.resolve() not in skipped
-            )
-            yield from (str(p) for p in found)
+            yield from _walk(path, skipped)
+        elif os.path.lexists(raw):
+            yield _not_read(raw)
         elif matches := sorted(glob.glob(raw, recursive=True)):
-            yield from (m for m in matches if Path(m).is_file() and Path(m).resolve() not in skipped)
+            for match in matches:  # folders a glob matches are containers, not inputs
+                if Path(match).is_file() and Path(match).resolve() not in skipped:
+                    yield match
+                elif not Path(match).is_dir():
+                    yield _not_read(match)
         else:
             yield ReadError(raw, "no such file, folder or matching files")
+
+
+def _not_read(path: str | Path) -> ReadError:
+    """Why a path that exists (or is a link) is not a file to read."""
+    try:
+        return ReadError(str(path), not_a_file(path) or "not a file")
+    except OSError as e:
+        return ReadError(str(path), f"cannot read file ({(e.strerror or type(e).__name__).lower()})")
+
+
+def _walk(folder: Path, skipped: set[Path]) -> Iterator[str | ReadError]:
+    """The article files under `folder` in name order; hidden ones and `skipped` left out."""
+    found = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix.lower() in ARTICLE_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        and not p.is_dir()
+        and p.resolve() not in skipped
+    )
+    for p in found:
+        yield str(p) if p.is_file() else _not_read(p)
 
 
 def read_inputs(
@@ -109,8 +136,17 @@ def read_inputs(
                 )
             else:
                 records = read_path(item, plain=plain, published=published, max_bytes=max_bytes)
-            for record in records:
-                yield apply_metadata(record, table) if table and isinstance(record, Article) else record
+            try:
+                for record in records:
+                    yield apply_metadata(record, table) if table and isinstance(record, Article) else record
+            except Exception as e:  # noqa: BLE001 - a reader's bug costs the rest of its input, not the batch
+                yield ReadError("<stdin>" if item == STDIN else item, f"reading stopped ({_brief(e)})")
+
+
+def _brief(e: BaseException) -> str:
+    """An exception as a few words on one line: its type and the start of its message."""
+    message = " ".join(str(e).split())
+    return f"{type(e).__name__}: {message[:100]}" if message else type(e).__name__
 
 
 def ingest(
@@ -139,6 +175,7 @@ def ingest(
                 report.failed.append(item)
                 _tick()
                 continue
+            report.warnings += [f"{item.input_id or '<article>'}: {w}" for w in item.warnings]
             article_id = item.id
             if article_id in in_flight:
                 in_flight[article_id].append(item)
@@ -160,9 +197,14 @@ def ingest(
     for article in (extract or in_process(batch_size))(fresh()):
         later_copies = in_flight.pop(article.id, [])
         failure = next((w for w in article.warnings if w.startswith("extraction failed")), None)
+        name = article.input_id or "<article>"
+        try:
+            stored = None if failure else store.add(article)
+        except (ValueError, OverflowError) as e:  # a value sqlite refuses costs this article only
+            failure = f"could not be stored ({_brief(e)})"
         if failure:
-            report.failed.append(ReadError(article.input_id or "<article>", failure))
-        elif store.add(article):
+            report.failed.append(ReadError(name, failure))
+        elif stored:
             report.added += 1
         else:
             report.duplicates += 1
