@@ -21,6 +21,7 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("ingest",): ["ingest", "a.txt"],
     ("demo",): ["demo"],
     ("timeline",): ["timeline", "Ann Lee"],
+    ("story",): ["story", "Ann Lee"],
     ("quotes",): ["quotes"],
     ("people",): ["people"],
     ("relations",): ["relations", "Ann Lee"],

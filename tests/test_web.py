@@ -244,6 +244,7 @@ def test_openapi_lists_every_endpoint(client: TestClient) -> None:
         "/api/entities/{entity_id}/events",
         "/api/event-groups/{group_id}",
         "/api/quotes",
+        "/api/story",
         "/api/articles",
         "/api/articles/{article_id}",
         "/api/ingest",

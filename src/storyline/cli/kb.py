@@ -197,6 +197,24 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_story(args: argparse.Namespace) -> int:
+    from storyline.query import story
+
+    return _query(
+        args,
+        lambda conn: story(
+            conn,
+            " ".join(args.query),
+            limit=args.limit or None,
+            evidence=args.evidence or None,
+            min_confidence=_min_confidence(args),
+            since=args.since,
+            until=args.until,
+        ),
+        lambda r: render.story(r, args.evidence),  # type: ignore[arg-type]
+    )
+
+
 def cmd_quotes(args: argparse.Namespace) -> int:
     from storyline.query import quotes
 
@@ -419,6 +437,38 @@ def add_parsers(sub: argparse._SubParsersAction, add_reading: Callable) -> None:
     )
     _confidence(p)
     p.set_defaults(func=cmd_timeline)
+
+    p = sub.add_parser(
+        "story",
+        help="the timeline of a story: people together, an event type, or words from a quote",
+        description="The timeline of everything QUERY matches, one line per fact with its evidence, as "
+        "in 'timeline'. QUERY is read word by word: the longest run of words that is a name or alias "
+        "in the store is that person or organisation ('Okafor', 'Lucy Brennan'); a word that is an "
+        "event type, or its plural, is that type (resignation, lawsuits, charge, verdict, accusation, "
+        "denial, statement, meeting, appointment, trial...); 'and', '&', 'with', 'vs.' between names "
+        "are dropped; any other word is searched for in the quotes, and words in double quotes as an "
+        "exact phrase ('\"make the numbers clean\"'). Names keep the lines that involve all of them "
+        "(events with each as a participant, quotes by one of them naming the others, relations "
+        "between two); types choose events of those types, words choose quotes containing them; "
+        "names alone give every kind of line. The first line says how QUERY was read.",
+        epilog="examples: storyline story Okafor Brennan; storyline story resignation; "
+        "storyline story Raman lawsuit; storyline story '\"make the numbers clean\"'",
+    )
+    p.add_argument(
+        "query", nargs="+", metavar="QUERY", help="names, event types and words, e.g. Okafor Brennan"
+    )
+    _output(p)
+    p.add_argument(
+        "--limit", type=non_negative_int, default=0, metavar="N", help="at most N lines (default 0: all)"
+    )
+    p.add_argument(
+        "--since", type=iso_date, metavar="YYYY-MM-DD", help="only dated lines that reach this day or later"
+    )
+    p.add_argument(
+        "--until", type=iso_date, metavar="YYYY-MM-DD", help="only dated lines that begin by this day"
+    )
+    _confidence(p)
+    p.set_defaults(func=cmd_story)
 
     p = sub.add_parser(
         "quotes",

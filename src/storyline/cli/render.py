@@ -5,8 +5,9 @@ from __future__ import annotations
 import textwrap
 
 from storyline.dates import label
-from storyline.query import Contradictions, Person, QuoteQuery, Relations, Timeline, TimelineEntry
+from storyline.query import Contradictions, Person, QuoteQuery, Relations, Story, Timeline, TimelineEntry
 from storyline.query.common import Evidence
+from storyline.query.quotes import BROAD, WINDOW
 from storyline.quoting import quoted
 
 WIDTH = 100
@@ -58,12 +59,32 @@ def timeline(result: Timeline, shown: int = 1) -> str:
     ]
     if result.also_matched:
         out.append("  (the name also matches: " + ", ".join(o.name for o in result.also_matched[:5]) + ")")
-    out.append("")
-    for entry in result.entries:
+    return _with_lines(out, result.entries, shown, "nothing dated is known about this entity yet")
+
+
+def _with_lines(head: list[str], entries: list[TimelineEntry], shown: int, empty: str) -> str:
+    """A header, a blank line, then every line with its evidence (or `empty` when there is none)."""
+    out = [*head, ""]
+    for entry in entries:
         out += _entry(entry, shown)
-    if not result.entries:
-        out.append("  nothing dated is known about this entity yet")
+    if not entries:
+        out.append(f"  {empty}")
     return "\n".join(out)
+
+
+def story(result: Story, shown: int = 1) -> str:
+    noun = "line" if result.total == 1 else "lines"
+    out = [f"Story of “{result.query.strip()}”: {result.read_as} ({result.total} {noun})"]
+    for name in result.people:
+        if name.also_matched:
+            others = ", ".join(o.name for o in name.also_matched[:5])
+            out.append(f"  (“{name.text}” also matches: {others})")
+    if result.truncated:
+        out.append(
+            f"  (the words or types alone match more than {BROAD:,} lines: only the latest {WINDOW:,} "
+            "stored were ordered; narrow with names, more words, --since or --until)"
+        )
+    return _with_lines(out, result.entries, shown, "nothing in the store matches this story")
 
 
 def quotes(result: QuoteQuery, shown: int = 1) -> str:

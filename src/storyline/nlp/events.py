@@ -98,6 +98,12 @@ def rules() -> dict[str, list[EventRule]]:
     return by_lemma
 
 
+@cache
+def event_types() -> frozenset[str]:
+    """Every event type the trigger table defines: the vocabulary a story query reads as types."""
+    return frozenset(rule.type for found in rules().values() for rule in found)
+
+
 # ---------------------------------------------------------------- modality
 _NEGATIONS = frozenset({"not", "n't", "never", "no"})
 _HEDGE_AUX = frozenset(

@@ -24,6 +24,7 @@ from storyline.query.export import rows as export_rows
 from storyline.query.people import Person, RelationResult, Relations, count_people, people, person, relations
 from storyline.query.quotes import QuoteQuery, QuoteResult, quotes
 from storyline.query.stats import stats
+from storyline.query.story import Story, StoryName, story
 from storyline.query.timeline import Timeline, TimelineEntry, timeline
 
 __all__ = [
@@ -64,5 +65,8 @@ __all__ = [
     "relations",
     "resolve",
     "stats",
+    "story",
+    "Story",
+    "StoryName",
     "timeline",
 ]

@@ -110,21 +110,31 @@ class Evidence(Result):
         return f"{outlets}, {self.published_label}"
 
 
-def find_entities(conn: sqlite3.Connection, name: str, limit: int = 10) -> list[EntityRef]:
+# SQL: an alias that is a name, not a description. A description ends in a lower-case word ("the
+# company", "The privately held company", "the Def Jam Recordings cofounder"); a name ends in a
+# capitalised word ("Okafor", "von der Leyen", "The Ledger", "Raman v. Tern Logistics Inc.").
+NAME_ALIAS = "substr(rtrim(alias, 'abcdefghijklmnopqrstuvwxyz-'), -1) NOT IN ('', ' ')"
+
+
+def find_entities(
+    conn: sqlite3.Connection, name: str, limit: int = 10, *, whole: bool = False
+) -> list[EntityRef]:
     """Entities a name may mean, best first: exact name, then alias, then how the store resolves
     names (store.resolver: the keys the name would make, the people whose full name it fits, the
     organisation an acronym was defined for), then a part of the name; within each, the most widely
-    reported first."""
+    reported first. `whole`: only a name itself, never a part of one ("fire" is not "Eastbridge Fire
+    Department") nor a description ("the company"), for a query that tells names from other words."""
     name = name.strip()
     if not name:
         raise QueryError("an empty name matches nothing")
     order = "ORDER BY (SELECT count(*) FROM article_entities ae WHERE ae.entity_id = e.id) DESC, e.id"
     keys, probes = _resolution_forms(conn, name)
+    named = f" AND {NAME_ALIAS}" if whole else ""
     tries: list[tuple[str, tuple]] = [
         ("SELECT e.id FROM entities e WHERE e.name = ? COLLATE NOCASE " + order, (name,)),
         (
             "SELECT e.id FROM entities e WHERE e.id IN "
-            "(SELECT entity_id FROM aliases WHERE alias = ? COLLATE NOCASE) " + order,
+            f"(SELECT entity_id FROM aliases WHERE alias = ? COLLATE NOCASE{named}) " + order,
             (name,),
         ),
         (
@@ -135,7 +145,7 @@ def find_entities(conn: sqlite3.Connection, name: str, limit: int = 10) -> list[
             (*keys, *probes),
         ),
         ("SELECT e.id FROM entities e WHERE e.name LIKE ? ESCAPE '\\' " + order, (f"%{_like(name)}%",)),
-    ]
+    ][: 3 if whole else 4]
     for sql, params in tries:
         ids = [row[0] for row in conn.execute(sql + f" LIMIT {int(limit)}", params)]
         if ids:

@@ -144,7 +144,7 @@ def timeline(
     entries = [
         *events_of(conn, entity.id, min_confidence),
         *_quotes(conn, entity.id),
-        *_relations(conn, entity.id, min_confidence),
+        *relations_of(conn, entity.id, min_confidence),
     ]
     entries += _references(conn, entity.id, entries)
     in_order(conn, entries)
@@ -176,7 +176,14 @@ def events_of(conn: sqlite3.Connection, entity_id: int, min_confidence: float = 
     """The events the entity takes part in: one entry per event group (store.event_groups: the same
     real event from every article that reports it) whose best report reaches `min_confidence`,
     with all its reports (their evidence not yet read: see with_evidence)."""
-    found = read_groups(conn, group_ids_of(conn, entity_id), min_confidence)
+    return event_entries(conn, group_ids_of(conn, entity_id), min_confidence)
+
+
+def event_entries(
+    conn: sqlite3.Connection, group_ids: list[int], min_confidence: float = 0.0
+) -> list[TimelineEntry]:
+    """One line per event group of these ids that reaches `min_confidence` (see events_of)."""
+    found = read_groups(conn, group_ids, min_confidence)
     names = names_of(conn, [w for g in found for _, w in g.participants])
     entries = []
     for g in found:
@@ -203,7 +210,8 @@ def events_of(conn: sqlite3.Connection, entity_id: int, min_confidence: float = 
     return entries
 
 
-_QUOTE_COLUMNS = (
+# the columns of a quote line's rows, after its kind ('quote' or 'quote_about'): see quote_entries
+QUOTE_COLUMNS = (
     "q.group_id, q.article_id, q.text, q.speaker_name, q.speaker_id, q.cue, q.channel, q.time_value, "
     "q.time_granularity, q.time_mod, q.date_start, q.date_end, q.evidence_start, q.evidence_end, "
     "q.local_id, q.start"
@@ -214,12 +222,18 @@ def _quotes(conn: sqlite3.Connection, entity_id: int) -> list[TimelineEntry]:
     """Quote lines: one per statement (a quote within another is shown in it), however many
     articles report it (a quote group)."""
     rows = conn.execute(
-        f"SELECT 'quote', {_QUOTE_COLUMNS} FROM quotes q WHERE q.speaker_id = ? AND q.within IS NULL "
+        f"SELECT 'quote', {QUOTE_COLUMNS} FROM quotes q WHERE q.speaker_id = ? AND q.within IS NULL "
         "UNION ALL "
-        f"SELECT 'quote_about', {_QUOTE_COLUMNS} FROM quote_about a JOIN quotes q ON q.id = a.quote_id "
+        f"SELECT 'quote_about', {QUOTE_COLUMNS} FROM quote_about a JOIN quotes q ON q.id = a.quote_id "
         "WHERE a.entity_id = ? AND (q.speaker_id IS NULL OR q.speaker_id != ?) AND q.within IS NULL",
         (entity_id, entity_id, entity_id),
     ).fetchall()
+    return quote_entries(conn, rows)
+
+
+def quote_entries(conn: sqlite3.Connection, rows: list[tuple]) -> list[TimelineEntry]:
+    """Quote lines from rows of (kind, QUOTE_COLUMNS...): one line per kind and quote group, dated
+    by its earliest report, citing every report (story.py selects its quotes its own way)."""
     names = names_of(conn, [r[5] for r in rows if r[5] is not None])
     grouped: dict[tuple, TimelineEntry] = {}
     for (
@@ -269,7 +283,9 @@ def _quotes(conn: sqlite3.Connection, entity_id: int) -> list[TimelineEntry]:
     return list(grouped.values())
 
 
-def _relations(conn: sqlite3.Connection, entity_id: int, min_confidence: float = 0.0) -> list[TimelineEntry]:
+def relations_of(
+    conn: sqlite3.Connection, entity_id: int, min_confidence: float = 0.0
+) -> list[TimelineEntry]:
     """Relation lines: the same relation (and change) from several articles is one line, shown when
     its most confident report reaches `min_confidence`."""
     rows = conn.execute(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hmac
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Annotated
 
@@ -28,6 +28,10 @@ Limit = Annotated[int, Query(ge=1, le=200, description="items per page (1-200)")
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="items to skip")]
 EntityId = Annotated[int, Path(ge=1, le=2**62, description="an entity id, from /api/entities")]
 Conn = Annotated[sqlite3.Connection, Depends(connection)]
+LineLimit = Annotated[int, Query(ge=1, le=2000, description="lines per page (1-2000)")]
+LineEvidence = Annotated[
+    int, Query(ge=0, le=100, description="reports shown per line (0: none, only their count)")
+]
 MinConfidence = Annotated[
     float,
     Query(
@@ -99,6 +103,12 @@ class QuotePage(Result):
 
 
 @dataclass
+class StoryPage(query.Story):
+    limit: int = 100
+    offset: int = 0
+
+
+@dataclass
 class ArticlePage(Result):
     total: int
     limit: int
@@ -161,11 +171,9 @@ def entity(conn: Conn, entity_id: EntityId) -> EntityDetail:
 def timeline(
     conn: Conn,
     entity_id: EntityId,
-    limit: Annotated[int, Query(ge=1, le=2000, description="lines per page (1-2000)")] = 100,
+    limit: LineLimit = 100,
     offset: Offset = 0,
-    evidence: Annotated[
-        int, Query(ge=0, le=100, description="reports shown per line (0: none, only their count)")
-    ] = 5,
+    evidence: LineEvidence = 5,
     min_confidence: MinConfidence = query.DEFAULT_MIN_CONFIDENCE,
 ):
     result = _ask(
@@ -275,6 +283,46 @@ def quotes(
         reports=reports,
     )
     return _json(QuotePage(limit, offset, found.quotes, found.matches, found.truncated))
+
+
+@router.get(
+    "/story",
+    response_model=StoryPage,
+    responses=ERRORS,
+    summary="the timeline of a story: lines involving all the names, events of a type, quotes with words",
+)
+def story(
+    conn: Conn,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="names ('Okafor Brennan': lines that involve all of them), event types "
+            "('resignation', 'lawsuits'), words searched for in the quotes, a \"quoted phrase\"",
+        ),
+    ],
+    limit: LineLimit = 100,
+    offset: Offset = 0,
+    evidence: LineEvidence = 5,
+    min_confidence: MinConfidence = query.DEFAULT_MIN_CONFIDENCE,
+    since: Annotated[date | None, Query(description="only dated lines reaching this day or later")] = None,
+    until: Annotated[date | None, Query(description="only dated lines beginning by this day")] = None,
+) -> StoryPage:
+    found = _ask(
+        query.story,
+        conn,
+        q,
+        limit=limit,
+        offset=offset,
+        evidence=evidence,
+        min_confidence=min_confidence,
+        since=since,
+        until=until,
+    )
+    return _json(
+        StoryPage(**{f.name: getattr(found, f.name) for f in fields(found)}, limit=limit, offset=offset)
+    )
 
 
 @router.get("/articles", response_model=ArticlePage, summary="stored articles, newest first")

@@ -110,6 +110,50 @@ def search(request: Request, conn: Conn, q: Annotated[str, Query(max_length=200)
     return _page(request, name, q=q, people=people, quotes=found)
 
 
+STORY_PAGE = 100  # lines per page of a story
+STORY_EVIDENCE = 3  # reports shown under each line
+
+
+@router.get("/story", response_class=HTMLResponse)
+def story(
+    request: Request,
+    conn: Conn,
+    q: Annotated[str, Query(max_length=200)] = "",
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    everything: Annotated[bool, Query(alias="all")] = False,
+) -> HTMLResponse:
+    """A story's lines with their evidence, a page at a time; without a query, how one is read. A
+    query that cannot be answered keeps the form, with the reason, so that it can be changed."""
+    text = q.strip()
+    threshold = 0.0 if everything else query.DEFAULT_MIN_CONFIDENCE
+    found, error, status = None, None, 200
+    if text:
+        try:
+            found = _found(
+                query.story,
+                conn,
+                text,
+                limit=STORY_PAGE,
+                offset=offset,
+                evidence=STORY_EVIDENCE,
+                min_confidence=threshold,
+            )
+        except ApiError as e:
+            error, status = e.message, e.status
+    return _page(
+        request,
+        "story.html",
+        status,
+        text=text,
+        story=found,
+        error=error,
+        offset=offset,
+        page=STORY_PAGE,
+        everything=everything,
+        threshold=query.DEFAULT_MIN_CONFIDENCE,
+    )
+
+
 @router.get("/people/{entity_id}", response_class=HTMLResponse)
 def person(
     request: Request,
