@@ -51,6 +51,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for(base: str) -> None:
+    """Until the server at `base` answers (at most about 20 s)."""
+    for _ in range(200):
+        try:
+            if httpx.get(base + "/api/stats", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+
+
 def people(db: Path, rng: random.Random) -> list[int]:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     top = [
@@ -157,12 +167,7 @@ def main() -> None:
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if httpx.get(base + "/api/stats", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
+    wait_for(base)
     ids = people(args.db, random.Random(7))
     asyncio.run(run(base, ids, args.clients, args.warmup, args.seconds, 0.0))  # connections, templates, cache
     ingest = None

@@ -1,5 +1,8 @@
 """The pages in a real headless Chromium (Debian's, driven by Playwright): search for a person,
-open the timeline, click an item, reach the source sentence; hostile article text runs nothing.
+open the timeline, click an item, reach the source sentence; hostile article text runs nothing;
+and, on 500 real PolNeAR articles (when ../shared is beside the repository), the page of the
+most reported person: it opens on its busiest span, clusters, and its filters narrow both the
+drawing and the lists.
 
 Needs /usr/bin/chromium (scripts/install-browser, which .ci/run calls). With
 STORYLINE_SCREENSHOTS=1 the screenshots go to docs/screenshots/ (the README shows them).
@@ -8,12 +11,16 @@ STORYLINE_SCREENSHOTS=1 the screenshots go to docs/screenshots/ (the README show
 from __future__ import annotations
 
 import os
+import re
+import sqlite3
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
+import httpx2 as httpx
 import pytest
 
-from webstore import HOSTILE, build, serving
+from webstore import HOSTILE, POLNEAR, ROOT, build, polnear_store, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
@@ -67,6 +74,11 @@ def _shot(page, name: str, tmp_path: Path) -> None:  # noqa: ANN001
     page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
 
 
+def _lane(page, name: str):  # noqa: ANN001, ANN202
+    """The label of the timeline's lane `name`."""
+    return page.locator(".vis-label", has_text=re.compile(f"^{name}$"))
+
+
 def test_search_timeline_click_source_sentence(server: str, page, tmp_path: Path) -> None:  # noqa: ANN001
     page.goto(server + "/")
     _shot(page, "home", tmp_path)
@@ -76,7 +88,8 @@ def test_search_timeline_click_source_sentence(server: str, page, tmp_path: Path
     page.click("#results ul.people a:text-is('Daniel Okafor')")
     page.wait_for_selector("#timeline[data-ready]")
     assert int(page.get_attribute("#timeline", "data-ready")) > 20
-    assert page.locator(".vis-item.vis-range").count() > 0  # fuzzy dates drawn as ranges
+    page.locator(".vis-item.vis-cluster").first.wait_for()  # close lines are one box with their number
+    assert _lane(page, "Rough dates").count() == 1  # bounds on their own lane
     _shot(page, "person", tmp_path)
 
     page.click("#undated summary")  # undated lines are listed under the drawing, each with its sources
@@ -84,7 +97,7 @@ def test_search_timeline_click_source_sentence(server: str, page, tmp_path: Path
     page.locator("#timeline-detail a.source").first.wait_for()
     assert page.locator("#timeline-detail h3").text_content().startswith("undated")
 
-    boxes = page.locator(".vis-item.vis-box.kind-event")
+    boxes = page.locator(".vis-item.vis-point.kind-event")
     target = None
     for i in range(boxes.count()):
         box = boxes.nth(i).bounding_box()
@@ -135,7 +148,10 @@ def test_api_docs_list_every_endpoint_under_the_csp(server: str, page) -> None: 
     page.goto(server + "/api/docs")
     page.wait_for_selector("#endpoints[data-loaded]")
     paths = page.locator("#endpoints code.path").all_text_contents()
-    assert "/api/entities/{entity_id}/timeline" in paths and "/api/ingest" in paths and len(paths) == 12
+    schema = httpx.get(server + "/api/openapi.json").json()
+    endpoints = [p for p, methods in schema["paths"].items() for _ in methods]
+    assert "/api/entities/{entity_id}/timeline" in paths and "/api/ingest" in paths
+    assert sorted(paths) == sorted(endpoints)  # every endpoint the schema has, each once per method
     assert "items per page (1-200)" in page.locator("#endpoints").inner_text()
     assert not page.problems  # no CSP violation, no failed integrity check, no script error
 
@@ -145,3 +161,167 @@ def test_a_javascript_url_is_no_link(server: str, page) -> None:  # noqa: ANN001
     assert "javascript:alert(4)" in page.locator(".source-article p.muted").inner_text()
     assert page.locator(".source-article a[href^='javascript']").count() == 0
     assert not page.dialogs
+
+
+# ---------------------------------------------------------------- a heavy person's page
+# what a date in words never shows: TIMEX3 values and their parts, ISO days, TimeML mods
+RAW_CODE = re.compile(
+    r"\b\d{4}-\d{2}(-\d{2})?\b|\b\d{4}-(W\d{1,2}|SP|SU|FA|WI|Q[1-4]|H[12])\b|\b\d{3}X\b|XXXX|"
+    r"\bP\d+[YMWD]\b|_REF\b|T(MO|MI|AF|EV|NI)\b|\b(ON_OR_BEFORE|ON_OR_AFTER|BEFORE|AFTER|START|MID|END)\b"
+)
+
+
+def _cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the PolNeAR store is kept between sessions: in .venv when the repository has one (CI
+    keeps it), else beside pytest's numbered temporary folders (which pytest prunes, not this)."""
+    venv = ROOT / ".venv"
+    return (venv if venv.is_dir() else tmp_path_factory.getbasetemp().parent) / "storyline-test-cache"
+
+
+@pytest.fixture(scope="module")
+def heavy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """The app over 500 PolNeAR articles, and the id of its most reported person."""
+    if not (POLNEAR / "metadata.tsv").is_file():
+        pytest.skip("PolNeAR is not beside the repository (../shared/data/polnear)")
+    from storyline.web.app import create_app
+
+    db = polnear_store(_cache(tmp_path_factory))
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        (top,) = conn.execute(
+            "SELECT ae.entity_id FROM article_entities ae JOIN entities e ON e.id = ae.entity_id "
+            "WHERE e.type = 'PERSON' GROUP BY ae.entity_id ORDER BY count(DISTINCT ae.article_id) DESC "
+            "LIMIT 1"
+        ).fetchone()
+    with serving(create_app(db, rate=0)) as url:
+        yield url, top
+
+
+def _drawn(page) -> int:  # noqa: ANN001
+    page.wait_for_selector("#timeline[data-ready]")
+    return int(page.get_attribute("#timeline", "data-ready"))
+
+
+def _lines(url: str, person: int, **params: object) -> dict:
+    """The person's timeline from the API, narrowed as the page asks (every line: PolNeAR's
+    busiest person has fewer than 2,000 in 500 articles)."""
+    query = {"limit": 2000, "evidence": 0, **params}
+    return httpx.get(f"{url}/api/entities/{person}/timeline", params=query).json()
+
+
+def _dated(url: str, person: int, **params: object) -> list[str]:
+    """The first days of the dated lines the page would draw, in order."""
+    return sorted(e["date_start"] for e in _lines(url, person, **params)["entries"] if e["date_start"])
+
+
+def _window(page) -> tuple[str, str]:  # noqa: ANN001
+    box = page.locator("#timeline")
+    return box.get_attribute("data-window-start"), box.get_attribute("data-window-end")
+
+
+def _no_raw_code(page) -> None:  # noqa: ANN001
+    shown = page.locator("main").inner_text()
+    assert not RAW_CODE.search(shown), RAW_CODE.search(shown)
+
+
+def _bars_at_most_a_season(page) -> bool:  # noqa: ANN001
+    """Whether every bar in view (a line's range, not a cluster) spans 92 days or less."""
+    start, end = (date.fromisoformat(d) for d in _window(page))
+    per_day = page.locator(".vis-panel.vis-center").bounding_box()["width"] / (end - start).days
+    bars = page.locator(".vis-item.vis-range:not(.vis-cluster)").evaluate_all(
+        "items => items.map(i => i.getBoundingClientRect().width)"
+    )
+    return all(width <= 92 * per_day + 2 for width in bars)
+
+
+def test_a_heavy_person_page_opens_on_its_busiest_span_and_clusters(heavy, page, tmp_path: Path) -> None:  # noqa: ANN001
+    url, person = heavy
+    page.goto(f"{url}/people/{person}")
+    drawn = _drawn(page)
+    every = _lines(url, person)
+    days = _dated(url, person)
+    assert every["total"] > 700 and drawn == len(days)  # every dated line
+    page.locator(".vis-item.vis-cluster").first.wait_for()
+    shown = page.locator(".vis-item:not(.vis-dot)").count()  # boxes in view, not the lines they stand for
+    assert shown < 200 < drawn, (shown, drawn)
+    start, end = _window(page)
+    inside = [d for d in days if start <= d <= end]
+    assert len(inside) >= 0.8 * len(days) and days[0] < start  # the busiest span, not every date ever named
+    assert _lane(page, "Rough dates").count() == 1
+    assert _bars_at_most_a_season(page)
+    _no_raw_code(page)
+    _shot(page, "person-heavy", tmp_path)
+
+    page.fill("#filter-since", "1950-01-01")  # everything at once: clusters, and no bar across the years
+    page.fill("#filter-until", "2020-12-31")
+    page.dispatch_event("#filter-until", "change")
+    page.wait_for_timeout(1500)
+    assert page.get_attribute("#timeline", "data-window-start") == "1950-01-01"
+    assert _bars_at_most_a_season(page)  # no quote stretched over decades
+    assert page.locator(".vis-item.vis-cluster").count() > 5
+    _no_raw_code(page)
+    assert not page.problems
+
+
+def test_a_heavy_person_page_narrows_its_drawing_and_its_lists(heavy, page, tmp_path: Path) -> None:  # noqa: ANN001
+    url, person = heavy
+    page.goto(f"{url}/people/{person}")
+    everything = _drawn(page)
+    assert page.locator("#lists section.list").count() == 5
+    assert "next" in page.locator("#list-about nav.pager").inner_text()
+
+    page.uncheck("input[name=kind][value=quote_about]")  # kinds: the lane and the list go
+    page.wait_for_selector("#list-about", state="detached")
+    fewer = _drawn(page)
+    kinds = ["event", "quote", "relation", "reference"]
+    assert fewer == len(_dated(url, person, kind=kinds)) < everything
+    assert _lane(page, "Quotes about").count() == 0
+
+    page.hover("#facets")  # the selects' choices come when the reader reaches them
+    page.wait_for_selector("#filter-outlet option:nth-child(3)", state="attached")
+    outlet = page.locator("#filter-outlet option").nth(1).get_attribute("value")
+    page.select_option("#filter-outlet", outlet)  # an outlet
+    page.wait_for_selector("#list-articles .count:text-matches('of ')")
+    page.wait_for_load_state("networkidle")
+    ran = _drawn(page)
+    assert ran == len(_dated(url, person, kind=kinds, outlet=outlet))
+    assert 0 < ran < fewer
+    sources = page.locator("#list-articles li .muted").all_text_contents()
+    assert sources and all(s.startswith(outlet) for s in sources)
+    assert all(outlet in t for t in page.locator("#list-said .attribution").all_text_contents())
+
+    kind = page.locator("#filter-type option").nth(1).get_attribute("value")  # an event type
+    page.select_option("#filter-type", kind)
+    page.wait_for_load_state("networkidle")
+    typed = _lines(url, person, kind=kinds, outlet=outlet, type=kind)
+    assert _drawn(page) == len([e for e in typed["entries"] if e["date_start"]]) < ran
+    events = [e for e in typed["entries"] if e["kind"] == "event"]
+    assert events and all(e["type"] == kind for e in events)
+    page.locator("#list-events h2").scroll_into_view_if_needed()  # the events list comes into view
+    page.wait_for_selector("#list-events ul.events")
+    assert f"of {len(events)}" in page.locator("#list-events .count").inner_text()
+    page.locator("#filters").scroll_into_view_if_needed()
+    _shot(page, "person-filtered", tmp_path)
+
+    page.select_option("#filter-type", "")
+    days = _dated(url, person, kind=kinds, outlet=outlet)
+    since, until = days[len(days) // 4], days[len(days) // 2]  # a range: the view moves, the lists follow
+    page.fill("#filter-since", since)
+    page.fill("#filter-until", until)
+    page.dispatch_event("#filter-until", "change")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert page.get_attribute("#timeline", "data-window-start") == since
+    published = [a for a in page.locator("#list-articles li .muted").all_text_contents()]
+    assert published and len(published) <= 20
+    quoted = page.locator("#list-said .count").inner_text()
+    assert quoted.startswith("1–") and page.locator("#list-said blockquote").count() <= 20
+    page.mouse.move(700, 700)  # zooming in narrows the lists to the days in view
+    page.locator("#timeline .vis-panel.vis-center").hover()
+    page.mouse.wheel(0, -800)
+    page.wait_for_timeout(1200)
+    page.wait_for_load_state("networkidle")
+    shown = _window(page)
+    assert page.input_value("#filter-since") == shown[0] and shown[0] > since
+    assert f"since={shown[0]}" in page.url and f"outlet={outlet}" in page.url  # a reload keeps the choices
+    _no_raw_code(page)
+    assert not page.problems

@@ -117,6 +117,80 @@ def test_articles_with_spans(client: TestClient) -> None:
         assert 0 <= s["start"] < s["end"] <= len(article["text"])
 
 
+def test_timeline_narrowed_by_kind_type_outlet_dates_and_words(client: TestClient) -> None:
+    okafor = _id(client, "Daniel Okafor")
+    api = f"/api/entities/{okafor}/timeline"
+
+    def lines(**params: object) -> list[dict]:
+        page = client.get(api, params={"limit": 2000, "evidence": 100, **params}).json()
+        assert page["total"] == len(page["entries"])
+        return page["entries"]
+
+    everything = lines()
+    events = lines(kind="event")
+    assert events == [e for e in everything if e["kind"] == "event"] and len(events) > 20
+    talk = lines(kind=["quote", "quote_about"])
+    assert talk == [e for e in everything if e["kind"] in {"quote", "quote_about"}] and len(talk) > 50
+    lawsuits = lines(type="lawsuit")  # an event type narrows the events, not the other kinds
+    assert [e for e in lawsuits if e["kind"] == "event"] == [e for e in events if e["type"] == "lawsuit"]
+    assert len([e for e in lawsuits if e["kind"] != "event"]) == len(everything) - len(events)
+    ledger = lines(outlet="The Eastbridge Ledger")
+
+    def ran(line: dict) -> bool:
+        return any("The Eastbridge Ledger" in ev["outlets"] for ev in line["evidence"])
+
+    assert 0 < len(ledger) < len(everything) and ledger == [e for e in everything if ran(e)]
+    march = lines(since="2025-03-01", until="2025-03-31")
+    assert march == [e for e in everything if "2025-03-01" <= (e["date_start"] or "") <= "2025-03-31"] != []
+    battery = lines(search="Battery FIRE")  # whole words, case aside
+    words = [set(e["summary"].lower().replace("’", " ").split()) for e in battery]
+    assert battery and all({"battery", "fire"} <= w for w in words)
+    assert lines(kind="event", search="battery fire", since="2025-03-01") == [
+        e for e in battery if e["kind"] == "event" and e["date_start"] and e["date_start"] >= "2025-03-01"
+    ]
+    both = client.get(api, params={"kind": "quote", "limit": 1, "offset": 2, "evidence": 0}).json()
+    assert both["total"] == len([e for e in everything if e["kind"] == "quote"]) and len(both["entries"]) == 1
+    assert client.get(api, params={"since": "", "type": "", "search": ""}).json()["total"] == len(everything)
+
+
+def test_lists_narrowed_and_paged(client: TestClient) -> None:
+    okafor = _id(client, "Daniel Okafor")
+    events = client.get(f"/api/entities/{okafor}/events", params={"limit": 200}).json()
+    lawsuits = client.get(f"/api/entities/{okafor}/events", params={"type": "lawsuit", "limit": 200}).json()
+    assert lawsuits["total"] == len([g for g in events["groups"] if g["type"] == "lawsuit"]) > 1
+    wire = client.get(f"/api/entities/{okafor}/events", params={"outlet": "Meridian Wire"}).json()
+    assert wire["total"] == len([g for g in events["groups"] if "Meridian Wire" in g["outlets"]]) > 0
+    relations = client.get(f"/api/entities/{okafor}/relations").json()
+    first = client.get(f"/api/entities/{okafor}/relations", params={"limit": 2}).json()
+    rest = client.get(f"/api/entities/{okafor}/relations", params={"limit": 50, "offset": 2}).json()
+    assert first["total"] == rest["total"] == relations["total"] == len(relations["relations"]) > 2
+    assert first["relations"] + rest["relations"] == relations["relations"]
+    articles = client.get(f"/api/entities/{okafor}/articles", params={"limit": 200}).json()
+    assert articles["total"] == len(articles["items"]) > 10
+    buzz = client.get(f"/api/entities/{okafor}/articles", params={"outlet": "Buzzline"}).json()
+    assert buzz["total"] == len([a for a in articles["items"] if "Buzzline" in a["outlets"]]) > 0
+    spring = client.get(f"/api/entities/{okafor}/articles", params={"since": "2025-04-01"}).json()
+    assert spring["items"] and all(a["published"] >= "2025-04-01" for a in spring["items"])
+    said = client.get("/api/quotes", params={"speaker": okafor, "outlet": "Meridian Wire"}).json()
+    reports = [r for q in said["quotes"] for r in q["reports"]]
+    assert reports and all("Meridian Wire" in r["outlets"] for r in reports)
+    page = client.get(f"/people/{okafor}/lists/said", params={"offset": 20})
+    assert page.status_code == 200 and "<html" not in page.text and 'id="list-said"' in page.text
+    assert "21–" in page.text and "previous" in page.text
+    chosen = {"kind": ["event", "relation"], "outlet": "Buzzline"}
+    narrowed = client.get(f"/people/{okafor}/lists", params=chosen)
+    assert 'id="list-said"' not in narrowed.text and 'id="list-relations"' in narrowed.text
+    listed = narrowed.text.split('id="list-articles"')[1]
+    assert "Buzzline" in listed and "Meridian Wire" not in listed
+    assert 'hx-trigger="intersect once"' in narrowed.text  # the events list is read when it comes into view
+    facets = client.get(f"/people/{okafor}/facets", params={"type": "lawsuit"}).text
+    assert '<option value="lawsuit" selected>lawsuit (4)</option>' in facets and "Buzzline (3)" in facets
+    chosen = {"kind": "quote", "since": "2025-03-20", "search": "a"}
+    person = client.get(f"/people/{okafor}", params=chosen).text
+    assert 'value="2025-03-20"' in person and 'id="list-about"' not in person and 'id="list-said"' in person
+    assert client.get(f"/people/{okafor}/lists/nothing").status_code == 400
+
+
 @pytest.mark.parametrize(
     ("url", "status"),
     [
@@ -131,6 +205,12 @@ def test_articles_with_spans(client: TestClient) -> None:
         ("/api/entities/999999999/relations", 404),
         ("/api/entities/999999999/contradictions", 404),
         ("/api/entities/999999999/events", 404),
+        ("/api/entities/999999999/articles", 404),
+        ("/api/entities/1/timeline?kind=spaceship", 400),
+        ("/api/entities/1/timeline?since=2025-02-01&until=2025-01-01", 400),
+        ("/api/entities/1/events?type=Not%20a%20type", 400),
+        ("/api/entities/1/articles?since=soon", 400),
+        ("/api/entities/1/relations?outlet=" + "x" * 300, 400),
         ("/api/entities/1/timeline?min_confidence=2", 400),
         ("/api/event-groups/0", 400),
         ("/api/event-groups/999999999", 404),
@@ -242,6 +322,7 @@ def test_openapi_lists_every_endpoint(client: TestClient) -> None:
         "/api/entities/{entity_id}/relations",
         "/api/entities/{entity_id}/contradictions",
         "/api/entities/{entity_id}/events",
+        "/api/entities/{entity_id}/articles",
         "/api/event-groups/{group_id}",
         "/api/quotes",
         "/api/story",

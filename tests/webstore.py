@@ -1,8 +1,12 @@
-"""A store for the web tests: the demo corpus, the founding article, and a hostile article whose
-quote carries script and markup."""
+"""Stores for the web tests: the demo corpus, the founding article, and a hostile article whose
+quote carries script and markup; and, when the shared data are beside the repository, a store of
+500 real PolNeAR articles (built once, then kept in a cache keyed by its inputs and storyline's
+code)."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import socket
 import threading
 import time
@@ -40,6 +44,57 @@ def build(db: Path) -> Path:
         items = [*read_inputs([str(DEMO), str(SEED)], metadata=DEMO.parent / "metadata.tsv"), HOSTILE]
         report = ingest(store, items)
     assert report.added >= 24 and not report.failed, report.failed
+    return db
+
+
+POLNEAR = ROOT.parent / "shared" / "data" / "polnear"
+POLNEAR_ARTICLES = 500  # spread evenly over PolNeAR train, whose 840 articles come from 7 outlets
+SOURCE = ROOT / "src" / "storyline"
+READERS_ONLY = {"query", "web", "cli", "eval", "scale"}  # the layers above the store: they never write it
+
+
+def polnear_files() -> list[Path]:
+    """POLNEAR_ARTICLES files of PolNeAR train, evenly spaced in name order (so every outlet and
+    the whole of its year are in)."""
+    found = sorted((POLNEAR / "train" / "text").glob("*.txt"))
+    step = len(found) / POLNEAR_ARTICLES
+    return [found[int(i * step)] for i in range(min(POLNEAR_ARTICLES, len(found)))]
+
+
+def polnear_key(files: list[Path]) -> str:
+    """What the store depends on: the inputs and their metadata, and every file of storyline's
+    code and rules that writes it (a change to extraction or to the schema makes a new store; the
+    layers that only read it do not), by their names inside the data and the package."""
+    code = sorted(
+        p
+        for p in SOURCE.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.relative_to(SOURCE).parts[0] not in READERS_ONLY
+    )
+    digest = hashlib.sha256()
+    for base, paths in ((POLNEAR, [POLNEAR / "metadata.tsv", *files]), (SOURCE, code)):
+        for path in paths:
+            digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def polnear_store(cache: Path) -> Path:
+    """The store of polnear_files(), from `cache` if it holds one for the same inputs and code,
+    else built there (a few minutes) and kept; stores of other keys are removed."""
+    files = polnear_files()
+    db = cache / f"polnear-{polnear_key(files)}.db"
+    if db.exists():
+        return db
+    cache.mkdir(parents=True, exist_ok=True)
+    for old in cache.glob("polnear-*.db*"):
+        old.unlink()
+    building = db.with_suffix(f".{os.getpid()}.building")
+    with Store(building) as store:
+        items = read_inputs([str(f) for f in files], metadata=POLNEAR / "metadata.tsv")
+        report = ingest(store, items)
+    assert report.added >= POLNEAR_ARTICLES * 0.95 and not report.failed, report.failed
+    for extra in ("-wal", "-shm"):  # the last connection's close wrote the log back into the file
+        Path(f"{building}{extra}").unlink(missing_ok=True)
+    building.rename(db)  # whole or not at all: an interrupted build leaves no store to trust
     return db
 
 

@@ -8,7 +8,15 @@ with `to_dict()` for JSON: the CLI and the web API are thin layers over these.
     ...         print(entry.date, entry.summary)
 """
 
-from storyline.query.articles import ArticleSummary, ArticleView, SpanInfo, article, articles, articles_of
+from storyline.query.articles import (
+    ArticleSummary,
+    ArticleView,
+    SpanInfo,
+    article,
+    articles,
+    articles_about,
+    articles_of,
+)
 from storyline.query.common import (
     DEFAULT_MIN_CONFIDENCE,
     EntityRef,
@@ -21,6 +29,7 @@ from storyline.query.contradictions import Contradiction, Contradictions, contra
 from storyline.query.events import EventGroup, EventGroups, EventReport, event_group, event_groups
 from storyline.query.export import FORMATS, TABLES, export
 from storyline.query.export import rows as export_rows
+from storyline.query.narrow import KINDS, Facets, Narrow, facets
 from storyline.query.people import Person, RelationResult, Relations, count_people, people, person, relations
 from storyline.query.quotes import QuoteQuery, QuoteResult, quotes
 from storyline.query.stats import stats
@@ -40,6 +49,11 @@ __all__ = [
     "article",
     "articles",
     "articles_of",
+    "articles_about",
+    "KINDS",
+    "Narrow",
+    "Facets",
+    "facets",
     "count_people",
     "person",
     "FORMATS",

@@ -8,7 +8,8 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from storyline.dates import label
-from storyline.query.common import QueryError, Result
+from storyline.query.common import QueryError, Result, rows_for_ids
+from storyline.query.narrow import Narrow
 
 
 @dataclass
@@ -131,9 +132,34 @@ def articles(
 
 def articles_of(conn: sqlite3.Connection, entity_id: int, *, limit: int = 50) -> list[ArticleSummary]:
     """The articles that mention an entity, newest first."""
-    rows = conn.execute(
-        _SUMMARY + "WHERE a.id IN (SELECT article_id FROM article_entities WHERE entity_id = ?) "
-        "ORDER BY a.published DESC, a.id LIMIT ?",
-        (entity_id, limit),
-    ).fetchall()
-    return _summaries(rows)
+    return articles_about(conn, entity_id, limit=limit)[1]
+
+
+def articles_about(
+    conn: sqlite3.Connection,
+    entity_id: int,
+    *,
+    narrow: Narrow | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[int, list[ArticleSummary]]:
+    """(how many articles mention the entity and pass `narrow`, one page of them, newest first).
+    `narrow` keeps an outlet's articles, those published in its range and those whose title has
+    its words (query.narrow); the kinds and the event type do not apply to articles."""
+    where, params = ["a.id IN (SELECT article_id FROM article_entities WHERE entity_id = ?)"], [entity_id]
+    if narrow is not None and narrow.outlet is not None:
+        where.append("EXISTS (SELECT 1 FROM sources s WHERE s.article_id = a.id AND s.source = ?)")
+        params.append(narrow.outlet)
+    if narrow is not None and narrow.dated:
+        where.append("a.published IS NOT NULL AND substr(a.published, 1, 10) BETWEEN ? AND ?")
+        params += [narrow.since or "0000-00-00", narrow.until or "9999-99-99"]
+    clause = " WHERE " + " AND ".join(where)
+    ordered = "SELECT a.id, a.title FROM articles a" + clause + " ORDER BY a.published DESC, a.id"
+    if narrow is not None and narrow.search:  # words of the title, matched as the other lists match
+        ids = [i for i, title in conn.execute(ordered, params) if narrow.says(title)]
+        total, page = len(ids), ids[offset : offset + limit]
+    else:
+        (total,) = conn.execute("SELECT count(*) FROM articles a" + clause, params).fetchone()
+        page = [row[0] for row in conn.execute(ordered + " LIMIT ? OFFSET ?", [*params, limit, offset])]
+    found = {row[0]: row for row in rows_for_ids(conn, _SUMMARY + "WHERE a.id IN ({marks})", page)}
+    return total, _summaries([found[i] for i in page])

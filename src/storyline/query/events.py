@@ -26,6 +26,7 @@ from storyline.query.common import (
     resolve,
     rows_for_ids,
 )
+from storyline.query.narrow import Narrow
 
 
 @dataclass
@@ -278,11 +279,24 @@ def event_groups(
     limit: int | None = None,
     offset: int = 0,
     reports: int | None = None,
+    narrow: Narrow | None = None,
 ) -> EventGroups:
     """The event groups an entity takes part in, by date (undated last), from `offset`, at most
-    `limit`; each with its first `reports` reports (all if None; reports_total counts them all)."""
+    `limit`; each with its first `reports` reports (all if None; reports_total counts them all).
+    With `narrow`, only the groups it keeps (query.narrow: event type, outlet, first day, words
+    of the line); total counts those."""
     entity, _ = resolve(conn, name)
     found = read_groups(conn, group_ids_of(conn, entity.id), min_confidence)
+    if narrow is not None and not narrow.everything:
+        names = names_of(conn, [w for g in found for _, w in g.participants]) if narrow.search else {}
+        found = [
+            g
+            for g in found
+            if (narrow.event_type is None or g.type == narrow.event_type)
+            and (narrow.outlet is None or narrow.outlet in g.outlets)
+            and narrow.in_range(g.date_start)
+            and (narrow.search is None or narrow.says(summary(g, names)))
+        ]
     found.sort(key=lambda g: (g.date_start is None, g.date_start or "", g.id))
     page = found[offset : offset + limit] if limit else found[offset:]
     return EventGroups(entity, len(found), _results(conn, page, reports))

@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from storyline.dates import label
+from storyline.intervals import interval
 from storyline.query.common import (
     DEFAULT_MIN_CONFIDENCE,
     EntityRef,
@@ -18,6 +19,7 @@ from storyline.query.common import (
     names_of,
     resolve,
 )
+from storyline.query.narrow import Narrow, reported_by
 
 
 @dataclass
@@ -165,11 +167,23 @@ class RelationResult(Result):
     start_label: str | None = None  # `start` and `end` in words, for people ("1998"); null with them
     end_label: str | None = None
 
+    @property
+    def summary(self) -> str:
+        """How the relation reads: "Russell Simmons spouse of Kimora Lee Simmons"."""
+        return f"{self.head} {self.type.replace('_', ' ')} of {self.tail}"
+
+    @property
+    def first_day(self) -> str | None:
+        """The first day of the relation's start, or else of its end (None: undated)."""
+        days = interval(self.start) or interval(self.end)
+        return days[0].isoformat() if days else None
+
 
 @dataclass
 class Relations(Result):
     entity: EntityRef
     relations: list[RelationResult]
+    total: int = 0  # relations kept; `relations` may be one page of them
 
 
 def relations(
@@ -178,10 +192,15 @@ def relations(
     *,
     evidence: int | None = None,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    narrow: Narrow | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> Relations:
     """Every relation the entity is part of, the same relation from several articles merged; with
     `evidence`, each shows only its first few reports (evidence_total counts them all). A relation
-    whose most confident report is below `min_confidence` is left out (0: everything)."""
+    whose most confident report is below `min_confidence` is left out (0: everything), and so is
+    one `narrow` does not keep (query.narrow: outlet, first day, words). `limit` and `offset`
+    choose a page of them (total counts them all), whose sentences alone are read."""
     entity, _ = resolve(conn, name)
     rows = conn.execute(
         "SELECT article_id, type, head_id, tail_id, start_value, end_value, evidence_start, evidence_end, "
@@ -194,8 +213,14 @@ def relations(
         best[key] = max(best.get(key, 0.0), row[8] or 0.0)
     rows = [row for row in rows if best[(row[1], row[2], row[3])] >= min_confidence]
     names = names_of(conn, [r[2] for r in rows] + [r[3] for r in rows])
-    make = EvidenceMaker(conn, cap=evidence)
+    if narrow is not None and narrow.outlet is not None:
+        reports: dict[object, list[str]] = {}
+        for row in rows:
+            reports.setdefault((row[1], row[2], row[3]), []).append(row[0])
+        ran = reported_by(conn, narrow.outlet, reports)
+        rows = [row for row in rows if (row[1], row[2], row[3]) in ran]
     merged: dict[tuple, RelationResult] = {}
+    reports: dict[tuple, list[tuple[str, int, int]]] = {}
     for article_id, type_, head, tail, start, end, s0, s1, _ in rows:
         key = (type_, head, tail)
         result = merged.get(key)
@@ -204,14 +229,22 @@ def relations(
                 type_, names.get(head, "?"), head, names.get(tail, "?"), tail, start, end
             )
             result.confidence = best[key]
+            reports[key] = []
         result.start = result.start or start
         result.end = result.end or end
         if s0 is not None:
             result.evidence_total += 1
-            make.keep(key, article_id, s0, s1)
-    for key, evidence in make.kept().items():
-        merged[key].evidence = evidence  # type: ignore[index]
-    for result in merged.values():
+            reports[key].append((article_id, s0, s1))
+    kept = list(merged.items())
+    if narrow is not None and (narrow.dated or narrow.search):
+        kept = [(k, r) for k, r in kept if narrow.in_range(r.first_day) and narrow.says(r.summary)]
+    page = kept[offset : offset + limit] if limit else kept[offset:]
+    make = EvidenceMaker(conn, cap=evidence)  # the sentences of the page's relations alone
+    for key, result in page:
         result.start_label = label(result.start) if result.start else None
         result.end_label = label(result.end) if result.end else None
-    return Relations(entity, list(merged.values()))
+        for report in reports[key]:
+            make.keep(key, *report)
+    for key, shown in make.kept().items():
+        merged[key].evidence = shown  # type: ignore[index]
+    return Relations(entity, [r for _, r in page], len(kept))

@@ -13,13 +13,13 @@ from storyline.query.common import (
     EntityRef,
     Evidence,
     EvidenceMaker,
-    QueryError,
     Result,
     date_label,
     fts_query,
     inner_marks,
     resolve,
 )
+from storyline.query.narrow import day as _day
 from storyline.quoting import display_text
 
 
@@ -47,15 +47,6 @@ class QuoteQuery(Result):
     quotes: list[QuoteResult]
     matches: int | None = None  # quotes the search words match, when there is a search
     truncated: bool = False  # the search matched more than BROAD: only the latest WINDOW were ordered
-
-
-def _day(value: str | date | None, what: str) -> str | None:
-    if value is None or isinstance(value, date):
-        return value.isoformat() if value else None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise QueryError(f"{what}: not a date (YYYY-MM-DD): {value!r}") from None
 
 
 BROAD = 5_000  # a search matching more quotes than this (alone) orders only the latest WINDOW
@@ -87,6 +78,7 @@ def quotes(
     search: str | None = None,
     since: str | date | None = None,
     until: str | date | None = None,
+    outlet: str | None = None,
     limit: int | None = 100,
     offset: int = 0,
     reports: int | None = None,
@@ -94,8 +86,9 @@ def quotes(
     """Quote groups matching every filter given, oldest first: at most `limit` (None: all), after
     skipping `offset`. Search words that match more than BROAD quotes (with no speaker or subject to
     narrow them) order only the WINDOW most recently stored matches: `truncated` says so. Speaker
-    and subject are names (or entity ids). With `reports`, each quote
-    keeps only its first few reports (reports_total still counts them all)."""
+    and subject are names (or entity ids); `outlet` keeps the quotes that outlet ran (a group then
+    shows only those reports). With `reports`, each quote keeps only its first few reports
+    (reports_total still counts them all)."""
     where, params = ["q.within IS NULL"], []  # one line per statement: a quote within another is in it
     who = resolve(conn, speaker)[0] if speaker not in (None, "") else None
     subject = resolve(conn, about)[0] if about not in (None, "") else None
@@ -128,6 +121,9 @@ def quotes(
     if (last := _day(until, "--until")) is not None:
         where.append("g.first_date <= ?")
         params.append(last)
+    if outlet:
+        where.append("EXISTS (SELECT 1 FROM sources s WHERE s.article_id = q.article_id AND s.source = ?)")
+        params.append(outlet)
     filters = " WHERE " + " AND ".join(where)
     chosen = _page_of_groups(conn, filters, params, limit, offset)
     if not chosen:

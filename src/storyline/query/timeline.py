@@ -34,6 +34,7 @@ from storyline.query.common import (
     rows_for_ids,
 )
 from storyline.query.events import group_ids_of, read_groups, summary
+from storyline.query.narrow import Narrow, reported_by
 from storyline.quoting import display_text
 
 _MOD_RANK = {"BEFORE": 0, "ON_OR_BEFORE": 0, None: 1, "AFTER": 2}
@@ -119,6 +120,23 @@ def with_evidence(entries: list[TimelineEntry], make: EvidenceMaker) -> list[Tim
     return entries
 
 
+def narrowed(conn: sqlite3.Connection, entries: list[TimelineEntry], narrow: Narrow) -> list[TimelineEntry]:
+    """The lines `narrow` keeps (query.narrow): their kind, event type, first day and words, then
+    their outlets, read only for the lines left."""
+    kept = [
+        e
+        for e in entries
+        if narrow.wants(e.kind)
+        and (narrow.event_type is None or e.kind != "event" or e.type == narrow.event_type)
+        and narrow.in_range(e.date_start)
+        and narrow.says(e.summary)
+    ]
+    if narrow.outlet is None:
+        return kept
+    ran = reported_by(conn, narrow.outlet, {i: [r[0] for r in e.reports] for i, e in enumerate(kept)})
+    return [e for i, e in enumerate(kept) if i in ran]
+
+
 _INVERTED_DIGITS = str.maketrans("0123456789", "9876543210")
 
 
@@ -135,11 +153,13 @@ def timeline(
     offset: int = 0,
     evidence: int | None = None,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    narrow: Narrow | None = None,
 ) -> Timeline:
     """The timeline of the entity `name` means (see query.common.resolve): its lines from `offset`,
     at most `limit` of them; with `evidence`, each line shows only its first few reports
     (evidence_total still counts them all). Event and relation lines whose best report has a
-    confidence below `min_confidence` are left out (0: everything)."""
+    confidence below `min_confidence` are left out (0: everything), and so is what `narrow` does
+    not keep (total counts the lines kept)."""
     entity, others = resolve(conn, name)
     entries = [
         *events_of(conn, entity.id, min_confidence),
@@ -147,6 +167,8 @@ def timeline(
         *relations_of(conn, entity.id, min_confidence),
     ]
     entries += _references(conn, entity.id, entries)
+    if narrow is not None and not narrow.everything:
+        entries = narrowed(conn, entries, narrow)
     in_order(conn, entries)
     page = entries[offset : offset + limit] if limit else entries[offset:]
     as_shown(conn, page)

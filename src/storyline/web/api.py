@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hmac
 import sqlite3
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import BeforeValidator
 
 from storyline import query
 from storyline.query.common import Result
@@ -41,6 +42,43 @@ MinConfidence = Annotated[
         description="events and relations whose best report has this confidence (0-1) or more; 0: all",
     ),
 ]
+# a form's empty field is no choice: "since=" is no date, not a bad one
+Blank = BeforeValidator(lambda value: value or None)
+Day = Annotated[date | None, Blank]
+Since = Annotated[Day, Query(description="dated from this day (YYYY-MM-DD): its date's first day")]
+Until = Annotated[Day, Query(description="dated up to this day (YYYY-MM-DD): its date's first day")]
+Search = Annotated[str | None, Query(max_length=200, description="all these words")]
+Outlet = Annotated[str | None, Query(max_length=200, description="only what this outlet ran")]
+
+
+def dated_narrowing(outlet: Outlet = None, since: Since = None, until: Until = None, search: Search = None):  # noqa: ANN201
+    """The narrowing every list of an entity takes (query.narrow): outlet, date range, words."""
+    return _ask(query.Narrow.of, outlet=outlet, since=since, until=until, search=search)
+
+
+def event_narrowing(
+    narrow: Annotated[query.Narrow, Depends(dated_narrowing)],
+    type: Annotated[  # noqa: A002
+        str | None,
+        Query(pattern="^([a-z][a-z_]{0,39})?$", description="only events of this type; other lines as is"),
+    ] = None,
+) -> query.Narrow:
+    return replace(narrow, event_type=type) if type else narrow
+
+
+def line_narrowing(
+    narrow: Annotated[query.Narrow, Depends(event_narrowing)],
+    kind: Annotated[
+        list[Literal["event", "quote", "quote_about", "relation", "reference"]] | None,
+        Query(max_length=5, description="only these kinds of line (repeat it for more); default: all"),
+    ] = None,
+) -> query.Narrow:
+    return replace(narrow, kinds=frozenset(kind)) if kind else narrow
+
+
+DatedNarrow = Annotated[query.Narrow, Depends(dated_narrowing)]
+EventNarrow = Annotated[query.Narrow, Depends(event_narrowing)]
+LineNarrow = Annotated[query.Narrow, Depends(line_narrowing)]
 
 
 @dataclass
@@ -171,6 +209,7 @@ def entity(conn: Conn, entity_id: EntityId) -> EntityDetail:
 def timeline(
     conn: Conn,
     entity_id: EntityId,
+    narrow: LineNarrow,
     limit: LineLimit = 100,
     offset: Offset = 0,
     evidence: LineEvidence = 5,
@@ -184,6 +223,7 @@ def timeline(
         offset=offset,
         evidence=evidence,
         min_confidence=min_confidence,
+        narrow=narrow,
     )
     return _json(TimelinePage(result.entity, result.total, limit, offset, result.entries))
 
@@ -197,6 +237,7 @@ def timeline(
 def events(
     conn: Conn,
     entity_id: EntityId,
+    narrow: EventNarrow,
     limit: Limit = 50,
     offset: Offset = 0,
     reports: Annotated[
@@ -212,6 +253,7 @@ def events(
         limit=limit,
         offset=offset,
         reports=reports,
+        narrow=narrow,
     )
     return _json(EventGroupPage(found.entity, found.total, limit, offset, found.groups))
 
@@ -235,6 +277,7 @@ def event_group(
 def relations(
     conn: Conn,
     entity_id: EntityId,
+    narrow: DatedNarrow,
     limit: Limit = 100,
     offset: Offset = 0,
     evidence: Annotated[
@@ -242,9 +285,23 @@ def relations(
     ] = 5,
     min_confidence: MinConfidence = query.DEFAULT_MIN_CONFIDENCE,
 ) -> RelationPage:
-    found = _ask(query.relations, conn, entity_id, evidence=evidence, min_confidence=min_confidence)
-    items = found.relations
-    return _json(RelationPage(found.entity, len(items), limit, offset, items[offset : offset + limit]))
+    page = {"narrow": narrow, "limit": limit, "offset": offset}
+    found = _ask(query.relations, conn, entity_id, evidence=evidence, min_confidence=min_confidence, **page)
+    return _json(RelationPage(found.entity, found.total, limit, offset, found.relations))
+
+
+@router.get(
+    "/entities/{entity_id}/articles",
+    response_model=ArticlePage,
+    responses=ERRORS,
+    summary="the articles that mention an entity, newest first",
+)
+def entity_articles(
+    conn: Conn, entity_id: EntityId, narrow: DatedNarrow, limit: Limit = 20, offset: Offset = 0
+) -> ArticlePage:
+    ref = _ask(query.resolve, conn, entity_id)[0]
+    total, items = query.articles_about(conn, ref.id, narrow=narrow, limit=limit, offset=offset)
+    return _json(ArticlePage(total, limit, offset, items))
 
 
 @router.get("/entities/{entity_id}/contradictions", response_model=ContradictionPage, responses=ERRORS)
@@ -261,9 +318,10 @@ def quotes(
     conn: Conn,
     speaker: Annotated[int | None, Query(ge=1, le=2**62, description="said by this entity id")] = None,
     about: Annotated[int | None, Query(ge=1, le=2**62, description="naming this entity id")] = None,
-    search: Annotated[str | None, Query(max_length=200, description="all these words")] = None,
-    since: Annotated[date | None, Query(description="YYYY-MM-DD")] = None,
-    until: Annotated[date | None, Query(description="YYYY-MM-DD")] = None,
+    search: Search = None,
+    since: Annotated[Day, Query(description="first said on or after this day (YYYY-MM-DD)")] = None,
+    until: Annotated[Day, Query(description="first said on or before this day (YYYY-MM-DD)")] = None,
+    outlet: Outlet = None,
     limit: Limit = 50,
     offset: Offset = 0,
     reports: Annotated[int, Query(ge=1, le=100, description="reports shown per quote")] = 5,
@@ -278,6 +336,7 @@ def quotes(
         search=search,
         since=since,
         until=until,
+        outlet=outlet,
         limit=limit,
         offset=offset,
         reports=reports,
