@@ -13,7 +13,7 @@ from functools import cache
 
 from spacy.tokens import Doc, Token
 
-from storyline.nlp import lexicon
+from storyline.nlp import budget, lexicon
 from storyline.nlp.identity import Cluster, Referents
 from storyline.nlp.money import parse_money
 from storyline.nlp.paths import (
@@ -139,6 +139,7 @@ class EventFinder:
         table = rules()
         found: list[EventFinding] = []
         for i in lexicon.positions(self.doc, frozenset(table), attr="lemma"):
+            budget.check(self.doc)
             token = self.doc[i]
             for rule in table.get(token.lemma_, ()):
                 finding = self._apply(rule, token)

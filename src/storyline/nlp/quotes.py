@@ -19,7 +19,7 @@ from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
-from storyline.nlp import lexicon
+from storyline.nlp import budget, lexicon
 from storyline.nlp.identity.clusters import Cluster, EntityIndex
 from storyline.nlp.identity.pronouns import PRONOUN_GENDER, PronounResolver
 from storyline.nlp.marks import QuotedSpan, quote_layout
@@ -39,6 +39,9 @@ _CLOSING_MARKS = {"”", '"', "»", "’", "'"}
 # "“...” ― Pamela Padilla": a quotation signed with a dash and a name, as in readers' responses
 _DASH_SIGNATURE = re.compile(r"[^\S\n]*[―—–][^\S\n]*(?=[A-Z])")
 _SIGNATURE_END = {".", "\n", "“", '"', "”", ""}
+# Tokens of the attribution clause read on either side of a quote, at most: PolNeAR's longest is
+# 82. Without a bound, 8 KB of '"a" ' (no stop, no long quote) read the rest of the text per quote.
+MAX_CLAUSE = 120
 
 
 @dataclass
@@ -113,6 +116,14 @@ def _tokens_between(doc: Doc, start_char: int, end_char: int) -> Span:
     return span if span is not None else doc[0:0]
 
 
+def _last_char(text: str, end: int, skip: str) -> str:
+    """The last character of text[:end] that is not in `skip` ("" if none), without a copy."""
+    i = end - 1
+    while i >= 0 and text[i] in skip:
+        i -= 1
+    return text[i] if i >= 0 else ""
+
+
 def _token_at(doc: Doc, char: int) -> int:
     """Index of the first token that starts at or after `char`."""
     lo, hi = 0, len(doc)
@@ -133,8 +144,8 @@ def _post_region(ctx: _Context, q: QuotedSpan, next_open: int) -> Span:
     _, p_end = ctx.paragraph_bounds(q.end)
     limit = min(next_open, p_end)
     first = _token_at(doc, q.end + 1)
-    last = first
-    while last < len(doc) and doc[last].idx < limit and doc[last].text not in _FRAME_END:
+    last, stop = first, min(len(doc), first + MAX_CLAUSE)
+    while last < stop and doc[last].idx < limit and doc[last].text not in _FRAME_END:
         last += 1
     return doc[first:last]
 
@@ -145,8 +156,8 @@ def _pre_region(ctx: _Context, q: QuotedSpan, prev_close: int) -> Span:
     p_start, _ = ctx.paragraph_bounds(q.start)
     limit = max(p_start, prev_close + 1)
     end = _token_at(doc, q.start - 1)
-    first = end
-    while first > 0 and doc[first - 1].idx >= limit and doc[first - 1].text not in _FRAME_END:
+    first, stop = end, max(0, end - MAX_CLAUSE)
+    while first > stop and doc[first - 1].idx >= limit and doc[first - 1].text not in _FRAME_END:
         first -= 1
     return doc[first:end]
 
@@ -337,7 +348,14 @@ class QuoteExtractor:
         self.findings: list[Finding] = []
 
     def run(self) -> list[Finding]:
+        # where the attribution clause after each quote ends at the latest: the next real quote
+        # (a short quoted name, "wearing “Ted Cruz” pins, said", does not end it)
+        self._next_open = [len(self.text)] * len(self.spans)
+        for qi in range(len(self.spans) - 1, 0, -1):
+            real = len(self.spans[qi].text(self.text).split()) > 4
+            self._next_open[qi - 1] = self.spans[qi].start - 1 if real else self._next_open[qi]
         for qi, q in enumerate(self.spans):
+            budget.check(self.doc)
             finding = self._direct(qi, q)
             if finding is not None:
                 self.findings.append(finding)
@@ -363,14 +381,10 @@ class QuoteExtractor:
         pieces_text = q.text(text)
         qtext = pieces_text.strip().rstrip(",").rstrip() if len(q.pieces) > 1 else text[start:end]
         finding = Finding(start, end, qtext, "direct", paragraph=ctx.paragraph(q.start))
-        before = text[: q.start - 1].rstrip(" \t")
-        embedded = bool(before) and before[-1] not in ",:.?!\n" + "\"“”'’—–("
+        before = _last_char(text, q.start - 1, " \t")
+        embedded = bool(before) and before not in ",:.?!\n" + "\"“”'’—–("
         prev_close = self.spans[qi - 1].end if qi > 0 else -1
-        # The attribution clause may itself hold a short quoted name ("wearing “Ted Cruz” pins,
-        # said"): only the next real quote ends it.
-        following = (s for s in self.spans[qi + 1 :] if len(s.text(text).split()) > 4)
-        next_open = next((s.start - 1 for s in following), len(text))
-        post = _post_region(ctx, q, next_open)
+        post = _post_region(ctx, q, self._next_open[qi])
         pre = _pre_region(ctx, q, prev_close)
         signed = self._signature(q)
         if signed is not None and not embedded:
@@ -616,6 +630,7 @@ class QuoteExtractor:
         doc, ctx = self.doc, self.ctx
         quoted = [(f.start, f.end) for f in self.findings]
         for i in lexicon.positions(doc, _INDIRECT_CANDIDATES()):
+            budget.check(doc)
             token = doc[i]
             if ctx.in_quote[token.i] >= 0:
                 continue

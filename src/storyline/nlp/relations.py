@@ -13,7 +13,7 @@ from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
-from storyline.nlp import lexicon
+from storyline.nlp import budget, lexicon
 from storyline.nlp.identity import Cluster, Referents, title_roles
 from storyline.nlp.paths import step_from
 from storyline.nlp.sentences import Sentences
@@ -77,6 +77,7 @@ class RelationFinder:
         nouns, verbs = _rules()
         found: list[RelationFinding] = []
         for i in lexicon.positions(self.doc, frozenset(nouns) | frozenset(verbs), attr="lemma"):
+            budget.check(self.doc)
             token = self.doc[i]
             if token.pos_ in {"NOUN", "PROPN"} and token.lemma_ in nouns:
                 found += self._noun(token, nouns[token.lemma_])

@@ -11,6 +11,11 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc, Span, Token
 
+# Tokens a sentence may run without a full stop, "!", "?" or line break before the pipeline forces
+# one (pipeline.paragraphs_component): the news the project has seen runs at most 221 (a list of
+# names), so none of it is cut.
+MAX_SENTENCE = 300
+
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """Paragraphs are the non-blank lines: one per line in scraped text, one per blank-line

@@ -1036,12 +1036,12 @@ def find_timexes(text: str, dct: date | None, doc: Doc | None = None) -> list[Ti
                     candidates.append((m.start(), m.end(), priority, m, fn))
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
     chosen: list[tuple[int, int, int, re.Match[str], Rule]] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where a chosen span lies: each test costs its own length
     for cand in candidates:
-        if any(cand[0] < e and s < cand[1] for s, e in taken):
+        if taken.find(1, cand[0], cand[1]) >= 0:
             continue
         chosen.append(cand)
-        taken.append((cand[0], cand[1]))
+        taken[cand[0] : cand[1]] = b"\x01" * (cand[1] - cand[0])
     chosen.sort(key=lambda c: c[0])
     ctx = _Context(dct, doc)
     out: list[Timex] = []

@@ -356,11 +356,13 @@ def article(
 ) -> HTMLResponse:
     view = _found(query.article, conn, article_id)
     focus = (start, end) if start is not None and end is not None else None
+    marked = highlight(view, focus)
     return _page(
         request,
         "article.html",
         article=view,
-        body=highlight(view, focus),
+        body=marked.html,
+        marked=marked,
         legend=speaker_legend(view),
         focus=focus is not None,
     )

@@ -19,7 +19,7 @@ from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
-from storyline.nlp import lexicon
+from storyline.nlp import budget, lexicon
 from storyline.nlp.identity.clusters import Cluster, EntityIndex
 from storyline.nlp.sentences import Sentences
 
@@ -307,6 +307,7 @@ def link_pronouns(doc: Doc, index: EntityIndex, in_quote: list[int], sentences: 
     resolver = PronounResolver(doc, index, in_quote, sentences)
     words = _PERSON_PRONOUNS | ORG_PRONOUNS | _PLURAL
     for i in lexicon.positions(doc, words):
+        budget.check(doc)
         token = doc[i]
         if index.at(token) or in_quote[i] >= 0:
             continue
