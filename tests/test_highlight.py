@@ -19,6 +19,7 @@ from storyline.store.ingest import ingest
 from storyline.web import highlight as highlight_module
 from storyline.web.app import create_app
 from storyline.web.highlight import PALETTE, highlight
+from webstore import BASE_URL
 
 
 def reference(article: ArticleView, focus: tuple[int, int] | None = None) -> Markup:
@@ -113,7 +114,9 @@ def test_the_page_says_when_spans_were_capped(tmp_path: Path, monkeypatch: pytes
     article = Article(text='"It works," Ana Ruiz said on Monday. Ruiz met Bo Lind in Oslo.', input_id="a")
     with Store(tmp_path / "s.db") as store:
         assert ingest(store, [article]).added == 1
-    client = TestClient(create_app(tmp_path / "s.db", rate=0), raise_server_exceptions=True)
+    client = TestClient(
+        create_app(tmp_path / "s.db", rate=0), raise_server_exceptions=True, base_url=BASE_URL
+    )
     url = f"/articles/{article.id}"
     assert "capped" not in client.get(url).text
     monkeypatch.setattr(highlight_module, "MAX_SPANS", 2)
