@@ -129,6 +129,8 @@ MAX_OUTLETS = 100  # a select of more outlets than this is no help; the rest are
 
 
 def facets(conn: sqlite3.Connection, entity_id: int, min_confidence: float = 0.0) -> Facets:
+    """The choices a person's filter offers: what would narrow their page to something, never a
+    type or an outlet that keeps nothing (event groups below `min_confidence` do not count)."""
     types = conn.execute(
         "SELECT g.type, count(DISTINCT g.id) FROM event_roles r JOIN events e ON e.id = r.event_id "
         "JOIN event_groups g ON g.id = e.group_id WHERE r.entity_id = ? AND coalesce(g.confidence, 0) >= ? "

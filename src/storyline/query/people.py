@@ -214,10 +214,10 @@ def relations(
     rows = [row for row in rows if best[(row[1], row[2], row[3])] >= min_confidence]
     names = names_of(conn, [r[2] for r in rows] + [r[3] for r in rows])
     if narrow is not None and narrow.outlet is not None:
-        reports: dict[object, list[str]] = {}
+        articles: dict[object, list[str]] = {}
         for row in rows:
-            reports.setdefault((row[1], row[2], row[3]), []).append(row[0])
-        ran = reported_by(conn, narrow.outlet, reports)
+            articles.setdefault((row[1], row[2], row[3]), []).append(row[0])
+        ran = reported_by(conn, narrow.outlet, articles)
         rows = [row for row in rows if (row[1], row[2], row[3]) in ran]
     merged: dict[tuple, RelationResult] = {}
     reports: dict[tuple, list[tuple[str, int, int]]] = {}
