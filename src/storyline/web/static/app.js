@@ -340,7 +340,7 @@
       if (name === "kind" && !self.form.querySelector("input[name=kind]:checked")) e.target.checked = true;  // never none
       if (name === "since" || name === "until") {
         var view = self.range();
-        if (view && self.timeline) self.timeline.setWindow(view.start, view.end);
+        if (view && self.timeline) self.timeline.setWindow(view.start, view.end, { animation: false });  // typed dates: go there
         self.changed();
         return;
       }
