@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from storyline.limits import MAX_ARTICLE_BYTES
 from storyline.model import Article, ReadError
 from storyline.readers import READERS, read_path
 from storyline.readers.metadata import apply_metadata, discover_metadata, load_metadata
@@ -110,7 +111,7 @@ def read_inputs(
     *,
     plain: bool = False,
     published: date | None = None,
-    max_bytes: int = 5_000_000,
+    max_bytes: int = MAX_ARTICLE_BYTES,
     metadata: str | Path | None = None,
     discover: bool = False,
     on_metadata: Callable[[Path], None] | None = None,
