@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -137,6 +138,27 @@ def test_every_contract_event_type_has_a_rule() -> None:
     assert contract <= types
 
 
+README = Path(__file__).parent.parent / "README.md"
+# the rows of the development set's table in README.md ("Events and relations"), by result key
+README_ROWS = {
+    "events": "events (type, participants, modality, time)",
+    "events_without_time": "events without the time",
+    "relations": "relations (type, head, tail, years)",
+}
+
+
+def readme_figures() -> dict[str, tuple[int, float, float]]:
+    """(expected, P, R) of each row, as the README reports them for `storyline eval events
+    tests/events_dev`."""
+    text = README.read_text(encoding="utf-8")
+    figures = {}
+    for key, label in README_ROWS.items():
+        (row,) = re.findall(rf"^\| {re.escape(label)} \|(.*)\|$", text, re.M)
+        expected, _, _, precision, recall, _ = (cell.strip() for cell in row.split("|"))
+        figures[key] = (int(expected), float(precision), float(recall))
+    return figures
+
+
 def test_the_development_set_covers_every_type_and_is_scored_per_type(capsys: pytest.CaptureFixture) -> None:
     pairs = sorted(DEV.glob("*.json"))
     assert len(pairs) >= 20
@@ -146,11 +168,13 @@ def test_the_development_set_covers_every_type_and_is_scored_per_type(capsys: py
     modality = [e["modality"] for g in gold for e in g["events"]]
     assert modality.count("negated") >= 4 and modality.count("hedged") >= 4
     result = ev_eval.evaluate(DEV)
-    overall = result["events_without_time"]["all"]
-    assert overall["expected"] == len(kinds)
-    # the figures the README reports, with room for the parser's small run-to-run differences
-    assert overall["precision"] >= 0.5 and overall["recall"] >= 0.33
-    assert result["relations"]["all"]["precision"] >= 0.55
+    assert result["events_without_time"]["all"]["expected"] == len(kinds)
+    # the README's figures for this set (P, R) less 0.01, the parser's run-to-run room: a change that
+    # loses more has to say so there
+    for row, (expected, precision, recall) in readme_figures().items():
+        found = result[row]["all"]
+        assert found["expected"] == expected, row
+        assert found["precision"] >= precision - 0.01 and found["recall"] >= recall - 0.01, (row, found)
     print(ev_eval.format_report(result))
     assert "resignation" in capsys.readouterr().out
 

@@ -13,6 +13,7 @@ import pytest
 
 import storyline
 from storyline import Article, Entity, Quote
+from storyline.nlp.quotes import QuoteExtractor
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -23,7 +24,12 @@ def _extract(text: str) -> Article:
 
 
 def extract(text: str) -> Article:
-    article = _extract(text)
+    return no_failure(_extract(text))
+
+
+def no_failure(article: Article) -> Article:
+    """The components turn an exception into a failed article so that a batch goes on: a test
+    sees a crash only by asking (test_a_crash_in_a_component_is_seen_by_these_tests)."""
     assert not any(w.startswith("extraction failed") for w in article.warnings), article.warnings
     return article
 
@@ -565,9 +571,21 @@ def test_missing_closing_mark_at_paragraph_end_does_not_swallow_the_next_paragra
     ],
 )
 def test_stray_marks_never_raise(text: str) -> None:
-    a = extract(text)
+    a = _extract(text)
+    assert a.warnings == []  # a crash would be a warning "extraction failed (quotes: ...)"
     for q in a.quotes:
         assert 0 <= q.start <= q.end <= len(a.text)
+
+
+def test_a_crash_in_a_component_is_seen_by_these_tests(monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(self: QuoteExtractor) -> None:
+        raise ValueError("no closing mark")
+
+    monkeypatch.setattr(QuoteExtractor, "run", crash)
+    article = storyline.extract('Harbour master Pieter Voss said, "The pier is " closed.', plain=True)
+    assert article.quotes == [] and article.entities  # the batch went on past the failed stage
+    with pytest.raises(AssertionError, match=r"quotes: ValueError: no closing mark"):
+        no_failure(article)
 
 
 # --- entities -------------------------------------------------------------------------------------

@@ -1,15 +1,22 @@
 """The data model every stage shares: an Article and what extraction finds in it.
 
 Plain typed dataclasses, so that readers, the NLP stage, the store and the CLI agree on one shape
-without importing each other. `storyline.contract` turns an Article into the JSON contract.
+without importing each other. They are also the one declaration of each record's fields: the JSON
+contract (`storyline.contract`, both ways), the store's rows (`storyline.store.writer`) and the
+Parquet tables (`storyline.scale.parquet`) are derived from `fields()`, with the few differences
+declared per field by `declare` (a column named otherwise, a field a table leaves out).
+`tests/test_record_fields.py` checks what cannot be derived: the store's SQL, the contract's doc.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from datetime import date, datetime
+from functools import cache
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 # A lone UTF-16 surrogate (JSON's "\ud800", a file name's undecodable byte) is a str that UTF-8,
 # and so sqlite and the article id, cannot encode. The fields that may hold one, as warnings name them.
@@ -22,6 +29,72 @@ TEXT_FIELDS = {
     "url": "url",
     "input_id": "id",
 }
+
+
+def declare(
+    default: Any = MISSING,
+    *,
+    default_factory: Any = MISSING,
+    store: str | None = "",
+    parquet: str | None = "",
+    json: tuple[str, ...] | None = None,
+) -> Any:
+    """A record field that differs from the rule: `store` / `parquet` name its column in that table
+    ("" for the field's own name, None when the table leaves it out), `json` the keys the contract
+    writes of a nested record (all of them when None)."""
+    metadata = {"store": store, "parquet": parquet, "json": json}
+    return field(default=default, default_factory=default_factory, metadata=metadata)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column that a record's field fills: the field, or one part of a nested record
+    (`time` is `time_value`, `time_granularity`, `time_mod`)."""
+
+    name: str
+    field: str
+    part: str | None
+    type: Any  # the value's annotation without None: str, int, float, list[str], dict[str, object]
+
+    def value(self, record: object) -> Any:
+        value = getattr(record, self.field)
+        return value if self.part is None or value is None else getattr(value, self.part)
+
+
+def plain_type(annotation: Any) -> Any:
+    """An annotation without its None: `Span | None` is Span."""
+    if get_origin(annotation) in (Union, UnionType):
+        (annotation,) = [a for a in get_args(annotation) if a is not type(None)]
+    return annotation
+
+
+def is_optional(annotation: Any) -> bool:
+    return get_origin(annotation) in (Union, UnionType) and type(None) in get_args(annotation)
+
+
+@cache
+def field_types(record: type) -> dict[str, Any]:
+    """A dataclass's resolved annotations (the module is written with postponed annotations)."""
+    return get_type_hints(record)
+
+
+@cache
+def columns(record: type, table: str) -> tuple[Column, ...]:
+    """The columns of a record in `table` ("store" or "parquet"), in field order. A nested record
+    is spread over one column per part (`FLAT_PARTS`), named after the field and the part."""
+    out = []
+    types = field_types(record)
+    for f in fields(record):
+        name = f.metadata.get(table, "")
+        if name is None:
+            continue
+        name, kind = name or f.name, plain_type(types[f.name])
+        if is_dataclass(kind):
+            parts = field_types(kind)
+            out += [Column(f"{name}_{p}", f.name, p, plain_type(parts[p])) for p in FLAT_PARTS[kind]]
+        else:
+            out.append(Column(name, f.name, None, kind))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -40,18 +113,19 @@ MENTION_KINDS = ("name", "description", "pronoun")
 class Mention(Span):
     """A stretch of text that refers to an entity, and how: by name, by description, by pronoun."""
 
-    kind: str = "name"  # one of MENTION_KINDS
+    kind: str = declare("name", parquet=None)  # one of MENTION_KINDS
 
 
 @dataclass
 class Entity:
     """A person, organisation, place or work, with every way the article refers to it."""
 
-    id: str
+    id: str = declare(store="local_id", parquet="entity")
     name: str
     type: str  # PERSON | ORG | GPE | NORP | WORK | OTHER
     aliases: list[str] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)  # names, descriptions and pronouns, in text order
+    # names, descriptions and pronouns, in text order (Parquet: a table of their own)
+    mentions: list[Mention] = declare(default_factory=list, parquet=None)
     gender: str | None = None  # "f" | "m" | None: what pronoun resolution needs
 
 
@@ -62,20 +136,24 @@ class TimeValue:
     mod: str | None = None  # "BEFORE" / "AFTER": a bound, not the time itself ("before 2018-01-26")
 
 
+# The parts a nested record is spread over in a table: a span's text is the article's, at its offsets.
+FLAT_PARTS: dict[type, tuple[str, ...]] = {Span: ("start", "end"), TimeValue: ("value", "granularity", "mod")}
+
+
 @dataclass
 class Quote:
     """One attributed statement: a direct or partial quotation, or indirect speech."""
 
-    id: str
+    id: str = declare(store="local_id")
     text: str
     start: int
     end: int
     kind: str  # direct | partial | indirect
-    speaker: str | None = None  # entity id
+    speaker: str | None = declare(None, store="speaker_local")  # entity id
     speaker_name: str | None = None
-    speaker_mention: Span | None = None
+    speaker_mention: Span | None = declare(None, store=None, parquet=None)
     cue: str | None = None
-    cue_span: Span | None = None
+    cue_span: Span | None = declare(None, store=None, parquet=None)
     channel: str | None = None  # a named outlet or platform: "Instagram", "E! News"
     medium: str | None = None  # the form of the statement: "statement", "post", "interview"
     time: TimeValue | None = None
@@ -85,7 +163,7 @@ class Quote:
 
 @dataclass
 class Timex:
-    id: str
+    id: str = declare(store="local_id")
     text: str
     start: int
     end: int
@@ -97,27 +175,27 @@ class Timex:
 
 @dataclass
 class Event:
-    id: str
+    id: str = declare(store="local_id")
     type: str
     trigger: str
     start: int
     end: int
-    sentence: Span
+    sentence: Span = declare(json=("start", "end"))  # its text is the article's
     time: TimeValue | None = None
     args: dict[str, object] = field(default_factory=dict)
-    quotes: list[str] = field(default_factory=list)
+    quotes: list[str] = declare(default_factory=list, parquet=None)
     confidence: float = 0.0
     modality: str = "asserted"  # asserted | negated ("did not resign") | hedged ("may resign")
 
 
 @dataclass
 class Relation:
-    id: str
+    id: str = declare(store="local_id")
     type: str
-    head: str
-    tail: str
-    start: str | None = None
-    end: str | None = None
+    head: str = declare(store="head_local")
+    tail: str = declare(store="tail_local")
+    start: str | None = declare(None, store="start_value")
+    end: str | None = declare(None, store="end_value")
     evidence: Span | None = None
     confidence: float = 0.0
 

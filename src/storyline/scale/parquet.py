@@ -13,15 +13,37 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from storyline.contract import from_dict, to_dict
-from storyline.model import Article
+from storyline.model import Article, Entity, Event, Mention, Quote, Relation, Timex, columns
 
-_S, _I, _F = pa.string(), pa.int64(), pa.float64()
+_S = pa.string()
+# Arrow types by the fields' annotations; arguments are a JSON object, as in the contract
+_ARROW: dict[Any, pa.DataType] = {
+    str: _S,
+    int: pa.int64(),
+    float: pa.float64(),
+    list[str]: pa.list_(_S),
+    dict[str, object]: _S,
+}
+# table -> the record its rows hold, one per record of the article: their columns are the record's
+# (storyline.model declares them) after the article's id, and a mention's entity's
+RECORD_TABLES: dict[str, type] = {
+    "entities": Entity,
+    "mentions": Mention,
+    "quotes": Quote,
+    "timexes": Timex,
+    "events": Event,
+    "relations": Relation,
+}
+_OWNERS = {table: [("article_id", _S)] for table in RECORD_TABLES} | {
+    "mentions": [("article_id", _S), ("entity", _S)]
+}
 SCHEMAS: dict[str, pa.Schema] = {
     "articles": pa.schema(
         [
@@ -36,82 +58,10 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("contract", _S),
         ]
     ),
-    "entities": pa.schema(
-        [
-            ("article_id", _S),
-            ("entity", _S),
-            ("name", _S),
-            ("type", _S),
-            ("gender", _S),
-            ("aliases", pa.list_(_S)),
-        ]
-    ),
-    "mentions": pa.schema([("article_id", _S), ("entity", _S), ("start", _I), ("end", _I), ("text", _S)]),
-    "quotes": pa.schema(
-        [
-            ("article_id", _S),
-            ("id", _S),
-            ("text", _S),
-            ("start", _I),
-            ("end", _I),
-            ("kind", _S),
-            ("speaker", _S),
-            ("speaker_name", _S),
-            ("cue", _S),
-            ("channel", _S),
-            ("medium", _S),
-            ("time_value", _S),
-            ("time_granularity", _S),
-            ("time_mod", _S),
-            ("confidence", _F),
-            ("within", _S),
-        ]
-    ),
-    "timexes": pa.schema(
-        [
-            ("article_id", _S),
-            ("id", _S),
-            ("text", _S),
-            ("start", _I),
-            ("end", _I),
-            ("type", _S),
-            ("value", _S),
-            ("mod", _S),
-            ("anchor", _S),
-        ]
-    ),
-    "events": pa.schema(
-        [
-            ("article_id", _S),
-            ("id", _S),
-            ("type", _S),
-            ("trigger", _S),
-            ("start", _I),
-            ("end", _I),
-            ("sentence_start", _I),
-            ("sentence_end", _I),
-            ("time_value", _S),
-            ("time_granularity", _S),
-            ("time_mod", _S),
-            ("modality", _S),
-            ("confidence", _F),
-            ("args", _S),
-        ]
-    ),
-    "relations": pa.schema(
-        [
-            ("article_id", _S),
-            ("id", _S),
-            ("type", _S),
-            ("head", _S),
-            ("tail", _S),
-            ("start", _S),
-            ("end", _S),
-            ("evidence_start", _I),
-            ("evidence_end", _I),
-            ("confidence", _F),
-        ]
-    ),
+    **{
+        table: pa.schema(_OWNERS[table] + [(c.name, _ARROW[c.type]) for c in columns(kind, "parquet")])
+        for table, kind in RECORD_TABLES.items()
+    },
 }
 
 
@@ -137,44 +87,23 @@ def rows_of(article: Article) -> dict[str, list[dict]]:
                 "contract": json.dumps(contract, ensure_ascii=False),
             }
         ],
-        "entities": [
-            {
-                "article_id": aid,
-                "entity": e.id,
-                "name": e.name,
-                "type": e.type,
-                "gender": e.gender,
-                "aliases": e.aliases,
-            }
-            for e in a.entities
-        ],
-        "mentions": [
-            {"article_id": aid, "entity": e.id, "start": m.start, "end": m.end, "text": m.text}
-            for e in a.entities
-            for m in e.mentions
-        ],
-        "quotes": [_flat(aid, q, "quotes") for q in contract["quotes"]],
-        "timexes": [_flat(aid, t, "timexes") for t in contract["timexes"]],
-        "events": [_flat(aid, v, "events") for v in contract["events"]],
-        "relations": [_flat(aid, r, "relations") for r in contract["relations"]],
+        **{
+            table: [_row(r, table, aid) for r in getattr(a, table)]
+            for table in RECORD_TABLES
+            if table != "mentions"
+        },
+        "mentions": [_row(m, "mentions", aid, e.id) for e in a.entities for m in e.mentions],
     }
     return rows
 
 
-def _flat(article_id: str, record: dict, table: str) -> dict:
-    """A contract record as a row: times and spans spread over columns, arguments as JSON."""
-    row: dict = {"article_id": article_id}
-    for key, value in record.items():
-        if key == "time":
-            for part in ("value", "granularity", "mod"):
-                row[f"time_{part}"] = value[part] if value else None
-        elif key in {"sentence", "evidence"}:
-            row[f"{key}_start"], row[f"{key}_end"] = (value["start"], value["end"]) if value else (None, None)
-        elif key == "args":
-            row[key] = json.dumps(value, ensure_ascii=False)
-        else:
-            row[key] = value
-    return {name: row.get(name) for name in SCHEMAS[table].names}
+def _row(record: object, table: str, *owners: str) -> dict:
+    """A record as a row: times and spans spread over columns, arguments as JSON."""
+    row = dict(zip(SCHEMAS[table].names, owners, strict=False))
+    for c in columns(RECORD_TABLES[table], "parquet"):
+        value = c.value(record)
+        row[c.name] = json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
+    return row
 
 
 def write_part(articles: list[Article], out: str | Path, part: str) -> int:

@@ -10,10 +10,12 @@ import json
 import re
 import sqlite3
 from bisect import bisect_left
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 
 from storyline.intervals import interval
-from storyline.model import Article, Quote, TimeValue
+from storyline.model import Article, Column, Event, Quote, Relation, TimeValue, Timex, columns
 from storyline.store import event_groups
 from storyline.store.identity import Rules
 from storyline.store.quote_groups import assign_group
@@ -21,6 +23,43 @@ from storyline.store.resolver import Resolver
 
 NEAR = 250  # how far a speaker or cue may sit from its quote and still be part of its evidence
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*(?=\s)|\n")
+
+
+@dataclass(frozen=True)
+class Table:
+    """How one kind of record is written: its own columns, as storyline.model declares them, and
+    those the store works out (the article, resolved ids, days, evidence), which win over a
+    declared one of the same name (`time_mod`: a date taken from publication is ON_OR_BEFORE)."""
+
+    name: str
+    record: type
+    computed: tuple[str, ...]
+
+    @cached_property
+    def own(self) -> tuple[Column, ...]:
+        return tuple(c for c in columns(self.record, "store") if c.name not in self.computed)
+
+    @cached_property
+    def sql(self) -> str:
+        names = [c.name for c in self.own] + list(self.computed)
+        return f"INSERT INTO {self.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+
+    def row(self, record: object, **computed: object) -> tuple:
+        """The values for `sql`: lists and dicts as JSON."""
+        own = (c.value(record) for c in self.own)
+        values = [json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v for v in own]
+        return (*values, *(computed[name] for name in self.computed))
+
+
+_DAYS = ("time_mod", "date_start", "date_end")
+TABLES = {
+    "quotes": Table(
+        "quotes", Quote, ("article_id", "group_id", "speaker_id", *_DAYS, "evidence_start", "evidence_end")
+    ),
+    "timexes": Table("timexes", Timex, ("article_id",)),
+    "events": Table("events", Event, ("article_id", *_DAYS)),  # group_id: event_groups.assign
+    "relations": Table("relations", Relation, ("article_id", "head_id", "tail_id")),
+}
 
 
 def span_dates(time: TimeValue | None, published: date | None) -> tuple[str | None, str | None, str | None]:
@@ -96,38 +135,14 @@ def write_article(conn: sqlite3.Connection, article: Article, rules: Rules) -> s
     for q in a.quotes:
         _write_quote(conn, article_id, a, q, ids, starts)
 
-    conn.executemany(
-        "INSERT INTO timexes (article_id, local_id, text, start, end, type, value, mod, anchor) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(article_id, t.id, t.text, t.start, t.end, t.type, t.value, t.mod, t.anchor) for t in a.timexes],
-    )
+    timexes = TABLES["timexes"]
+    conn.executemany(timexes.sql, [timexes.row(t, article_id=article_id) for t in a.timexes])
 
+    events = TABLES["events"]
     for v in a.events:
         first, last, mod = span_dates(v.time, a.published)
-        event_id = conn.execute(
-            "INSERT INTO events (article_id, local_id, type, trigger, start, end, sentence_start, "
-            "sentence_end, time_value, time_granularity, time_mod, date_start, date_end, modality, "
-            "confidence, args, quotes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                article_id,
-                v.id,
-                v.type,
-                v.trigger,
-                v.start,
-                v.end,
-                v.sentence.start,
-                v.sentence.end,
-                v.time.value if v.time else None,
-                v.time.granularity if v.time else None,
-                mod,
-                first,
-                last,
-                v.modality,
-                v.confidence,
-                json.dumps(v.args, ensure_ascii=False),
-                json.dumps(v.quotes),
-            ),
-        ).lastrowid
+        row = events.row(v, article_id=article_id, time_mod=mod, date_start=first, date_end=last)
+        event_id = conn.execute(events.sql, row).lastrowid
         roles = {
             (ids[local], role, local)
             for role, value in v.args.items()
@@ -156,25 +171,11 @@ def write_article(conn: sqlite3.Connection, article: Article, rules: Rules) -> s
             ),
         )
 
+    relations = TABLES["relations"]
     conn.executemany(
-        "INSERT INTO relations (article_id, local_id, type, head_local, tail_local, head_id, tail_id, "
-        "start_value, end_value, evidence_start, evidence_end, confidence) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        relations.sql,
         [
-            (
-                article_id,
-                r.id,
-                r.type,
-                r.head,
-                r.tail,
-                ids[r.head],
-                ids[r.tail],
-                r.start,
-                r.end,
-                r.evidence.start if r.evidence else None,
-                r.evidence.end if r.evidence else None,
-                r.confidence,
-            )
+            relations.row(r, article_id=article_id, head_id=ids[r.head], tail_id=ids[r.tail])
             for r in a.relations
             if r.head in ids and r.tail in ids
         ],
@@ -195,36 +196,19 @@ def _write_quote(
     speaker = ids.get(q.speaker) if q.speaker else None
     evidence = _quote_evidence(a.text, q)
     group = assign_group(conn, q.text, speaker, first)
-    quote_id = conn.execute(
-        "INSERT INTO quotes (article_id, local_id, group_id, text, start, end, kind, speaker_local, "
-        "speaker_id, speaker_name, cue, channel, medium, time_value, time_granularity, time_mod, "
-        "date_start, date_end, evidence_start, evidence_end, confidence, within) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            article_id,
-            q.id,
-            group,
-            q.text,
-            q.start,
-            q.end,
-            q.kind,
-            q.speaker,
-            speaker,
-            q.speaker_name,
-            q.cue,
-            q.channel,
-            q.medium,
-            q.time.value if q.time else None,
-            q.time.granularity if q.time else None,
-            mod,
-            first,
-            last,
-            evidence[0],
-            evidence[1],
-            q.confidence,
-            q.within,
-        ),
-    ).lastrowid
+    quotes = TABLES["quotes"]
+    row = quotes.row(
+        q,
+        article_id=article_id,
+        group_id=group,
+        speaker_id=speaker,
+        time_mod=mod,
+        date_start=first,
+        date_end=last,
+        evidence_start=evidence[0],
+        evidence_end=evidence[1],
+    )
+    quote_id = conn.execute(quotes.sql, row).lastrowid
     about = {  # entities with a mention starting inside the quote (found by bisection)
         (ids[local], local)
         for local, found in starts.items()
