@@ -249,3 +249,33 @@ class ReadError:
 
     def __str__(self) -> str:
         return f"{self.input}: {self.reason}"
+
+
+@dataclass
+class ReadCounts:
+    """What a reader of archives (WARC) went through besides articles and errors: records and bytes
+    read (progress on a multi-gigabyte file) and the records left out on purpose, by why.
+
+    Filled in place as the reader goes, so a progress line and the ingest summary can show it.
+    """
+
+    records: int = 0
+    bytes: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, why: str, n: int = 1) -> None:
+        self.skipped[why] = self.skipped.get(why, 0) + n
+
+    def add(self, other: ReadCounts) -> None:
+        """Another reader's counts (a Dask worker's) added to these."""
+        self.records += other.records
+        self.bytes += other.bytes
+        for why, n in other.skipped.items():
+            self.skip(why, n)
+
+    def summary(self) -> str:
+        """'1,204 records skipped (600 request, 580 metadata, 24 not HTML)', or '' when none were."""
+        if not self.skipped:
+            return ""
+        kinds = ", ".join(f"{n:,} {why}" for why, n in sorted(self.skipped.items(), key=lambda kv: -kv[1]))
+        return f"{sum(self.skipped.values()):,} records skipped ({kinds})"

@@ -14,7 +14,7 @@ from pathlib import Path
 from storyline import __version__
 from storyline.cli.types import Parser, iso_date, positive_int
 from storyline.limits import MAX_ARTICLE_BYTES
-from storyline.model import Article, ReadError
+from storyline.model import Article, ReadCounts, ReadError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -51,11 +51,13 @@ class _Reporter:
             print(file=sys.stderr)
 
 
-def _articles(args: argparse.Namespace, reporter: _Reporter) -> Iterator[Article]:
+def _articles(args: argparse.Namespace, reporter: _Reporter, counts: ReadCounts) -> Iterator[Article]:
     from storyline.readers import read_path
 
     for path in args.files:
-        for item in read_path(path, plain=args.plain, published=args.published, max_bytes=args.max_bytes):
+        for item in read_path(
+            path, plain=args.plain, published=args.published, max_bytes=args.max_bytes, counts=counts
+        ):
             if isinstance(item, ReadError):
                 reporter.error(item)
                 continue
@@ -74,8 +76,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from storyline.summary import render
 
     reporter = _Reporter(len(args.files))
+    counts = ReadCounts()
     out = sys.stdout
-    for article in extract_many(_articles(args, reporter), batch_size=args.batch_size):
+    for article in extract_many(_articles(args, reporter, counts), batch_size=args.batch_size):
         reporter.tick()
         failure = next((w for w in article.warnings if w.startswith("extraction failed")), None)
         if failure:
@@ -83,6 +86,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             continue
         out.write(to_json(article) + "\n" if args.json else render(article) + "\n")
     reporter.finish()
+    if skipped := counts.summary():  # archive records that are not articles: said, not errors
+        print(f"storyline: {skipped}", file=sys.stderr)
     return EXIT_FAILED if reporter.failed else EXIT_OK
 
 
@@ -140,11 +145,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "extract",
         help="extract quotes, speakers, entities, dates, events and relations from articles",
-        description="Read articles (text in the seed format, HTML, JSON Lines, CSV) and print what "
+        description="Read articles (text in the seed format, HTML, JSON Lines, CSV, WARC/ARC) and print what "
         "they say: dates, quotes grouped by speaker, events and relations; or, with --json, one JSON "
         "object per article (docs/storyline-json.md).",
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="article files (.txt, .html, .jsonl, .csv)")
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="article files (.txt, .html, .jsonl, .csv, .warc, .warc.gz, .arc)",
+    )
     p.add_argument("--json", action="store_true", help="print the JSON contract, one line per article")
     _reading_options(p)
     p.add_argument(

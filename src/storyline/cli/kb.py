@@ -36,8 +36,9 @@ def open_store(args: argparse.Namespace, create: bool = False):  # noqa: ANN202 
 
 
 # ------------------------------------------------------------------ ingest
-def _progress(total: int | None, quiet: bool) -> tuple[Callable, Callable]:
-    """A tqdm bar (articles/s, ETA) on a terminal; nothing otherwise."""
+def _progress(total: int | None, quiet: bool, counts=None) -> tuple[Callable, Callable]:  # noqa: ANN001
+    """A tqdm bar (articles/s, ETA) on a terminal, with the records and bytes of archives read
+    (`counts`, a ReadCounts) when there are any; nothing otherwise."""
     if quiet or not sys.stderr.isatty():
         return (lambda report: None), (lambda: None)
     import shutil
@@ -58,15 +59,25 @@ def _progress(total: int | None, quiet: bool) -> tuple[Callable, Callable]:
         state["failed"], state["warnings"] = len(report.failed), len(report.warnings)
         bar.update(report.read - state["seen"])
         state["seen"] = report.read
+        archive = (
+            {"records": counts.records, "MB": counts.bytes // 1_000_000} if counts and counts.records else {}
+        )
         bar.set_postfix(
-            added=report.added, duplicates=report.duplicates, failed=len(report.failed), refresh=False
+            added=report.added,
+            duplicates=report.duplicates,
+            failed=len(report.failed),
+            **archive,
+            refresh=False,
         )
 
     return update, bar.close
 
 
 def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
+    from storyline.model import ReadCounts
+    from storyline.readers import suffix_of
     from storyline.readers.metadata import MetadataError
+    from storyline.readers.warc import WARC_SUFFIXES
     from storyline.store.identity import RulesError
     from storyline.store.ingest import expand, read_inputs
 
@@ -79,10 +90,11 @@ def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
         inputs = list(expand(paths))  # each a file (or a reason it cannot be read): the bar's total
         single = all(
             not isinstance(p, str)
-            or (p != "-" and Path(p).suffix.lower() not in {".jsonl", ".ndjson", ".csv"})
+            or (p != "-" and suffix_of(p) not in {".jsonl", ".ndjson", ".csv", *WARC_SUFFIXES})
             for p in inputs
         )
-        update, close = _progress(len(inputs) if single else None, args.quiet)
+        counts = ReadCounts()
+        update, close = _progress(len(inputs) if single else None, args.quiet, counts)
         try:
             items = read_inputs(
                 paths,
@@ -96,8 +108,9 @@ def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
                     "(--metadata FILE to choose one, --no-metadata for none)",
                     file=sys.stderr,
                 ),
+                counts=counts,
             )
-            report = _ingest_with(args, store, items, update)
+            report = _ingest_with(args, store, items, update, counts)
         except (MetadataError, RulesError) as e:
             close()
             print(f"storyline: error: {e}", file=sys.stderr)
@@ -112,18 +125,19 @@ def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
-def _ingest_with(args: argparse.Namespace, store, items, update):  # noqa: ANN001, ANN202
+def _ingest_with(args: argparse.Namespace, store, items, update, counts=None):  # noqa: ANN001, ANN202
     """Ingest here, or with the extraction on a Dask cluster (--workers N, --scheduler ADDRESS)."""
     from storyline.store.ingest import ingest
 
     workers, scheduler = getattr(args, "workers", None), getattr(args, "scheduler", None)
     if not workers and not scheduler:
-        return ingest(store, items, batch_size=args.batch_size, on_article=update)
+        return ingest(store, items, batch_size=args.batch_size, on_article=update, counts=counts)
     from storyline.scale.cluster import dask_client
     from storyline.scale.work import on_cluster
 
     with dask_client(workers, scheduler) as client:
-        return ingest(store, items, on_article=update, extract=on_cluster(client, batch=2 * args.batch_size))
+        extract = on_cluster(client, batch=2 * args.batch_size)
+        return ingest(store, items, on_article=update, extract=extract, counts=counts)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -12,13 +12,24 @@ from storyline.dates import label
 
 
 def cmd_extract_out(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from storyline.model import ReadCounts
+    from storyline.readers.warc import is_warc
     from storyline.scale.bulk import BulkReport, extract_to_parquet, extract_urls_to_parquet
     from storyline.scale.cluster import dask_client
+    from storyline.scale.warc import extract_warc_urls_to_parquet
     from storyline.store.ingest import read_inputs
 
-    urls = [f for f in args.files if "://" in f]
-    local = [f for f in args.files if "://" not in f]
-    items = read_inputs(local, plain=args.plain, published=args.published, max_bytes=args.max_bytes)
+    # WARC URLs, and with a local cluster WARC files, are read by the workers (byte ranges of big ones)
+    warcs = [f for f in args.files if is_warc(f) and ("://" in f or args.workers and Path(f).is_file())]
+    warc_urls = [f if "://" in f else Path(f).resolve().as_uri() for f in warcs]
+    urls = [f for f in args.files if "://" in f and f not in warcs]
+    local = [f for f in args.files if "://" not in f and f not in warcs]
+    counts = ReadCounts()
+    items = read_inputs(
+        local, plain=args.plain, published=args.published, max_bytes=args.max_bytes, counts=counts
+    )
     started = time.perf_counter()
 
     def progress(report) -> None:  # noqa: ANN001
@@ -30,7 +41,7 @@ def cmd_extract_out(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
 
-    remote = BulkReport()
+    remote, archives = BulkReport(), BulkReport()
     if args.workers or args.scheduler:
         with dask_client(args.workers, args.scheduler) as client:
             report = extract_to_parquet(
@@ -38,21 +49,31 @@ def cmd_extract_out(args: argparse.Namespace) -> int:
             )
             if urls:
                 remote = extract_urls_to_parquet(urls, args.out, client=client)
+            if warc_urls:
+                archives = extract_warc_urls_to_parquet(
+                    warc_urls, args.out, client=client, part_size=args.part_size
+                )
     else:
         report = extract_to_parquet(items, args.out, part_size=args.part_size, on_part=progress)
         if urls:
             remote = extract_urls_to_parquet(urls, args.out)
-    report.articles += remote.articles
-    report.parts += remote.parts
-    report.failed += remote.failed
+        if warc_urls:
+            archives = extract_warc_urls_to_parquet(warc_urls, args.out, part_size=args.part_size)
+    report.counts = counts
+    for other in (remote, archives):
+        report.articles += other.articles
+        report.parts += other.parts
+        report.failed += other.failed
+        report.counts.add(other.counts)
     if not args.quiet and sys.stderr.isatty():
         print(file=sys.stderr)
     for failure in report.failed:
         print(f"storyline: error: {failure}", file=sys.stderr)
     seconds = time.perf_counter() - started
+    skipped = report.counts.summary()
     print(
         f"storyline: {args.out}: {report.articles:,} articles in {report.parts} parts, "
-        f"{len(report.failed)} failed, {seconds:.1f} s",
+        f"{len(report.failed)} failed{', ' + skipped if skipped else ''}, {seconds:.1f} s",
         file=sys.stderr,
     )
     return 1 if report.failed else 0

@@ -1,4 +1,4 @@
-"""Read articles from files: plain text (the seed format), HTML, JSON Lines and CSV.
+"""Read articles from files: plain text (the seed format), HTML, JSON Lines, CSV and web archives.
 
 Readers never raise for bad input: each yields an Article, or a ReadError saying in a few words
 why that input (or that record) could not be read, so one bad file does not stop a batch.
@@ -11,12 +11,13 @@ from datetime import date
 from pathlib import Path
 
 from storyline.limits import MAX_ARTICLE_BYTES
-from storyline.model import Article, ReadError
+from storyline.model import Article, ReadCounts, ReadError
 from storyline.readers.html import read_html_file
 from storyline.readers.records import read_csv_file, read_jsonl_file
 from storyline.readers.text import read_text, read_text_file
+from storyline.readers.warc import WARC_SUFFIXES, read_warc_file, suffix_of
 
-__all__ = ["read_path", "read_paths", "read_text"]
+__all__ = ["read_path", "read_paths", "read_text", "suffix_of"]
 
 Reader = Callable[..., Iterator[Article | ReadError]]
 READERS: dict[str, Reader] = {
@@ -25,6 +26,7 @@ READERS: dict[str, Reader] = {
     ".jsonl": read_jsonl_file,
     ".ndjson": read_jsonl_file,
     ".csv": read_csv_file,
+    **dict.fromkeys(WARC_SUFFIXES, read_warc_file),
 }
 
 
@@ -34,10 +36,13 @@ def read_path(
     plain: bool = False,
     published: date | None = None,
     max_bytes: int = MAX_ARTICLE_BYTES,
+    counts: ReadCounts | None = None,
 ) -> Iterator[Article | ReadError]:
-    """Articles (or ReadErrors) from one file; the reader is chosen by its suffix, text by default."""
-    reader = READERS.get(Path(path).suffix.lower(), read_text_file)
-    yield from reader(path, plain=plain, published=published, max_bytes=max_bytes)
+    """Articles (or ReadErrors) from one file; the reader is chosen by its suffix, text by default.
+
+    `counts` hears of the records an archive reader read and skipped (progress, the summary)."""
+    reader = READERS.get(suffix_of(path), read_text_file)
+    yield from reader(path, plain=plain, published=published, max_bytes=max_bytes, counts=counts)
 
 
 def read_paths(

@@ -17,6 +17,7 @@ from storyline.readers.byline import read_block
 
 HEADER = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{1,2}-\d{1,2})(?:[ \t]+(?P<title>[^\n]*?))?\s*$")
 BINARY_PROBE = 8192
+BINARY = "binary file, not text"
 MAX_TITLE = 300
 
 
@@ -73,7 +74,7 @@ def check_file(path: str | Path, max_bytes: int | None) -> ReadError | None:
     except OSError as e:
         return ReadError(name, f"cannot read file ({(e.strerror or type(e).__name__).lower()})")
     if b"\0" in head:
-        return ReadError(name, "binary file, not text")
+        return ReadError(name, BINARY)
     if not head.strip() and size <= BINARY_PROBE:
         return ReadError(name, "empty file")
     return None
@@ -152,6 +153,7 @@ def read_text_file(
     plain: bool = False,
     published: date | None = None,
     max_bytes: int = MAX_ARTICLE_BYTES,
+    **_: object,
 ) -> Iterator[Article | ReadError]:
     """One article from a text file, or one ReadError saying why not."""
     data = load_bytes(path, max_bytes)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storyline.model import Article, ReadError
+from storyline.model import Article, ReadCounts, ReadError
 from storyline.scale.parquet import extract_and_write, read_articles
 from storyline.scale.work import batches
 
@@ -18,6 +18,7 @@ class BulkReport:
     articles: int = 0
     parts: int = 0
     failed: list[ReadError] = field(default_factory=list)
+    counts: ReadCounts = field(default_factory=ReadCounts)  # archive records read and skipped
 
 
 def extract_to_parquet(

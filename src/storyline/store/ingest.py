@@ -19,8 +19,8 @@ from datetime import date
 from pathlib import Path
 
 from storyline.limits import MAX_ARTICLE_BYTES
-from storyline.model import Article, ReadError
-from storyline.readers import READERS, read_path
+from storyline.model import Article, ReadCounts, ReadError
+from storyline.readers import READERS, read_path, suffix_of
 from storyline.readers.metadata import apply_metadata, discover_metadata, load_metadata
 from storyline.readers.records import read_jsonl_lines
 from storyline.readers.text import not_a_file
@@ -40,6 +40,7 @@ class IngestReport:
     failed: list[ReadError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # "input: what was repaired", one per repair
     seconds: float = 0.0
+    counts: ReadCounts | None = None  # records of archives (WARC) read and skipped
 
     @property
     def read(self) -> int:
@@ -53,6 +54,8 @@ class IngestReport:
             + (f" ({self.new_sources:,} new sources noted)" if self.new_sources else ""),
             f"{len(self.failed):,} failed",
         ]
+        if self.counts is not None and (skipped := self.counts.summary()):
+            parts.append(skipped)
         return f"{', '.join(parts)} in {self.seconds:.1f} s ({rate:.1f} articles/s extracted)"
 
 
@@ -97,7 +100,7 @@ def _walk(folder: Path, skipped: set[Path]) -> Iterator[str | ReadError]:
     found = sorted(
         p
         for p in folder.rglob("*")
-        if p.suffix.lower() in ARTICLE_SUFFIXES
+        if suffix_of(p) in ARTICLE_SUFFIXES
         and not any(part.startswith(".") for part in p.relative_to(folder).parts)
         and not p.is_dir()
         and p.resolve() not in skipped
@@ -115,8 +118,10 @@ def read_inputs(
     metadata: str | Path | None = None,
     discover: bool = False,
     on_metadata: Callable[[Path], None] | None = None,
+    counts: ReadCounts | None = None,
 ) -> Iterator[Article | ReadError]:
-    """Every article (or the reason it could not be read) from the paths, metadata applied.
+    """Every article (or the reason it could not be read) from the paths, metadata applied;
+    `counts` hears of the archive records read and skipped.
 
     `metadata` applies to every input; with `discover`, each folder given uses the metadata file
     kept with it, if any (readers.metadata.discover_metadata), and on_metadata hears of each.
@@ -136,7 +141,9 @@ def read_inputs(
                     sys.stdin.buffer, "<stdin>", published=published, max_bytes=max_bytes
                 )
             else:
-                records = read_path(item, plain=plain, published=published, max_bytes=max_bytes)
+                records = read_path(
+                    item, plain=plain, published=published, max_bytes=max_bytes, counts=counts
+                )
             try:
                 for record in records:
                     yield apply_metadata(record, table) if table and isinstance(record, Article) else record
@@ -157,6 +164,7 @@ def ingest(
     batch_size: int = 16,
     on_article: Callable[[IngestReport], None] | None = None,
     extract: Callable[[Iterable[Article]], Iterator[Article]] | None = None,
+    counts: ReadCounts | None = None,
 ) -> IngestReport:
     """Extract and store the articles not yet in the store; call on_article after each input.
 
@@ -165,7 +173,7 @@ def ingest(
     """
     from storyline.scale.work import in_process
 
-    report = IngestReport()
+    report = IngestReport(counts=counts)  # the same counts the reader of `items` fills
     started = time.perf_counter()
     store.apply_rules()
     in_flight: dict[str, list[Article]] = {}  # read this run, not yet written: later copies wait here
