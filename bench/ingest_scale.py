@@ -37,11 +37,11 @@ from pathlib import Path
 
 from storyline import extract_many, query
 from storyline.contract import to_json
+from storyline.ingest import ingest
 from storyline.model import Article
 from storyline.readers.records import read_jsonl_file
 from storyline.scale.generate import write_corpus
 from storyline.store import Store
-from storyline.store.ingest import ingest
 
 
 def rss_mb() -> float:

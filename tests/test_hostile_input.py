@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from storyline.cli import main
+from storyline.ingest import ingest
 from storyline.model import Article
 from storyline.nlp import budget
 from storyline.nlp.pipeline import Extractor, load
@@ -21,7 +22,6 @@ from storyline.nlp.sentences import MAX_SENTENCE
 from storyline.nlp.tokenizer import MAX_CHUNK, MAX_RUN
 from storyline.readers import read_path
 from storyline.store import Store
-from storyline.store.ingest import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = next(read_path(str(ROOT / "examples" / "kimora-lee-simmons-2018-01-26.txt"))).text  # the body

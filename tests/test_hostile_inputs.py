@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from storyline.cli import main
+from storyline.ingest import expand, ingest, read_inputs
 from storyline.model import Article, ReadError
 from storyline.readers import read_path
 from storyline.store import Store
-from storyline.store.ingest import expand, ingest, read_inputs
 from test_cli import write
 
 GOOD = "Mayor Jane Doe said on Monday that the bridge number {} would open next spring."

@@ -15,12 +15,12 @@ import pytest
 
 from storyline import query
 from storyline.cli import main
+from storyline.ingest import ingest, read_inputs
+from storyline.ingest.work import on_cluster
 from storyline.scale.bulk import extract_to_parquet, load_parquet
 from storyline.scale.cluster import dask_client
 from storyline.scale.generate import write_corpus
-from storyline.scale.work import on_cluster
 from storyline.store import Store
-from storyline.store.ingest import ingest, read_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "demo"

@@ -12,9 +12,9 @@ from storyline.dates import label
 
 
 def cmd_extract_out(args: argparse.Namespace) -> int:
+    from storyline.ingest import read_inputs
     from storyline.scale.bulk import BulkReport, extract_to_parquet, extract_urls_to_parquet
     from storyline.scale.cluster import dask_client
-    from storyline.store.ingest import read_inputs
 
     urls = [f for f in args.files if "://" in f]
     local = [f for f in args.files if "://" not in f]

@@ -199,7 +199,7 @@ def write_part(articles: list[Article], out: str | Path, part: str) -> int:
 
 def extract_and_write(articles: list[Article], out: str, part: str) -> int:
     """The unit of bulk work: extract a batch (the same function as every mode) and write it."""
-    from storyline.scale.work import extract_batch
+    from storyline.ingest.work import extract_batch
 
     return write_part(extract_batch(articles), out, part)
 

@@ -1,10 +1,7 @@
-"""Ingest: read inputs, skip what the store already holds, extract the rest, store each article.
+"""Inputs: the paths named (files, folders, globs, '-'), read into Articles with their metadata.
 
-Idempotent and resumable because an article is known by the sha256 of its cleaned text: an
-article already stored is never extracted again (only a new source of it is noted), and each
-stored article is written whole or not at all (a savepoint in a batch committed at least twice a
-second). A run killed part way leaves whole articles behind; the
-rerun skips them and adds the rest, ending with the counts of an uninterrupted run.
+Every path is yielded as an Article or reported as a ReadError, never silently dropped, so that a
+batch goes on past a bad input.
 """
 
 from __future__ import annotations
@@ -12,9 +9,7 @@ from __future__ import annotations
 import glob
 import os
 import sys
-import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -23,36 +18,9 @@ from storyline.readers import READERS, read_path
 from storyline.readers.metadata import apply_metadata, discover_metadata, load_metadata
 from storyline.readers.records import read_jsonl_lines
 from storyline.readers.text import not_a_file
-from storyline.store.db import Store
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", *READERS})
 STDIN = "-"
-
-
-@dataclass
-class IngestReport:
-    """What an ingest did: the summary printed at its end."""
-
-    added: int = 0
-    duplicates: int = 0  # already stored (or seen earlier in this run): skipped, not extracted
-    new_sources: int = 0  # of those, copies from a source not yet recorded
-    failed: list[ReadError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # "input: what was repaired", one per repair
-    seconds: float = 0.0
-
-    @property
-    def read(self) -> int:
-        return self.added + self.duplicates + len(self.failed)
-
-    def summary(self) -> str:
-        rate = self.added / self.seconds if self.seconds else 0.0
-        parts = [
-            f"{self.added:,} added",
-            f"{self.duplicates:,} skipped as duplicates"
-            + (f" ({self.new_sources:,} new sources noted)" if self.new_sources else ""),
-            f"{len(self.failed):,} failed",
-        ]
-        return f"{', '.join(parts)} in {self.seconds:.1f} s ({rate:.1f} articles/s extracted)"
 
 
 def expand(paths: Iterable[str], skip: Iterable[Path] = ()) -> Iterator[str | ReadError]:
@@ -140,78 +108,10 @@ def read_inputs(
                 for record in records:
                     yield apply_metadata(record, table) if table and isinstance(record, Article) else record
             except Exception as e:  # noqa: BLE001 - a reader's bug costs the rest of its input, not the batch
-                yield ReadError("<stdin>" if item == STDIN else item, f"reading stopped ({_brief(e)})")
+                yield ReadError("<stdin>" if item == STDIN else item, f"reading stopped ({brief(e)})")
 
 
-def _brief(e: BaseException) -> str:
+def brief(e: BaseException) -> str:
     """An exception as a few words on one line: its type and the start of its message."""
     message = " ".join(str(e).split())
     return f"{type(e).__name__}: {message[:100]}" if message else type(e).__name__
-
-
-def ingest(
-    store: Store,
-    items: Iterable[Article | ReadError],
-    *,
-    batch_size: int = 16,
-    on_article: Callable[[IngestReport], None] | None = None,
-    extract: Callable[[Iterable[Article]], Iterator[Article]] | None = None,
-) -> IngestReport:
-    """Extract and store the articles not yet in the store; call on_article after each input.
-
-    `extract` runs the extraction (default: here, in batches); storyline.scale.work.on_cluster
-    runs the same function on a Dask cluster. Either way articles are stored in input order.
-    """
-    from storyline.scale.work import in_process
-
-    report = IngestReport()
-    started = time.perf_counter()
-    store.apply_rules()
-    in_flight: dict[str, list[Article]] = {}  # read this run, not yet written: later copies wait here
-
-    def fresh() -> Iterator[Article]:
-        for item in items:
-            if isinstance(item, ReadError):
-                report.failed.append(item)
-                _tick()
-                continue
-            report.warnings += [f"{item.input_id or '<article>'}: {w}" for w in item.warnings]
-            article_id = item.id
-            if article_id in in_flight:
-                in_flight[article_id].append(item)
-                report.duplicates += 1
-                _tick()
-            elif store.has_article(article_id):
-                report.duplicates += 1
-                report.new_sources += store.add_source(item)
-                _tick()
-            else:
-                in_flight[article_id] = []
-                yield item
-
-    def _tick() -> None:
-        if on_article is not None:
-            report.seconds = time.perf_counter() - started
-            on_article(report)
-
-    for article in (extract or in_process(batch_size))(fresh()):
-        later_copies = in_flight.pop(article.id, [])
-        failure = next((w for w in article.warnings if w.startswith("extraction failed")), None)
-        name = article.input_id or "<article>"
-        try:
-            stored = None if failure else store.add(article)
-        except (ValueError, OverflowError) as e:  # a value sqlite refuses costs this article only
-            failure = f"could not be stored ({_brief(e)})"
-        if failure:
-            report.failed.append(ReadError(name, failure))
-        elif stored:
-            report.added += 1
-        else:
-            report.duplicates += 1
-        if later_copies and store.has_article(article.id):
-            for copy in later_copies:
-                report.new_sources += store.add_source(copy)
-        _tick()
-    store.flush()
-    report.seconds = time.perf_counter() - started
-    return report
