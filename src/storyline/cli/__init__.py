@@ -76,9 +76,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     out = sys.stdout
     for article in extract_many(_articles(args, reporter), batch_size=args.batch_size):
         reporter.tick()
-        failure = next((w for w in article.warnings if w.startswith("extraction failed")), None)
-        if failure:
-            reporter.error(f"{article.input_id}: {failure}")
+        if article.failure:
+            reporter.error(f"{article.input_id}: {article.failure}")
             continue
         out.write(to_json(article) + "\n" if args.json else render(article) + "\n")
     reporter.finish()

@@ -90,7 +90,7 @@ def ingest(
 
     for article in (extract or in_process(batch_size))(fresh()):
         later_copies = in_flight.pop(article.id, [])
-        failure = next((w for w in article.warnings if w.startswith("extraction failed")), None)
+        failure = str(article.failure) if article.failure else None
         name = article.input_id or "<article>"
         try:
             stored = None if failure else store.add(article)

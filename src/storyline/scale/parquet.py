@@ -182,7 +182,7 @@ def write_part(articles: list[Article], out: str | Path, part: str) -> int:
     by_month: dict[tuple[str, str], list[dict]] = defaultdict(list)
     written = 0
     for article in articles:
-        if any(w.startswith("extraction failed") for w in article.warnings):
+        if article.failure:
             continue
         month = month_of(article)
         for table, rows in rows_of(article).items():
