@@ -69,8 +69,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
         return cmd_extract_out(args)
     from storyline import extract_many
+    from storyline.cli.summary import render
     from storyline.contract import to_json
-    from storyline.summary import render
 
     reporter = _Reporter(len(args.files))
     out = sys.stdout

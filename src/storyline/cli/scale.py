@@ -1,5 +1,5 @@
 """Commands for bulk work: `extract --out DIR` (Parquet, here or on Dask), `load DIR`, and
-`bench generate N DIR` (a synthetic corpus for benchmarks)."""
+`bench generate N DIR` (a synthetic corpus for benchmarks, from a source checkout)."""
 
 from __future__ import annotations
 
@@ -80,8 +80,17 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from storyline.scale.generate import write_corpus
-
+    try:  # test and benchmark support: in a source checkout, not in the wheel
+        from storyline_testing.generate import write_corpus
+    except ModuleNotFoundError as e:
+        if e.name != "storyline_testing":
+            raise
+        print(
+            "storyline: error: bench generate needs a source checkout of storyline (its generator, "
+            "src/storyline_testing, is not installed with the wheel): run it from a clone",
+            file=sys.stderr,
+        )
+        return 1
     started = time.perf_counter()
     shards = write_corpus(args.n, args.dir, seed=args.seed, shard_size=args.shard_size)
     print(
