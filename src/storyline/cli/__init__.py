@@ -13,6 +13,7 @@ from pathlib import Path
 
 from storyline import __version__
 from storyline.cli.types import Parser, iso_date, positive_int
+from storyline.limits import MAX_ARTICLE_BYTES
 from storyline.model import Article, ReadError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -121,9 +122,9 @@ def _reading_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--max-bytes",
         type=positive_int,
-        default=5_000_000,
+        default=MAX_ARTICLE_BYTES,
         metavar="N",
-        help="skip files larger than this (default 5 MB)",
+        help=f"skip files larger than this (default {MAX_ARTICLE_BYTES // 1_000_000} MB)",
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from storyline.cli import render
 from storyline.cli.types import iso_date, non_negative_int, positive_int, unit_float
+from storyline.limits import MAX_ARTICLE_BYTES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
@@ -141,7 +142,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="storyline-demo-") as tmp:
         args.db = args.db or str(Path(tmp) / "demo.db")
         args.metadata = str(EXAMPLES / "metadata.tsv")
-        args.plain, args.published, args.max_bytes, args.entities = False, None, 5_000_000, None
+        args.plain, args.published, args.max_bytes, args.entities = False, None, MAX_ARTICLE_BYTES, None
         paths = [str(demo), *map(str, sorted(EXAMPLES.glob("*.txt")))]
         status = run_ingest(args, paths)
         if status == EXIT_USAGE:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from storyline.cli.types import non_negative_float, port, positive_int
+from storyline.limits import MAX_ARTICLE_BYTES
 
 THREADS = 2  # storyline.web.state.THREADS, copied: the CLI starts without the web stack (a test checks)
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")  # storyline.web.security.LOOPBACK_NAMES, copied
@@ -103,9 +104,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--max-upload",
         type=positive_int,
-        default=5_000_000,
+        default=MAX_ARTICLE_BYTES,
         metavar="BYTES",
-        help="ingest upload limit (5 MB)",
+        help=f"ingest upload limit ({MAX_ARTICLE_BYTES // 1_000_000} MB)",
     )
     p.add_argument(
         "--rate-limit",

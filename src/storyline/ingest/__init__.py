@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from storyline.ingest.work import in_process
+from storyline.limits import MAX_ARTICLE_BYTES
 from storyline.model import Article, ReadError
 from storyline.readers import READERS, read_path
 from storyline.readers.metadata import apply_metadata, discover_metadata, load_metadata
@@ -114,7 +115,7 @@ def read_inputs(
     *,
     plain: bool = False,
     published: date | None = None,
-    max_bytes: int = 5_000_000,
+    max_bytes: int = MAX_ARTICLE_BYTES,
     metadata: str | Path | None = None,
     discover: bool = False,
     on_metadata: Callable[[Path], None] | None = None,

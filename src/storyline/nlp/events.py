@@ -105,20 +105,19 @@ def event_types() -> frozenset[str]:
 
 
 # ---------------------------------------------------------------- modality
-_NEGATIONS = frozenset({"not", "n't", "never", "no"})
-_HEDGE_AUX = frozenset(
-    {"may", "might", "could", "would", "should", "can", "will", "'ll", "shall", "must", "wo"}
-)
-_HEDGE_GOVERNORS = frozenset(
-    {"expect", "plan", "threaten", "consider", "intend", "hope", "want", "seek", "vow", "promise", "prepare",
-     "aim", "propose", "weigh", "mull", "likely", "poised", "set", "try", "attempt", "ask", "urge", "call",
-     "offer"}
-)  # fmt: skip
-_NEGATING_GOVERNORS = frozenset({"refuse", "decline", "deny", "fail", "reject"})
-# what someone believes or a theory holds is not what the article asserts: "believe Obama was born
-# abroad", "the notion that Obama wasn't born on American soil"
-_BELIEF_GOVERNORS = frozenset({"believe", "think", "suspect", "speculate", "doubt", "imagine", "assume"})
-_CLAIM_NOUNS = frozenset({"notion", "theory", "rumor", "rumour", "myth", "conspiracy", "belief", "idea"})
+# what makes an event negated or hedged: rules/modality_verbs.tsv. A belief ("believe Obama was born
+# abroad") or a theory ("the notion that Obama wasn't born on American soil") is not what the
+# article asserts either.
+def _modal(name: str) -> frozenset[str]:
+    return lexicon.word_class(name, "modality_verbs.tsv")
+
+
+_NEGATIONS = _modal("negation")
+_HEDGE_AUX = _modal("hedge-aux")
+_HEDGE_GOVERNORS = _modal("hedge-governor")
+_NEGATING_GOVERNORS = _modal("negating-governor")
+_BELIEF_GOVERNORS = _modal("belief-governor")
+_CLAIM_NOUNS = _modal("claim-noun")
 
 
 _NOUN_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "poss"})

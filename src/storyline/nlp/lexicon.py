@@ -158,6 +158,11 @@ def table(name: str) -> list[list[str]]:
 
 
 @cache
-def word_class(name: str) -> frozenset[str]:
-    """One class of rules/identity_words.tsv ("particle", "title-modifier", "opinion")."""
-    return frozenset(w for cls, words in table("identity_words.tsv") if cls == name for w in words.split())
+def word_class(name: str, table_name: str = "identity_words.tsv") -> frozenset[str]:
+    """One class of a `class <TAB> words` table: rules/identity_words.tsv ("particle", "opinion"),
+    modality_verbs.tsv, name_parts.tsv... A class no row names is an error, not an empty set: a
+    misspelt class would otherwise switch its rule off without a word."""
+    found = [w for cls, words in table(table_name) if cls == name for w in words.split()]
+    if not found:
+        raise KeyError(f"rules/{table_name} has no class {name!r}")
+    return frozenset(found)

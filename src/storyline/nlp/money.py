@@ -3,27 +3,35 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
-_SYMBOLS = {"$": "USD", "US$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "C$": "CAD", "A$": "AUD"}
-_WORDS = {
-    "dollar": "USD", "dollars": "USD", "pound": "GBP", "pounds": "GBP", "euro": "EUR", "euros": "EUR",
-    "yen": "JPY", "usd": "USD", "gbp": "GBP", "eur": "EUR",
-}  # fmt: skip
-_SCALES = {
-    "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6,
-    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
-}  # fmt: skip
-_MONEY = re.compile(
-    r"(?P<symbol>US\$|C\$|A\$|[$£€¥])?\s*(?P<number>\d[\d,]*(?:\.\d+)?)\s*"
-    r"(?P<scale>thousand|million|billion|trillion|mln|mn|bn|tn|k|m|b)?\b\s*"
-    r"(?P<word>dollars?|pounds?|euros?|yen|USD|GBP|EUR)?",
-    re.IGNORECASE,
-)
+from storyline.nlp import lexicon
+
+
+@cache
+def _words(kind: str) -> dict[str, str]:
+    """Written form -> value of one kind of rules/money.tsv ("symbol", "currency", "scale")."""
+    return {form: value for k, form, value in lexicon.table("money.tsv") if k == kind}
+
+
+def _alternation(forms: dict[str, str]) -> str:
+    """The forms as a regex alternation, longest first ("mln" before "m")."""
+    return "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f)))
+
+
+@cache
+def _money() -> re.Pattern[str]:
+    return re.compile(
+        rf"(?P<symbol>{_alternation(_words('symbol'))})?\s*(?P<number>\d[\d,]*(?:\.\d+)?)\s*"
+        rf"(?P<scale>{_alternation(_words('scale'))})?\b\s*"
+        rf"(?P<word>{_alternation(_words('currency'))})?",
+        re.IGNORECASE,
+    )
 
 
 def parse_money(text: str) -> tuple[int, str | None] | None:
     """The amount and ISO currency of the first sum in `text`, or None when there is no number."""
-    for m in _MONEY.finditer(text):
+    for m in _money().finditer(text):
         symbol, word = m["symbol"], (m["word"] or "").lower()
         if not (symbol or word or m["scale"]):
             continue
@@ -31,7 +39,7 @@ def parse_money(text: str) -> tuple[int, str | None] | None:
             number = float(m["number"].replace(",", ""))
         except ValueError:
             continue
-        scale = _SCALES.get((m["scale"] or "").lower(), 1)
-        currency = _SYMBOLS.get(symbol or "") or _WORDS.get(word)
+        scale = float(_words("scale").get((m["scale"] or "").lower(), 1))
+        currency = _words("symbol").get(symbol or "") or _words("currency").get(word)
         return round(number * scale), currency
     return None

@@ -12,11 +12,10 @@ from spacy.tokens import Token
 
 from storyline.nlp import lexicon
 
-# verbs whose subject undergoes the noun's event: "faces a lawsuit", "received a summons"
-UNDERGOING = frozenset({"face", "receive", "get", "fight", "contest", "lose", "win", "dodge", "avoid"})
-# verbs that end or decide what their object started: "settled the lawsuit in August" is the
-# settlement's August, and either side settles
-ENDING = frozenset({"settle", "drop", "dismiss", "withdraw", "end", "resolve", "lose", "win", "overturn"})
+# verbs whose subject undergoes the noun's event ("faces a lawsuit"), and verbs that end or decide
+# what their object started ("settled the lawsuit in August"): rules/verb_classes.tsv
+UNDERGOING = lexicon.word_class("undergoing", "verb_classes.tsv")
+ENDING = lexicon.word_class("ending", "verb_classes.tsv")
 
 
 def _is_passive(verb: Token) -> bool:
@@ -91,9 +90,7 @@ def logical_object(verb: Token) -> list[Token]:
 
 
 # participles that work as prepositions: their "subject" does nothing to what follows them
-_PREPOSITION_LIKE = frozenset(
-    {"according", "following", "including", "regarding", "concerning", "considering"}
-)
+_PREPOSITION_LIKE = lexicon.word_class("preposition-like", "verb_classes.tsv")
 
 
 def governing_verb(noun: Token) -> Token | None:

@@ -33,7 +33,6 @@ _SPEAKER_POS = {"PROPN", "NOUN", "PRON"}
 _QUOTE_END_CUEING = (",", "?", "!", "—", "–", "-", "…")
 # "tried to laugh it off by interjecting": the subject of a cue is found up these links
 _CLIMB_DEPS = {"conj", "xcomp", "advcl", "pcomp", "prep"}
-_PART_NOUNS = {"part", "portion", "excerpt", "excerpts", "section", "rest", "copy"}
 _NOT_OUTLETS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _CLOSING_MARKS = {"”", '"', "»", "’", "'"}
 # "“...” ― Pamela Padilla": a quotation signed with a dash and a name, as in readers' responses
@@ -42,6 +41,32 @@ _SIGNATURE_END = {".", "\n", "“", '"', "”", ""}
 # Tokens of the attribution clause read on either side of a quote, at most: PolNeAR's longest is
 # 82. Without a bound, 8 KB of '"a" ' (no stop, no long quote) read the rest of the text per quote.
 MAX_CLAUSE = 120
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """How sure each way of attributing a quote is (rules/quote_confidence.tsv, which says why)."""
+
+    signed: float
+    cued: float
+    open_cue: float
+    colon_paragraph: float
+    previous_paragraph_cue: float
+    same_paragraph: float
+    next_paragraph: float
+    unattributed: float
+    indirect_named: float
+    indirect_unnamed: float
+    pronoun_speaker: float
+    continued_speaker: float
+    unbalanced: float
+    unbalanced_floor: float
+
+
+@cache
+def confidence() -> Confidence:
+    """The table's values; a name missing from it, or one it does not know, is an error."""
+    return Confidence(**{name: float(value) for name, value in lexicon.table("quote_confidence.tsv")})
 
 
 @dataclass
@@ -391,10 +416,10 @@ class QuoteExtractor:
             finding.speaker_span, finding.speaker_token = signed, signed.root
             hit = self.index.at(signed.root)
             finding.speaker = hit[0] if hit is not None else self.index.add(signed, "PERSON")
-            finding.cue_text, finding.confidence = "―", 0.8
+            finding.cue_text, finding.confidence = "―", confidence().signed
             return finding
         cue = _governing_cue(quote_tokens, ctx, qi)
-        confidence = 0.9
+        sure = confidence().cued
         region = pre if cue is not None and cue.i < quote_tokens[0].i else post
         if cue is not None and not any(t.i == cue.i for t in list(pre) + list(post)) and not embedded:
             cue = None  # attached to a verb outside the attribution clause: not a cue of this quote
@@ -410,11 +435,11 @@ class QuoteExtractor:
                 if found is not None and (ends_cueing or found.i - post.start <= 4):
                     cue, region = found, post
                 if cue is None and ends_cueing:
-                    cue, region, confidence = _open_cue(post, ctx), post, 0.6
+                    cue, region, sure = _open_cue(post, ctx), post, confidence().open_cue
             if cue is None and (not embedded and pre.text.rstrip().endswith((",", ":"))):
                 cue, region = _cue_in(pre, ctx, last=True), pre
                 if cue is None:
-                    cue, region, confidence = _open_cue(pre, ctx), pre, 0.6
+                    cue, region, sure = _open_cue(pre, ctx), pre, confidence().open_cue
         if embedded:
             has_clause = any(
                 t.dep_ in _SUBJECT_DEPS and t.head.i != t.i and ctx.in_quote[t.head.i] == qi
@@ -427,12 +452,14 @@ class QuoteExtractor:
             if cue is None or _looks_like_title(quote_tokens):
                 return None  # scare quotes, titles, names, nicknames: no one is quoted
         if cue is not None:
-            finding.confidence = confidence
+            finding.confidence = sure
             self._attribute(finding, cue, region)
         else:
             self._carry_over(finding, q)
         if not q.balanced:
-            finding.confidence = max(0.05, finding.confidence - 0.3)
+            finding.confidence = max(
+                confidence().unbalanced_floor, finding.confidence - confidence().unbalanced
+            )
         if finding.cue is None and finding.speaker is None and len(quote_tokens) < 4:
             return None
         return finding
@@ -492,7 +519,7 @@ class QuoteExtractor:
                 )
                 if speaker.lower_ in PRONOUN_GENDER:
                     finding.speaker = self.resolver.resolve(speaker, self._previous_speaker(finding))
-                    finding.confidence -= 0.1
+                    finding.confidence -= confidence().pronoun_speaker
                     if finding.speaker is not None:  # the speaker pronoun is a mention of them
                         self.index.link(finding.speaker_span, finding.speaker, "pronoun", "quote attribution")
                 elif speaker.tag_ in {"WDT", "WP"} and speaker.head.dep_ == "relcl":
@@ -509,7 +536,7 @@ class QuoteExtractor:
                 # "Adding, \"...\"": a cue with no subject continues the previous speaker
                 finding.speaker, finding.speaker_span = prev.speaker, prev.speaker_span
                 finding.speaker_token = prev.speaker_token
-                finding.confidence -= 0.2
+                finding.confidence -= confidence().continued_speaker
         self._channel(finding, cue, region)
 
     def _owner(self, speaker: Token | None) -> tuple[Token | None, Token | None]:
@@ -520,7 +547,7 @@ class QuoteExtractor:
         if named is not None:
             return named, None  # "her senior policy adviser, Jake Sullivan, said"
         media = lexicon.word_list("media.txt")
-        if speaker.lower_ not in media and speaker.lower_ not in _PART_NOUNS:
+        if speaker.lower_ not in media and speaker.lower_ not in lexicon.word_list("part_nouns.txt"):
             return speaker, None
         for t in speaker.subtree:
             if t.dep_ == "poss" and (t.pos_ in {"PRON", "PROPN"} or self.index.at(t)):
@@ -577,7 +604,7 @@ class QuoteExtractor:
                 cue = _cue_in(region, self.ctx, last=True) or _open_cue(region, self.ctx)
                 if cue is not None:
                     self._attribute(finding, cue, region)
-                    finding.confidence = 0.8
+                    finding.confidence = confidence().colon_paragraph
                     return
         prev = self.findings[-1] if self.findings else None
         if prev is None or finding.paragraph - prev.paragraph > 1:
@@ -585,15 +612,16 @@ class QuoteExtractor:
             if cue is not None:
                 # a quote paragraph after "Smith told the crowd that ...": Smith goes on speaking
                 self._attribute(finding, cue, self.sentences.of(cue))
-                finding.confidence = 0.4
+                finding.confidence = confidence().previous_paragraph_cue
                 return
         if prev is not None and prev.kind != "indirect" and finding.paragraph - prev.paragraph <= 1:
             finding.cue, finding.speaker, finding.speaker_span = prev.cue, prev.speaker, prev.speaker_span
             finding.speaker_token = prev.speaker_token
             finding.channel, finding.medium = prev.channel, prev.medium
-            finding.confidence = 0.6 if finding.paragraph == prev.paragraph else 0.5
+            same = finding.paragraph == prev.paragraph
+            finding.confidence = confidence().same_paragraph if same else confidence().next_paragraph
         else:
-            finding.confidence = 0.2
+            finding.confidence = confidence().unattributed
 
     def _cue_of_previous_paragraph(self, paragraph: int) -> Token | None:
         if paragraph == 0:
@@ -701,6 +729,7 @@ class QuoteExtractor:
             finding.speaker_token = speaker
             finding.speaker, finding.speaker_span = hit if hit else (None, _noun_phrase(speaker))
             self._channel(finding, cue, self.sentences.of(cue))
-        finding.confidence = 0.7 if finding.speaker_span is not None else 0.4
+        named = finding.speaker_span is not None
+        finding.confidence = confidence().indirect_named if named else confidence().indirect_unnamed
         self.findings.append(finding)
         return finding

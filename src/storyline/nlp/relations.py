@@ -20,9 +20,7 @@ from storyline.nlp.sentences import Sentences
 
 SYMMETRIC = frozenset({"spouse", "sibling", "friend"})
 _ORG_TYPES = {"ORG", "NORP", "FAC"}
-_POSSESSING_VERBS = frozenset(
-    {"share", "shares", "shared", "have", "has", "had", "raise", "raised", "welcomed"}
-)
+_POSSESSING_VERBS = lexicon.word_class("possessing", "verb_classes.tsv")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
+from storyline.nlp import lexicon
 from storyline.nlp.event_times import once_types
 from storyline.query.common import DEFAULT_MIN_CONFIDENCE, EntityRef, EvidenceMaker, Result, resolve
 from storyline.query.events import GroupData, read_groups
@@ -27,7 +28,7 @@ from storyline.query.timeline import TimelineEntry, events_of, in_order, with_ev
 
 CLAIMS = frozenset({"accusation", "lawsuit", "charge"})
 # words of a support report that make it a defence against a claim, not praise or an endorsement
-DEFENCE_WORDS = ("defend", "defence", "defense", "stand by", "stood by", "standing by", "came to")
+DEFENCE_WORDS = tuple(sorted(w.replace("_", " ") for w in lexicon.word_class("defence", "query_words.tsv")))
 STORY_DAYS = 365  # a response more than this after its claim answers some other story
 NEAR_CHARS = 600  # in one article, a response this close after its claim answers it
 

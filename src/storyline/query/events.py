@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from storyline.dates import label
 from storyline.query.common import (
@@ -44,7 +45,11 @@ class GroupReport:
     date_end: str | None
     confidence: float | None
     sentence: tuple[int, int]
-    args: dict
+    args_json: str  # decoded when asked: a heavy person's timeline reads thousands of reports
+
+    @cached_property
+    def args(self) -> dict:
+        return json.loads(self.args_json)
 
 
 @dataclass
@@ -124,7 +129,7 @@ def read_groups(conn: sqlite3.Connection, ids: list[int], min_confidence: float 
                 last,
                 confidence,
                 (s0, s1),
-                json.loads(args),
+                args,
             )
         )
     outlets: dict[str, list[str]] = {}

@@ -28,6 +28,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 
+from storyline.nlp import lexicon
 from storyline.nlp.events import event_types
 from storyline.query.common import (
     DEFAULT_MIN_CONFIDENCE,
@@ -54,7 +55,7 @@ from storyline.store.identity import normalise
 
 MAX_NAME_WORDS = 6  # the longest name tried ("Raman v. Tern Logistics Inc." is five words)
 MAX_WORDS = 32  # words in a query: each position tries up to MAX_NAME_WORDS names
-JOINERS = frozenset({"and", "&", "+", "with", "vs", "vs.", "v", "v.", "versus"})
+JOINERS = lexicon.word_class("joiner", "query_words.tsv")  # "Raman v. Tern", "Simmons and Okafor"
 _PIECE = re.compile(r'["“”]([^"“”]*)["“”]?|[^\s"“”]+')
 _EDGES = ",;:!?()[]{}"
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
+from storyline.limits import MAX_ARTICLE_BYTES
 from storyline.model import Article, ReadError
 from storyline.readers.html import read_html_file
 from storyline.readers.records import read_csv_file, read_jsonl_file
@@ -28,7 +29,11 @@ READERS: dict[str, Reader] = {
 
 
 def read_path(
-    path: str | Path, *, plain: bool = False, published: date | None = None, max_bytes: int = 5_000_000
+    path: str | Path,
+    *,
+    plain: bool = False,
+    published: date | None = None,
+    max_bytes: int = MAX_ARTICLE_BYTES,
 ) -> Iterator[Article | ReadError]:
     """Articles (or ReadErrors) from one file; the reader is chosen by its suffix, text by default."""
     reader = READERS.get(Path(path).suffix.lower(), read_text_file)
@@ -40,7 +45,7 @@ def read_paths(
     *,
     plain: bool = False,
     published: date | None = None,
-    max_bytes: int = 5_000_000,
+    max_bytes: int = MAX_ARTICLE_BYTES,
 ) -> Iterator[Article | ReadError]:
     """read_path over several files, in order."""
     for path in paths:

@@ -14,6 +14,7 @@ import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
 
+from storyline.limits import MAX_ARTICLE_BYTES
 from storyline.model import Article, ReadError
 from storyline.readers.byline import block_facts, is_boilerplate, parse_iso
 from storyline.readers.text import load_bytes
@@ -141,7 +142,7 @@ def prepare(tree: Any) -> Any:
 
 
 def read_html_file(
-    path: str | Path, *, published: date | None = None, max_bytes: int = 5_000_000, **_: object
+    path: str | Path, *, published: date | None = None, max_bytes: int = MAX_ARTICLE_BYTES, **_: object
 ) -> Iterator[Article | ReadError]:
     """One article from an HTML page, or a ReadError when there is no article text in it."""
     data = load_bytes(path, max_bytes)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
+from storyline.limits import MAX_ARTICLE_BYTES
 from storyline.model import Article, ReadError
 from storyline.readers.byline import parse_iso
 from storyline.readers.text import check_file, decode
@@ -116,7 +117,7 @@ def _size_error(where: str, raw: bytes, max_bytes: int) -> ReadError | None:
 
 
 def read_jsonl_file(
-    path: str | Path, *, published: date | None = None, max_bytes: int = 5_000_000, **_: object
+    path: str | Path, *, published: date | None = None, max_bytes: int = MAX_ARTICLE_BYTES, **_: object
 ) -> Iterator[Article | ReadError]:
     """Streamed line by line: a dump of any size is read in constant memory."""
     problem = check_file(path, None)
@@ -128,7 +129,7 @@ def read_jsonl_file(
 
 
 def read_jsonl_lines(
-    lines: Iterable[bytes], name: str, *, published: date | None = None, max_bytes: int = 5_000_000
+    lines: Iterable[bytes], name: str, *, published: date | None = None, max_bytes: int = MAX_ARTICLE_BYTES
 ) -> Iterator[Article | ReadError]:
     """JSON Lines from any stream of byte lines (a file, stdin); `name` is how errors call it."""
     for lineno, raw in enumerate(lines, start=1):
@@ -276,7 +277,7 @@ def _swallowed(path: str, lines: _Lines, reason: str) -> ReadError:
 
 
 def read_csv_file(
-    path: str | Path, *, published: date | None = None, max_bytes: int = 5_000_000, **_: object
+    path: str | Path, *, published: date | None = None, max_bytes: int = MAX_ARTICLE_BYTES, **_: object
 ) -> Iterator[Article | ReadError]:
     """Streamed record by record, like JSON Lines; a record's text is limited to `max_bytes`.
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from storyline.limits import MAX_ARTICLE_BYTES
 from storyline.model import Article, ReadError
 from storyline.readers.byline import read_block
 
@@ -146,7 +147,11 @@ def read_text(
 
 
 def read_text_file(
-    path: str | Path, *, plain: bool = False, published: date | None = None, max_bytes: int = 5_000_000
+    path: str | Path,
+    *,
+    plain: bool = False,
+    published: date | None = None,
+    max_bytes: int = MAX_ARTICLE_BYTES,
 ) -> Iterator[Article | ReadError]:
     """One article from a text file, or one ReadError saying why not."""
     data = load_bytes(path, max_bytes)

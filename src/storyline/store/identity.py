@@ -42,37 +42,31 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+from storyline.nlp import lexicon
 
 
-HONORIFICS = _words(
-    "mr mrs ms miss mx dr prof sir dame lord lady rev sen rep gov pres gen col capt lt sgt judge "
-    "justice president senator governor mayor vice secretary chancellor minister prime premier "
-    "speaker chairman chairwoman attorney general former first king queen prince princess pope "
-    "sheikh rabbi hon reverend congressman congresswoman"
-)
-NAME_SUFFIXES = _words("jr sr ii iii iv")
-LEGAL_FORMS = _words("inc incorporated co corp corporation llc ltd limited plc lp llp sa ag gmbh nv bv")
+def _dropped_titles() -> frozenset[str]:
+    """The honorifics of rules/honorifics.tsv, as names are compared ("Dr." -> dr), and the other
+    words that open a person's name before it (rules/name_parts.tsv, "title")."""
+    honorifics = {" ".join(_tokens(title)).lower() for title in lexicon.honorifics()}
+    return frozenset(honorifics) | lexicon.word_class("title", "name_parts.tsv")
+
+
+def _parts(name: str) -> frozenset[str]:
+    return lexicon.word_class(name, "name_parts.tsv")
+
+
+NAME_SUFFIXES = _parts("suffix")
+LEGAL_FORMS = _parts("legal-form")
 # tails an organisation's base name is known without: legal forms and a few descriptive words
-ORG_TAILS = LEGAL_FORMS | _words(
-    "se group company companies cos holdings holding computer computers motor motors airlines airways"
-)
+ORG_TAILS = LEGAL_FORMS | _parts("org-tail")
 # a base name that is only one of these is too generic to stand for the organisation ("The Group")
-GENERIC_ORG_WORDS = _words(
-    "the a an company group holding holdings national international american general united first global "
-    "new royal federal state city"
-)
-PARTICLES = _words("von van der den de del della di da du la le ten ter bin ibn al el dos das do")
-INITIALS_SKIP = _words("of the and for")
-# family-name-first names, kept whole: a Chinese family name with any given name ("Xi Jinping"); a
-# Korean one with a given name of two short syllables ("Kim Jong Un", "Moon Jae-in"), so that "Kim
-# Kardashian" stays a given name and a surname
-CHINESE_FAMILY = _words(
-    "xi li wang zhang liu chen yang huang zhao zhou xu zhu hu guo gao zheng deng mao jiang wen"
-)
-KOREAN_FAMILY = _words("kim park choi jung kang cho yoon jang lim han shin moon ri")
+GENERIC_ORG_WORDS = _parts("generic-org")
+PARTICLES = _parts("particle")
+INITIALS_SKIP = _parts("initials-skip")
+# family-name-first names, kept whole (rules/name_parts.tsv says which)
+CHINESE_FAMILY = _parts("chinese-family")
+KOREAN_FAMILY = _parts("korean-family")
 _ACRONYM = re.compile(r"^[A-Z](?:\.?[A-Z]){1,5}\.?$")
 
 
@@ -89,6 +83,9 @@ def _tokens(name: str) -> list[str]:
         text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"['’][sS]\b", "", text)
     return re.sub(r"[^\w\s-]", " ", text).replace("-", " ").split()
+
+
+HONORIFICS = _dropped_titles()
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline import __version__
+from storyline.limits import MAX_ARTICLE_BYTES
 from storyline.store import StoreError
 from storyline.web import api, pages
 from storyline.web.security import LOOPBACK_NAMES, BodyLimit, RateLimit, SecurityHeaders, TrustedHosts
@@ -36,7 +37,7 @@ def create_app(
     *,
     allow_ingest: bool = False,
     token: str | None = None,
-    max_upload: int = 5_000_000,
+    max_upload: int = MAX_ARTICLE_BYTES,
     rate: float = 50.0,
     burst: int = 200,
     threads: int = THREADS,
@@ -111,7 +112,7 @@ def app_from_env() -> FastAPI:
         os.environ["STORYLINE_DB"],
         allow_ingest=os.environ.get("STORYLINE_ALLOW_INGEST") == "1",
         token=os.environ.get("STORYLINE_TOKEN") or None,
-        max_upload=int(os.environ.get("STORYLINE_MAX_UPLOAD", "5000000")),
+        max_upload=int(os.environ.get("STORYLINE_MAX_UPLOAD", str(MAX_ARTICLE_BYTES))),
         rate=float(os.environ.get("STORYLINE_RATE_LIMIT", "50")),
         threads=int(os.environ.get("STORYLINE_THREADS", str(THREADS))),
         hosts=os.environ.get("STORYLINE_HOSTS", " ".join(LOOPBACK_NAMES)).split(),

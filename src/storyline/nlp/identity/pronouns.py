@@ -23,13 +23,11 @@ from storyline.nlp import budget, lexicon
 from storyline.nlp.identity.clusters import Cluster, EntityIndex
 from storyline.nlp.sentences import Sentences
 
-PRONOUN_GENDER = {
-    "he": "m", "him": "m", "his": "m", "himself": "m",
-    "she": "f", "her": "f", "hers": "f", "herself": "f",
-    "they": "p", "them": "p", "their": "p", "themselves": "p",
-}  # fmt: skip
+# pronoun -> the gender it states, "p" for a plural (rules/identity_words.tsv)
+PRONOUN_GENDER = {w: g for g in "mfp" for w in sorted(lexicon.word_class(f"pronoun-{g}"))}
 ORG_PRONOUNS = frozenset({"it", "its", "itself"})
-FIRST_PERSON_SINGULAR = frozenset({"i", "me", "my", "mine", "myself"})
+FIRST_PERSON_SINGULAR = lexicon.word_class("first-singular")
+_PLEONASTIC_VERBS = lexicon.word_class("pleonastic-verb")  # "it seems", "it takes", "it rained"
 _RELATIVE = frozenset({"who", "whom", "whose"})
 _PLURAL = frozenset({"they", "them", "their", "themselves"})
 _REFLEXIVE = frozenset({"himself", "herself", "itself", "themselves"})
@@ -366,7 +364,7 @@ def _pleonastic(token: Token) -> bool:
         return token.dep_ != "poss" and token.lower_ == "it" and token.dep_ not in _OBJECT_DEPS
     if token.dep_ == "expl" or token.dep_ == "nsubjpass":
         return True
-    if head.lemma_ in {"be", "seem", "appear", "remain", "take", "rain", "matter"}:
+    if head.lemma_ in _PLEONASTIC_VERBS:
         return True
     return any(
         c.dep_ in {"ccomp", "xcomp"} and c.i > head.i for c in head.children

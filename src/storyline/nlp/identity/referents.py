@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
+from storyline.nlp import lexicon
 from storyline.nlp.identity.clusters import Cluster, EntityIndex
 from storyline.nlp.identity.pronouns import PRONOUN_GENDER
 from storyline.nlp.sentences import Sentences
@@ -19,7 +20,7 @@ from storyline.nlp.sentences import Sentences
 if TYPE_CHECKING:
     from storyline.nlp.quotes import Finding
 
-FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
+FIRST_PERSON = lexicon.word_class("first-singular") | lexicon.word_class("first-plural")
 _GROUP_WORDS = frozenset({"two", "couple", "pair", "both", "duo"})
 _RELATIVE = frozenset({"who", "whom", "that", "which", "whose"})
 _NAME_PARTS = {"compound", "appos", "flat", "nmod"}

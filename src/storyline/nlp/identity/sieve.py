@@ -39,7 +39,7 @@ from storyline.nlp.sentences import Sentences, sentences_of
 
 _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "poss", "appos", "conj", "dative"}
 _ACRONYM = re.compile(r"[A-Z][A-Za-z&]{1,7}")
-_INITIAL_SKIP = frozenset({"of", "the", "and", "for", "&", "on", "in", "de", "la", "du"})
+_INITIAL_SKIP = lexicon.word_class("initials-skip")
 _ORG_SENTENCES_BACK = 2
 
 
