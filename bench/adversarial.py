@@ -77,9 +77,8 @@ def run(extractor: Extractor, articles: list[Article]) -> float:
     start = time.perf_counter()
     for article in extractor.annotate(articles):
         to_json(article)
-        failed = [w for w in article.warnings if w.startswith("extraction failed")]
-        if failed:
-            sys.exit(f"bench: {article.input_id}: {failed[0]}")
+        if article.failure:
+            sys.exit(f"bench: {article.input_id}: {article.failure}")
     return time.perf_counter() - start
 
 

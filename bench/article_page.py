@@ -74,9 +74,8 @@ def main(argv: list[str] | None = None) -> None:
 
     text = news_text(args.kb, args.news)
     article = next(Extractor().annotate([Article(text=text, input_id="long article")]))
-    failed = [w for w in article.warnings if w.startswith("extraction failed")]
-    if failed:
-        sys.exit(f"bench: {failed[0]}")
+    if article.failure:
+        sys.exit(f"bench: {article.failure}")
     article = with_spans(article, args.spans)
     spans = len(article.quotes) + len(article.timexes) + sum(len(e.mentions) for e in article.entities)
     with tempfile.TemporaryDirectory() as tmp:

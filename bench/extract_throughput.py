@@ -139,9 +139,8 @@ def main(argv: list[str] | None = None) -> None:
     def storyline() -> None:
         for article in extractor.annotate(articles):
             to_json(article)
-            failed = [w for w in article.warnings if w.startswith("extraction failed")]
-            if failed:  # a stage that raised is fast and wrong: never time it
-                sys.exit(f"bench: {article.input_id}: {failed[0]}")
+            if article.failure:  # a stage that raised is fast and wrong: never time it
+                sys.exit(f"bench: {article.input_id}: {article.failure}")
 
     for _doc in bare_nlp.pipe(texts[:BATCH], batch_size=BATCH):  # warm-up: one small batch each
         pass

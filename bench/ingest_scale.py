@@ -1,7 +1,7 @@
 """The knowledge base at scale: ingest throughput against extract, memory over a long ingest, and
 query latency with a million quotes stored. Prints figures; asserts nothing.
 
-Phases, in one process, on a corpus from `storyline.scale.generate` (deterministic, seed 0):
+Phases, in one process, on a corpus from `storyline_testing.generate` (deterministic, seed 0):
 
 1. throughput: on the first --sample articles, alternating rounds of `extract` (extraction plus
    the JSON contract of every article, what `storyline extract --json` does) and `ingest` (the same
@@ -37,11 +37,11 @@ from pathlib import Path
 
 from storyline import extract_many, query
 from storyline.contract import to_json
+from storyline.ingest import ingest
 from storyline.model import Article
 from storyline.readers.records import read_jsonl_file
-from storyline.scale.generate import write_corpus
 from storyline.store import Store
-from storyline.store.ingest import ingest
+from storyline_testing.generate import write_corpus
 
 
 def rss_mb() -> float:

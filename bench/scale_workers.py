@@ -19,10 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from storyline.ingest import read_inputs
 from storyline.scale.bulk import extract_to_parquet
 from storyline.scale.cluster import dask_client
-from storyline.scale.generate import write_corpus
-from storyline.store.ingest import read_inputs
+from storyline_testing.generate import write_corpus
 
 
 def _warm() -> int:

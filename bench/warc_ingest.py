@@ -2,7 +2,7 @@
 a WARC against the same pages from JSON Lines.
 
 1. Writes a gzipped WARC of --size-gb (default 1 GB) under /tmp (deleted at the end): synthetic
-   articles (storyline.scale.generate) rendered as news pages of about 26 KB (navigation, a script,
+   articles (storyline_testing.generate) rendered as news pages of about 26 KB (navigation, a script,
    OpenGraph and article metadata), each response record after a request record.
 2. Libraries, on that file: warcio and FastWARC (when installed) read every response record's
    payload (records/s, MB/s of the file and of payload); then the first --sample responses again
@@ -36,11 +36,11 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 import storyline.readers.warc as warc_reader
+from storyline.ingest import ingest, read_inputs
 from storyline.model import Article, ReadCounts
 from storyline.readers.html import read_html_bytes
-from storyline.scale.generate import generate_records
 from storyline.store import Store
-from storyline.store.ingest import ingest, read_inputs
+from storyline_testing.generate import generate_records
 
 NAV = "".join(f'<li><a href="/section/{i}">Section {i}</a></li>' for i in range(60))
 SCRIPT = "var tracking = [" + ",".join(str(i) for i in range(4000)) + "];"

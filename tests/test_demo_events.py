@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 
 from storyline import query
+from storyline.ingest import ingest, read_inputs
 from storyline.intervals import interval
 from storyline.store import Store
 from storyline.store.event_groups import WINDOW_DAYS, When, compatible
-from storyline.store.ingest import ingest, read_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "demo"

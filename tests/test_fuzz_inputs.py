@@ -21,10 +21,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from storyline.ingest import ingest, read_inputs
 from storyline.model import Article, ReadError
 from storyline.readers import read_path
 from storyline.store import Store
-from storyline.store.ingest import ingest, read_inputs
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SURROGATE = re.compile("[\ud800-\udfff]")

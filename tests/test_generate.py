@@ -14,7 +14,7 @@ from itertools import islice
 
 import pytest
 
-from storyline.scale.generate import _FEMALE, _MALE, _SURNAMES, generate_records, write_corpus
+from storyline_testing.generate import _FEMALE, _MALE, _SURNAMES, generate_records, write_corpus
 
 FIELDS = {"id", "title", "text", "published", "author", "source", "url"}
 QUOTED = re.compile(r'"([^"]+)"')
@@ -50,7 +50,7 @@ def test_shorter_run_is_a_prefix_of_a_longer_one(seed: int) -> None:
 
 def test_output_does_not_depend_on_string_hashing() -> None:
     code = (
-        "import hashlib, json; from storyline.scale.generate import generate_records; "
+        "import hashlib, json; from storyline_testing.generate import generate_records; "
         "print(hashlib.sha256(json.dumps(list(generate_records(30, seed=4)), sort_keys=True)"
         ".encode()).hexdigest())"
     )

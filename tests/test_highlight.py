@@ -12,10 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from markupsafe import Markup, escape
 
+from storyline.ingest import ingest
 from storyline.model import Article
 from storyline.query import ArticleView, SpanInfo
 from storyline.store import Store
-from storyline.store.ingest import ingest
 from storyline.web import highlight as highlight_module
 from storyline.web.app import create_app
 from storyline.web.highlight import PALETTE, highlight

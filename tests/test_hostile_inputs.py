@@ -7,15 +7,16 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from storyline.cli import main
-from storyline.model import Article, ReadError
+from storyline.ingest import expand, ingest, read_inputs
+from storyline.model import Article, ExtractionFailure, ReadError
 from storyline.readers import read_path
 from storyline.store import Store
-from storyline.store.ingest import expand, ingest, read_inputs
 from test_cli import write
 
 GOOD = "Mayor Jane Doe said on Monday that the bridge number {} would open next spring."
@@ -320,6 +321,22 @@ def test_a_value_the_store_refuses_costs_that_article_only(tmp_path: Path) -> No
     assert report.added == 1
     (failure,) = report.failed
     assert failure.input == "bad" and failure.reason.startswith("could not be stored (UnicodeEncodeError: ")
+
+
+def test_ingest_knows_a_failed_extraction_by_its_type_not_by_its_warnings(tmp_path: Path) -> None:
+    def give_up(articles: Iterable[Article]) -> Iterator[Article]:
+        for a in articles:
+            yield replace(a, failure=ExtractionFailure("a stage crashed")) if a.input_id == "bad" else a
+
+    items = [
+        Article(text="One.", input_id="bad"),
+        Article(text="Two.", input_id="good", warnings=["extraction failed, said the input's own text"]),
+    ]
+    with Store(tmp_path / "s.db") as store:
+        report = ingest(store, items, extract=give_up)
+        assert store.conn.execute("SELECT text FROM articles").fetchall() == [("Two.",)]
+    assert report.added == 1
+    assert report.failed == [ReadError("bad", "extraction failed (a stage crashed)")]
 
 
 def test_surrogates_reach_the_store_replaced(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from storyline.cli import main
 from storyline.model import Article, Entity, Event, Quote, Relation, Span
 from storyline.store import Store
 from storyline.store import resolver as resolver_module
-from storyline.store.identity import automatic_key, middles_compatible, parse_person
+from storyline.store.identity import automatic_key, load_rules, lookup_keys, middles_compatible, parse_person
 from storyline.store.schema import MIGRATIONS, VERSION
 
 _numbers = itertools.count()
@@ -363,6 +363,36 @@ def test_the_rules_file_wins(tmp_path: Path) -> None:
         assert entity_of(store, obama, "e1") == named(store, "Barack Obama")
         assert entity_of(store, kimora, "e1") == entity_of(store, lee, "e1")
         assert not store.apply_rules()
+
+
+def test_the_keys_a_query_tries_for_a_name_are_the_keys_the_resolver_gives_it(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.txt"
+    rules.write_text("merge: Russell Simmons = Rush\nsplit: Kimora Simmons\n", encoding="utf-8")
+    plain, ruled = (
+        resolver_module.Resolver(sqlite3.connect(":memory:"), load_rules(f)) for f in (None, rules)
+    )
+    keys = {
+        name: plain.plan(name, type_).key
+        for name, type_ in [
+            ("Kimora Lee Simmons", "PERSON"),
+            ("Obama", "PERSON"),
+            ("Trump Jr.", "PERSON"),
+            ("The Volkswagen AG", "ORG"),
+            ("U.N.", "ORG"),
+        ]
+    }
+    assert keys == {
+        "Kimora Lee Simmons": "person:kimora lee simmons",
+        "Obama": "person:obama",
+        "Trump Jr.": "person:trump jr",
+        "The Volkswagen AG": "org:volkswagen",
+        "U.N.": "org:un",
+    }
+    assert all(key in lookup_keys(name) for name, key in keys.items())
+    merged = ruled.plan("Rush", "PERSON").key
+    assert merged == ruled.rules.key("Rush", "PERSON") == "merge:russell simmons"
+    assert merged in lookup_keys("Russell Simmons")  # the merge entity is found by the name it shows
+    assert ruled.plan("Kimora Simmons", "PERSON").key == ruled.rules.key("Kimora Simmons", "PERSON")
 
 
 def test_why(store: Store, capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,13 +21,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "storyline"
 MAX_WORDS = 6
 ALLOWED = {"nlp/lexicon.py"}
 # TEMPORARY: the time code is being moved into nlp/time/ by another change, which moves its lists into
-# rules/ itself, and the benchmark generator is moving out of the package (to bench/); remove these
-# entries when those changes are merged.
+# rules/ itself; remove these entries when that change is merged. (The benchmark generator has left
+# the package for storyline_testing, which this test does not scan.)
 TEMPORARY = {
     "nlp/timexes.py",
     "nlp/quote_times.py",
     "nlp/event_times.py",
-    "scale/generate.py",
 }
 # Collections of words that are not rules for reading text, by file and the name they are bound to
 # (or the function they are written in), each with why it stays in code.

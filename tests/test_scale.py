@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import sqlite3
+import sys
 import threading
 import time
 from pathlib import Path
@@ -15,12 +16,12 @@ import pytest
 
 from storyline import query
 from storyline.cli import main
+from storyline.ingest import ingest, read_inputs
+from storyline.ingest.work import on_cluster
 from storyline.scale.bulk import extract_to_parquet, load_parquet
 from storyline.scale.cluster import dask_client
-from storyline.scale.generate import write_corpus
-from storyline.scale.work import on_cluster
 from storyline.store import Store
-from storyline.store.ingest import ingest, read_inputs
+from storyline_testing.generate import write_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "demo"
@@ -117,6 +118,19 @@ def test_cli_generate_extract_out_and_load(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db", create=False) as store:
         assert query.stats(store.conn)["articles"] == 12
     assert main(["load", str(tmp_path / "nothing"), "--db", str(tmp_path / "s.db")]) == 1
+
+
+def test_bench_generate_from_a_wheel_says_it_needs_a_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # as installed from the wheel: storyline is there, storyline_testing is on no path
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if not (Path(p) / "storyline_testing").is_dir()])
+    for name in ("storyline_testing", "storyline_testing.generate"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    assert main(["bench", "generate", "3", str(tmp_path / "gen")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("storyline: error: bench generate needs a source checkout") and err.count("\n") == 1
+    assert not (tmp_path / "gen").exists()
 
 
 def test_query_parquet_with_duckdb_answers_like_the_store(

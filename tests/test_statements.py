@@ -19,6 +19,7 @@ from storyline import query
 from storyline.cli import main
 from storyline.cli.render import quotes as render_quotes
 from storyline.cli.render import timeline as render_timeline
+from storyline.cli.summary import render
 from storyline.contract import from_dict, to_dict
 from storyline.eval.polnear import _ours
 from storyline.model import Article, Entity, Mention, Quote
@@ -29,7 +30,6 @@ from storyline.scale.parquet import SCHEMAS, write_part
 from storyline.store import Store
 from storyline.store.identity import normalise
 from storyline.store.schema import MIGRATIONS, VERSION
-from storyline.summary import render
 from storyline.web.app import create_app
 from webstore import BASE_URL, SEED, build
 

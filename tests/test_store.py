@@ -16,10 +16,10 @@ import pytest
 
 from storyline import query
 from storyline.cli import main
+from storyline.ingest import ingest, read_inputs
 from storyline.readers.metadata import load_metadata
 from storyline.store import SchemaError, Store, StoreError
 from storyline.store.identity import automatic_key, load_rules
-from storyline.store.ingest import ingest, read_inputs
 from storyline.store.schema import VERSION
 
 ROOT = Path(__file__).resolve().parents[1]

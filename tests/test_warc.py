@@ -219,12 +219,12 @@ def test_ingest_and_extract_a_warc(
 def test_two_dask_workers_give_the_one_process_result(
     archive: tuple[Path, dict[str, int]], tmp_path: Path
 ) -> None:
+    from storyline.ingest import ingest, read_inputs
+    from storyline.ingest.work import on_cluster
     from storyline.scale.cluster import dask_client
     from storyline.scale.duck import connect, stats
     from storyline.scale.warc import extract_warc_urls_to_parquet, pieces
-    from storyline.scale.work import on_cluster
     from storyline.store import Store
-    from storyline.store.ingest import ingest, read_inputs
 
     path, _ = archive
     url = path.resolve().as_uri()

@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from storyline.ingest import ingest, read_inputs
 from storyline.model import Article
 from storyline.store import Store
-from storyline.store.ingest import ingest, read_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 # A name the app answers by default: TestClient's own ("testserver") is refused, as any Host header

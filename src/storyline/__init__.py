@@ -13,10 +13,20 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
-from storyline.model import Article, Entity, Quote, ReadError, Span
+from storyline.model import Article, Entity, ExtractionFailure, Quote, ReadError, Span
 
 __version__ = "0.1.0"
-__all__ = ["Article", "Entity", "Quote", "ReadError", "Span", "extract", "extract_many", "__version__"]
+__all__ = [
+    "Article",
+    "Entity",
+    "ExtractionFailure",
+    "Quote",
+    "ReadError",
+    "Span",
+    "extract",
+    "extract_many",
+    "__version__",
+]
 
 
 def _as_date(published: date | str | None) -> date | None:

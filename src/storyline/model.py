@@ -200,6 +200,18 @@ class Relation:
     confidence: float = 0.0
 
 
+@dataclass(frozen=True)
+class ExtractionFailure:
+    """Why extraction gave up on an article (its time budget spent, a stage's crash). Typed, so that
+    ingest, the CLI and the Parquet writer test `article.failure` rather than search the warnings;
+    str() is the line a person reads, which the article's warnings also carry."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        return f"extraction failed ({self.reason})"
+
+
 @dataclass
 class Article:
     """One news article: its metadata, its cleaned body text, and what was extracted from it."""
@@ -218,6 +230,7 @@ class Article:
     events: list[Event] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    failure: ExtractionFailure | None = None  # set by extraction when it gave up; then nothing was found
 
     def __post_init__(self) -> None:
         """Replace lone surrogates by U+FFFD, with a warning: an article must be storable whoever

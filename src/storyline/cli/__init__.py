@@ -72,17 +72,16 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
         return cmd_extract_out(args)
     from storyline import extract_many
+    from storyline.cli.summary import render
     from storyline.contract import to_json
-    from storyline.summary import render
 
     reporter = _Reporter(len(args.files))
     counts = ReadCounts()
     out = sys.stdout
     for article in extract_many(_articles(args, reporter, counts), batch_size=args.batch_size):
         reporter.tick()
-        failure = next((w for w in article.warnings if w.startswith("extraction failed")), None)
-        if failure:
-            reporter.error(f"{article.input_id}: {failure}")
+        if article.failure:
+            reporter.error(f"{article.input_id}: {article.failure}")
             continue
         out.write(to_json(article) + "\n" if args.json else render(article) + "\n")
     reporter.finish()

@@ -74,12 +74,12 @@ def _progress(total: int | None, quiet: bool, counts=None) -> tuple[Callable, Ca
 
 
 def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
+    from storyline.ingest import expand, read_inputs
     from storyline.model import ReadCounts
     from storyline.readers import suffix_of
     from storyline.readers.metadata import MetadataError
     from storyline.readers.warc import WARC_SUFFIXES
     from storyline.store.identity import RulesError
-    from storyline.store.ingest import expand, read_inputs
 
     try:
         store = open_store(args, create=True)
@@ -127,13 +127,13 @@ def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
 
 def _ingest_with(args: argparse.Namespace, store, items, update, counts=None):  # noqa: ANN001, ANN202
     """Ingest here, or with the extraction on a Dask cluster (--workers N, --scheduler ADDRESS)."""
-    from storyline.store.ingest import ingest
+    from storyline.ingest import ingest
 
     workers, scheduler = getattr(args, "workers", None), getattr(args, "scheduler", None)
     if not workers and not scheduler:
         return ingest(store, items, batch_size=args.batch_size, on_article=update, counts=counts)
+    from storyline.ingest.work import on_cluster
     from storyline.scale.cluster import dask_client
-    from storyline.scale.work import on_cluster
 
     with dask_client(workers, scheduler) as client:
         extract = on_cluster(client, batch=2 * args.batch_size)

@@ -1,5 +1,5 @@
 """Commands for bulk work: `extract --out DIR` (Parquet, here or on Dask), `load DIR`, and
-`bench generate N DIR` (a synthetic corpus for benchmarks)."""
+`bench generate N DIR` (a synthetic corpus for benchmarks, from a source checkout)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from storyline.dates import label
 def cmd_extract_out(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from storyline.ingest import read_inputs
     from storyline.model import ReadCounts
     from storyline.readers.warc import is_warc
     from storyline.scale.bulk import BulkReport, extract_to_parquet, extract_urls_to_parquet
     from storyline.scale.cluster import dask_client
     from storyline.scale.warc import extract_warc_urls_to_parquet
-    from storyline.store.ingest import read_inputs
 
     # WARC URLs, and with a local cluster WARC files, are read by the workers (byte ranges of big ones)
     warcs = [f for f in args.files if is_warc(f) and ("://" in f or args.workers and Path(f).is_file())]
@@ -101,8 +101,17 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from storyline.scale.generate import write_corpus
-
+    try:  # test and benchmark support: in a source checkout, not in the wheel
+        from storyline_testing.generate import write_corpus
+    except ModuleNotFoundError as e:
+        if e.name != "storyline_testing":
+            raise
+        print(
+            "storyline: error: bench generate needs a source checkout of storyline (its generator, "
+            "src/storyline_testing, is not installed with the wheel): run it from a clone",
+            file=sys.stderr,
+        )
+        return 1
     started = time.perf_counter()
     shards = write_corpus(args.n, args.dir, seed=args.seed, shard_size=args.shard_size)
     print(

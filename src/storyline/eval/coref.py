@@ -252,8 +252,8 @@ def _store_entities(articles: list[Article]) -> dict[tuple[str, str], int]:
 
     The articles are already extracted: ingest's `extract` hook is given the identity, so nothing
     is extracted twice."""
+    from storyline.ingest import ingest
     from storyline.store import Store
-    from storyline.store.ingest import ingest
 
     with (
         tempfile.TemporaryDirectory(prefix="storyline-coref-") as tmp,

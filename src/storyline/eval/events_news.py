@@ -480,9 +480,8 @@ def evaluate_news(directory: Path, limit: int | None = None) -> dict:
     pairs = load_news(directory, limit)
     tally = NewsTally()
     for (_, gold), article in zip(pairs, extract_many(a for a, _ in pairs), strict=True):
-        failure = next((w for w in article.warnings if w.startswith("extraction failed")), None)
-        if failure:
-            tally.warnings.append(f"{article.input_id}: {failure}")
+        if article.failure:
+            tally.warnings.append(f"{article.input_id}: {article.failure}")
         score_article(to_dict(article), gold, tally, article.input_id or "")
     n = tally.matched
     events = _table(tally.events)

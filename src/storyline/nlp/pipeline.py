@@ -18,7 +18,17 @@ from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from storyline.model import Article, Entity, Event, Mention, Quote, Relation, Span, TimeValue
+from storyline.model import (
+    Article,
+    Entity,
+    Event,
+    ExtractionFailure,
+    Mention,
+    Quote,
+    Relation,
+    Span,
+    TimeValue,
+)
 from storyline.nlp.budget import budget_of, budgeted
 from storyline.nlp.event_times import channel_of, event_times, link_quotes
 from storyline.nlp.events import EventFinder, EventFinding
@@ -165,10 +175,7 @@ class Extractor:
         pairs = ((a.text if len(a.text) <= limit else "", a) for a in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
             if len(article.text) > limit:
-                reason = (
-                    f"extraction failed (text is {len(article.text):,} characters; the limit is {limit:,})"
-                )
-                yield replace(article, warnings=[*article.warnings, reason])
+                yield failed(article, f"text is {len(article.text):,} characters; the limit is {limit:,}")
             else:
                 yield to_article(doc, article)
 
@@ -177,10 +184,17 @@ def _span(s) -> Span | None:
     return None if s is None else Span(s.start_char, s.end_char, s.text)
 
 
+def failed(article: Article, reason: str) -> Article:
+    """The article as extraction gave up on it: the typed failure, and its line among the warnings
+    (what was found before a stage crashed stays, for the Python API and the evaluations)."""
+    failure = ExtractionFailure(reason)
+    return replace(article, failure=failure, warnings=[*article.warnings, str(failure)])
+
+
 def to_article(doc: Doc, article: Article) -> Article:
     budget = budget_of(doc)
     if budget.reason:  # a component spent the article's time: it fails, whatever else was found
-        return replace(article, warnings=[*article.warnings, f"extraction failed ({budget.reason})"])
+        return failed(article, budget.reason)
     index: EntityIndex = doc._.entity_index
     entities = [
         Entity(
@@ -217,17 +231,11 @@ def to_article(doc: Doc, article: Article) -> Article:
     except Exception as exc:
         events, relations = [], []
         failure = failure or f"events: {type(exc).__name__}: {exc}"
-    failure = budget.reason or failure
-    warnings = article.warnings + ([f"extraction failed ({failure})"] if failure else [])
-    return replace(
-        article,
-        entities=entities,
-        quotes=quotes,
-        timexes=timexes,
-        events=events,
-        relations=relations,
-        warnings=warnings,
+    found = replace(
+        article, entities=entities, quotes=quotes, timexes=timexes, events=events, relations=relations
     )
+    failure = budget.reason or failure
+    return failed(found, failure) if failure else found
 
 
 def _events_and_relations(

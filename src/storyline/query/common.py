@@ -14,10 +14,10 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from storyline.dates import label
 from storyline.quoting import display_text, marks_in
 from storyline.store.identity import (
+    lookup_keys,
     middles_compatible,
     normalise,
     org_acronym,
-    org_base,
     parse_person,
 )
 
@@ -157,19 +157,17 @@ def _resolution_forms(conn: sqlite3.Connection, name: str) -> tuple[list[str], l
     """The entity keys a name would make in the store, and the ids of the entities its resolution
     index points at: people whose full name it fits (same given name and surname, compatible middle
     parts), organisations it was defined as the acronym of."""
-    keys = ["merge:" + normalise(name), "org:" + org_base(name)]
+    keys = lookup_keys(name)
     ids: list[int] = []
     person = parse_person(name)
-    if person is not None:
-        keys.append("person:" + person.text)
-        if person.full:
-            details: dict[int, list[str]] = {}
-            for entity, detail in conn.execute(
-                "SELECT entity_id, detail FROM entity_names WHERE kind = 'full' AND value = ?",
-                (person.block,),
-            ):
-                details.setdefault(entity, []).append(detail)
-            ids += [e for e, ds in details.items() if all(middles_compatible(person.detail, d) for d in ds)]
+    if person is not None and person.full:
+        details: dict[int, list[str]] = {}
+        for entity, detail in conn.execute(
+            "SELECT entity_id, detail FROM entity_names WHERE kind = 'full' AND value = ?",
+            (person.block,),
+        ):
+            details.setdefault(entity, []).append(detail)
+        ids += [e for e, ds in details.items() if all(middles_compatible(person.detail, d) for d in ds)]
     if (acronym := org_acronym(name)) is not None:
         ids += [
             row[0]

@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from storyline.ingest.work import batches
 from storyline.model import Article, ReadCounts, ReadError
 from storyline.scale.parquet import extract_and_write, read_articles
-from storyline.scale.work import batches
 
 
 @dataclass

@@ -111,7 +111,7 @@ def write_part(articles: list[Article], out: str | Path, part: str) -> int:
     by_month: dict[tuple[str, str], list[dict]] = defaultdict(list)
     written = 0
     for article in articles:
-        if any(w.startswith("extraction failed") for w in article.warnings):
+        if article.failure:
             continue
         month = month_of(article)
         for table, rows in rows_of(article).items():
@@ -128,7 +128,7 @@ def write_part(articles: list[Article], out: str | Path, part: str) -> int:
 
 def extract_and_write(articles: list[Article], out: str, part: str) -> int:
     """The unit of bulk work: extract a batch (the same function as every mode) and write it."""
-    from storyline.scale.work import extract_batch
+    from storyline.ingest.work import extract_batch
 
     return write_part(extract_batch(articles), out, part)
 

@@ -14,8 +14,11 @@ article entity joins which cross-article entity. Here:
 - `org_base` drops a leading "The" and legal or descriptive tails ("Inc.", "AG", "Group",
   "Holdings"...), `org_acronym` recognises an acronym ("VW", "U.N."), `org_initials` gives the
   initials of an organisation's capitalised words ("World Health Organization" -> WHO);
-- `automatic_key` is the name-only part of the rule, as one string: what a DuckDB query over a
-  Parquet dataset can apply (people by given name + surname + suffix, organisations by base name).
+- the entity key (`entities.key`, one string per cross-article entity) is spelt here alone:
+  `merge_key`, `split_key`, `person_key`, `org_key`, and `automatic_key`, the name-only part of the
+  rule, which a DuckDB query over a Parquet dataset can apply (people by given name + surname +
+  suffix, organisations by base name; `Rules.key` with the user's rules). The resolver chooses
+  which key an article entity gets; the queries ask `lookup_keys` which keys a name may have.
 
 Within one article, the extractor has already joined "Russell", "Simmons" and "the Def Jam cofounder"
 to "Russell Simmons"; the store only joins across articles.
@@ -235,6 +238,37 @@ def org_initials(name: str) -> list[str]:
     return [i for i in found if len(i) <= 6]
 
 
+# ------------------------------------------------------------------ the entity key
+def merge_key(name: str) -> str:
+    """The key of the entity a user's merge rule makes, after the first name the rule lists."""
+    return "merge:" + normalise(name)
+
+
+def split_key(name: str, type_: str) -> str:
+    """The key of a name a user's split rule keeps apart: the name itself, with its type."""
+    return f"exact:{type_.lower()}:{normalise(name)}"
+
+
+def person_key(words: str) -> str:
+    """The key of a person known by these normalised words (a PersonName's text, block or surname)."""
+    return "person:" + words
+
+
+def org_key(name: str) -> str:
+    """The key of an organisation: its base name, or an acronym's letters ("org:volkswagen", "org:vw")."""
+    return "org:" + org_base(name)
+
+
+def lookup_keys(name: str) -> list[str]:
+    """The keys an entity called `name` may have in the store, whatever its type: a merge rule's
+    (named by it), an organisation's, a person's by every part of the name. What a query tries
+    before the resolver's index of full names and acronyms."""
+    keys = [merge_key(name), org_key(name)]
+    if (person := parse_person(name)) is not None:
+        keys.append(person_key(person.text))
+    return keys
+
+
 def automatic_key(name: str, type_: str) -> str:
     """The name-only key of an article entity: people by given name, surname and suffix (middle
     parts dropped, so "Kimora Lee Simmons" and "Kimora Simmons" share it), a family-name-first name
@@ -244,9 +278,9 @@ def automatic_key(name: str, type_: str) -> str:
     the part of the rule one string can carry, used where only a key will do (DuckDB)."""
     if type_ == "PERSON":
         person = parse_person(name)
-        return "person:" + (person.block if person else "")
+        return person_key(person.block if person else "")
     if type_ == "ORG":
-        return "org:" + org_base(name)
+        return org_key(name)
     return f"{type_.lower()}:" + normalise(name)
 
 
@@ -265,7 +299,7 @@ class Rules:
         if norm in self.merges:
             return self.merges[norm]
         if norm in self.splits:
-            return f"exact:{type_.lower()}:{norm}"
+            return split_key(name, type_)
         return automatic_key(name, type_)
 
     def display_name(self, key: str) -> str | None:
@@ -304,7 +338,7 @@ def load_rules(path: str | Path | None, *, required: bool = False) -> Rules:
             names = [n.strip() for n in rest.split("=") if n.strip()]
             if len(names) < 2:
                 raise RulesError(f"{path}:{number}: a merge needs two names or more, joined by '='")
-            key = "merge:" + normalise(names[0])
+            key = merge_key(names[0])
             rules.merge_names[key] = names[0]
             for name in names:
                 rules.merges[normalise(name)] = key

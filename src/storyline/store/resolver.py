@@ -60,9 +60,11 @@ from storyline.store.identity import (
     middles_compatible,
     normalise,
     org_acronym,
-    org_base,
     org_initials,
+    org_key,
     parse_person,
+    person_key,
+    split_key,
 )
 from storyline.store.quote_groups import assign_group, keys_of, words_of
 
@@ -97,6 +99,11 @@ class Plan:
     @property
     def deferred(self) -> bool:
         return self.form is not None
+
+    @property
+    def letters(self) -> str:
+        """An acronym's letters in lower case, from its form ('acronym:vw' -> 'vw'); '' for others."""
+        return self.form.removeprefix("acronym:") if self.kind == "acronym" and self.form else ""
 
 
 @dataclass
@@ -244,29 +251,28 @@ class Resolver:
                 "rule",
                 name,
                 type_,
-                f"exact:{type_.lower()}:{norm}",
+                split_key(name, type_),
                 reason=f"user split rule ({self.rules.lines.get(norm, '')})",
             )
         if type_ == "PERSON" and (person := parse_person(name)) is not None:
             if person.full:
-                return Plan("person", name, type_, "person:" + person.text, person=person)
+                return Plan("person", name, type_, person_key(person.text), person=person)
             if person.suffix:  # "Trump Jr." alone: its own, as before
-                return Plan("other", name, type_, "person:" + person.text)
+                return Plan("other", name, type_, person_key(person.text))
             if name.strip().isupper() and len(person.surname) <= 4:  # "GOP", "FBI" taken for a person
-                return Plan("other", name, type_, "person:" + person.surname)
+                return Plan("other", name, type_, person_key(person.surname))
             return Plan(
-                "word", name, type_, "person:" + person.surname, person=person, form="word:" + person.surname
+                "word", name, type_, person_key(person.surname), person=person, form="word:" + person.surname
             )
         if type_ == "ORG":
             if (acronym := org_acronym(name)) is not None:
-                letters = acronym.lower()
-                return Plan("acronym", name, type_, "org:" + letters, form="acronym:" + letters)
+                return Plan("acronym", name, type_, org_key(name), form="acronym:" + acronym.lower())
             defined = [a for a in map(org_acronym, aliases) if a and defines_acronym(a, name)]
             return Plan(
                 "org",
                 name,
                 type_,
-                "org:" + org_base(name),
+                org_key(name),
                 acronyms=list(dict.fromkeys(defined)),
                 initials=org_initials(name),
             )
@@ -409,7 +415,7 @@ class Resolver:
                 score = functools.partial(self._shared, article_id=article_id)
             winner, reason = self._choose_word(found, gender, context, score)
         else:
-            winner, reason = self._choose_acronym(plan.key.removeprefix("org:"))
+            winner, reason = self._choose_acronym(plan.letters)
         if winner is not None:
             return Link(winner, reason)
         entity, _, _ = self._entity(plan.key, plan.name, plan.type, gender)
@@ -564,7 +570,7 @@ class Resolver:
         if first.kind == "word" and first.person is not None:
             candidates = self._word_candidates(first.person.surname)
         elif first.kind == "acronym":
-            choice = self._choose_acronym(first.key.removeprefix("org:"))
+            choice = self._choose_acronym(first.letters)
         samples = _Samples(self.conn)  # each candidate's co-mentions read once for the whole form
         moves: dict[tuple[int, int], list[tuple[str, str, str]]] = defaultdict(list)
         for article_id, local_id, entity, name, type_, gender, reason in rows:

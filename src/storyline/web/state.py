@@ -14,9 +14,9 @@ from pathlib import Path
 
 from fastapi import Request
 
+from storyline.ingest import IngestReport, ingest
 from storyline.readers.records import read_jsonl_lines
 from storyline.store import Store
-from storyline.store.ingest import IngestReport, ingest
 
 # Requests answered at once per process. Queries are CPU-bound Python (one process uses one core
 # however many threads it has), so more threads only add GIL contention and read connections: in

@@ -1,5 +1,8 @@
 """Ingest: read inputs, skip what the store already holds, extract the rest, store each article.
 
+The pipeline run as an application (readers -> extraction -> store), in this process or on a Dask
+cluster (`storyline.ingest.work`); the store itself only persists and reads.
+
 Idempotent and resumable because an article is known by the sha256 of its cleaned text: an
 article already stored is never extracted again (only a new source of it is noted), and each
 stored article is written whole or not at all (a savepoint in a batch committed at least twice a
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from storyline.ingest.work import in_process
 from storyline.limits import MAX_ARTICLE_BYTES
 from storyline.model import Article, ReadCounts, ReadError
 from storyline.readers import READERS, read_path, suffix_of
@@ -168,11 +172,9 @@ def ingest(
 ) -> IngestReport:
     """Extract and store the articles not yet in the store; call on_article after each input.
 
-    `extract` runs the extraction (default: here, in batches); storyline.scale.work.on_cluster
+    `extract` runs the extraction (default: here, in batches); storyline.ingest.work.on_cluster
     runs the same function on a Dask cluster. Either way articles are stored in input order.
     """
-    from storyline.scale.work import in_process
-
     report = IngestReport(counts=counts)  # the same counts the reader of `items` fills
     started = time.perf_counter()
     store.apply_rules()
@@ -205,7 +207,7 @@ def ingest(
 
     for article in (extract or in_process(batch_size))(fresh()):
         later_copies = in_flight.pop(article.id, [])
-        failure = next((w for w in article.warnings if w.startswith("extraction failed")), None)
+        failure = str(article.failure) if article.failure else None
         name = article.input_id or "<article>"
         try:
             stored = None if failure else store.add(article)
