@@ -42,6 +42,7 @@ UNWRAPPED = ("time", "label", "data", "code", "kbd", "samp", "tt", "var", "q")
 # lifts other limits too): the rest of the page is lost, and said so.
 MAX_DEPTH = 256
 CUT = f"nested {MAX_DEPTH} elements deep: the page is not read past there"
+NO_TEXT = "no article text found in HTML"
 # Containers whose loose text is not prose (or not laid out as such): left as they are.
 NOT_PROSE = frozenset((
     "html", "head", "title", "table", "thead", "tbody", "tfoot", "tr", "colgroup", "ul", "ol", "dl",
@@ -148,6 +149,19 @@ def read_html_file(
     if isinstance(data, ReadError):
         yield data
         return
+    yield read_html_bytes(data, str(path), published=published, source=Path(path).name)
+
+
+def read_html_bytes(
+    data: bytes,
+    where: str,
+    *,
+    published: date | None = None,
+    source: str | None = None,
+    url: str | None = None,
+) -> Article | ReadError:
+    """The article in a page's bytes (a file, a WARC record); `published`, `source` and `url` are
+    used where the page's own metadata has none. Errors name `where`."""
     try:  # never let a parser bug in a third-party library stop a batch
         tree = load_html(data)
         cut = [CUT] if tree is not None and _depth(tree) >= MAX_DEPTH else []
@@ -156,12 +170,10 @@ def read_html_file(
             prepare(tree), with_metadata=True, include_comments=False, favor_precision=True
         )
     except Exception as e:  # noqa: BLE001
-        yield ReadError(str(path), f"html extraction failed ({type(e).__name__})")
-        return
-    no_text = ReadError(str(path), "no article text found in HTML" + "".join(f" ({c})" for c in cut))
+        return ReadError(where, f"html extraction failed ({type(e).__name__})")
+    no_text = ReadError(where, NO_TEXT + "".join(f" ({c})" for c in cut))
     if not doc or not (doc.text or "").strip():
-        yield no_text
-        return
+        return no_text
     author, dateline, kept = doc.author, None, []
     for line in doc.text.splitlines():
         if not kept and doc.title and line.strip() == doc.title.strip():
@@ -173,20 +185,19 @@ def read_html_file(
             kept.append(line)
     body = "\n".join(kept).strip()
     if not SENTENCE.search(body):
-        yield no_text
-        return
+        return no_text
     stamped = stamp if isinstance(stamp, datetime) else (dateline.datetime if dateline else None)
     day = stamp.date() if isinstance(stamp, datetime) else stamp
     if day is None and doc.date and isinstance(found := parse_iso(doc.date[:10]), date):
         day = found
-    yield Article(
+    return Article(
         text=body,
         title=doc.title or None,
         author=author or None,
-        source=doc.sitename or Path(path).name,
-        url=doc.url or None,
+        source=doc.sitename or source,
+        url=doc.url or url,
         published=day or (dateline.date if dateline else None) or published,
         published_datetime=stamped,
-        input_id=str(path),
+        input_id=where,
         warnings=cut,
     )
