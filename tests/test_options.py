@@ -19,6 +19,7 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("extract",): ["extract", "a.txt"],
     ("eval",): ["eval", "events", "dir"],
     ("ingest",): ["ingest", "a.txt"],
+    ("watch",): ["watch", "feeds.txt"],
     ("demo",): ["demo"],
     ("timeline",): ["timeline", "Ann Lee"],
     ("story",): ["story", "Ann Lee"],
@@ -37,6 +38,9 @@ OUT_OF_RANGE = {
     t.port: ["0", "65536"],
     t.non_negative_float: ["-1", "-0.5", "nan", "inf", "x"],
     t.unit_float: ["-0.1", "1.5", "nan"],
+    t.rate: ["0", "-1", "101", "nan", "x"],
+    t.timeout: ["0", "601", "inf", "x"],
+    t.interval: ["0", "0.5s", "-5m", "soon", "infm"],
 }
 NUMBERS = (int, float, *OUT_OF_RANGE)
 

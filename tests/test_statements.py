@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from downgrade import undo_after
 from storyline import query
 from storyline.cli import main
 from storyline.cli.render import quotes as render_quotes
@@ -298,7 +299,7 @@ def test_a_version_5_store_is_nested_when_opened(tmp_path: Path, store_db: Path)
         assert expected[-2:] == [(expected[-2][0], None), (expected[-1][0], None)]
         expected[-1] = (expected[-1][0], "q1")  # the migration reaches over the closing mark
         conn.executescript(
-            "DROP INDEX quotes_within; DROP INDEX quotes_within_speaker; "
+            undo_after(5) + "DROP INDEX quotes_within; DROP INDEX quotes_within_speaker; "
             "ALTER TABLE quotes DROP COLUMN within; PRAGMA user_version = 5;"
         )
         fresh = sqlite3.connect(":memory:")
@@ -308,7 +309,7 @@ def test_a_version_5_store_is_nested_when_opened(tmp_path: Path, store_db: Path)
         assert conn.execute(tables).fetchall() == fresh.execute(tables).fetchall()  # as version 5 wrote it
     assert sum(w is not None for _, w in expected) == 4
     with Store(old) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone() == (VERSION,) == (6,)
+        assert store.conn.execute("PRAGMA user_version").fetchone() == (VERSION,)
         assert store.conn.execute("SELECT id, within FROM quotes ORDER BY id").fetchall() == expected
 
 

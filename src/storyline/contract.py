@@ -53,6 +53,7 @@ def to_dict(article: Article) -> dict:
             "published_datetime": a.published_datetime.strftime("%Y-%m-%dT%H:%M")
             if a.published_datetime
             else None,
+            "fetched_at": a.fetched_at.isoformat() if a.fetched_at else None,
             "text": a.text,
         },
         **{key: [record_dict(r, kind) for r in getattr(a, key)] for key, kind in RECORDS.items()},
@@ -77,6 +78,7 @@ def from_dict(data: dict) -> Article:
         published_datetime=datetime.fromisoformat(a["published_datetime"])
         if a.get("published_datetime")
         else None,
+        fetched_at=datetime.fromisoformat(a["fetched_at"]) if a.get("fetched_at") else None,
         input_id=a.get("input_id"),
     )
     for key, kind in RECORDS.items():

@@ -224,6 +224,7 @@ class Article:
     published: date | None = None
     published_datetime: datetime | None = None
     input_id: str | None = None
+    fetched_at: datetime | None = None  # fetched from the web then (provenance; its URL versions it)
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     timexes: list[Timex] = field(default_factory=list)

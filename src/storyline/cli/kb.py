@@ -9,9 +9,12 @@ import json
 import sys
 import tempfile
 from collections.abc import Callable
+from itertools import chain
 from pathlib import Path
 
 from storyline.cli import render
+from storyline.cli.crawl import add_parser as add_watch
+from storyline.cli.crawl import add_web_options
 from storyline.cli.types import iso_date, non_negative_int, positive_int, unit_float
 from storyline.limits import MAX_ARTICLE_BYTES
 
@@ -74,6 +77,7 @@ def _progress(total: int | None, quiet: bool, counts=None) -> tuple[Callable, Ca
 
 
 def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
+    from storyline.cli.crawl import web_input
     from storyline.ingest import expand, read_inputs
     from storyline.model import ReadCounts
     from storyline.readers import suffix_of
@@ -86,9 +90,9 @@ def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
     except RulesError as e:
         print(f"storyline: error: {e}", file=sys.stderr)
         return EXIT_USAGE
-    with store:
+    with store, web_input(args, store) as web:
         inputs = list(expand(paths))  # each a file (or a reason it cannot be read): the bar's total
-        single = all(
+        single = web is None and all(
             not isinstance(p, str)
             or (p != "-" and suffix_of(p) not in {".jsonl", ".ndjson", ".csv", *WARC_SUFFIXES})
             for p in inputs
@@ -110,19 +114,26 @@ def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
                 ),
                 counts=counts,
             )
-            report = _ingest_with(args, store, items, update, counts)
+            report = _ingest_with(args, store, chain(items, web.items()) if web else items, update, counts)
         except (MetadataError, RulesError) as e:
             close()
             print(f"storyline: error: {e}", file=sys.stderr)
             return EXIT_USAGE
         close()
-        if args.quiet or not sys.stderr.isatty():
-            for warning in report.warnings:
-                print(f"storyline: warning: {warning}", file=sys.stderr)
-            for item in report.failed:
-                print(f"storyline: error: {item}", file=sys.stderr)
-        print(f"storyline: {store.path}: {report.summary()}", file=sys.stderr)
+        print_report(args, store, report)
+        if web is not None:
+            print(f"storyline: web: {web.summary()}", file=sys.stderr)
     return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def print_report(args: argparse.Namespace, store, report, prefix: str = "") -> None:  # noqa: ANN001
+    """An ingest's warnings and failures (unless the progress bar showed them) and its summary."""
+    if args.quiet or not sys.stderr.isatty():
+        for warning in report.warnings:
+            print(f"storyline: warning: {warning}", file=sys.stderr)
+        for item in report.failed:
+            print(f"storyline: error: {item}", file=sys.stderr)
+    print(f"storyline: {prefix}{store.path}: {report.summary()}", file=sys.stderr)
 
 
 def _ingest_with(args: argparse.Namespace, store, items, update, counts=None):  # noqa: ANN001, ANN202
@@ -141,6 +152,15 @@ def _ingest_with(args: argparse.Namespace, store, items, update, counts=None):  
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from storyline.cli.crawl import wants_web
+
+    if not args.paths and not wants_web(args):
+        print(
+            "storyline ingest: error: nothing to ingest: give PATHs, or --url, --feed or --sitemap "
+            "(see 'storyline ingest --help')",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     return run_ingest(args, args.paths)
 
 
@@ -385,10 +405,11 @@ def add_parsers(sub: argparse._SubParsersAction, add_reading: Callable) -> None:
         description="Read articles (files, folders walked recursively, globs, '-' for JSON Lines on stdin), "
         "extract them and store the results. Articles already stored (same cleaned text) are skipped, noting "
         "any new source; each article is committed on its own, so an interrupted run loses nothing and a "
-        "rerun finishes the job.",
+        "rerun finishes the job. Pages (--url), feeds (--feed) and sitemaps (--sitemap) are fetched politely "
+        "(robots.txt, a rate limit per host); a URL already stored is not fetched again unless --refresh.",
     )
     p.add_argument(
-        "paths", nargs="+", metavar="PATH", help="files, folders, globs, or - for JSON Lines on stdin"
+        "paths", nargs="*", metavar="PATH", help="files, folders, globs, or - for JSON Lines on stdin"
     )
     _db(p)
     add_reading(p)
@@ -421,7 +442,9 @@ def add_parsers(sub: argparse._SubParsersAction, add_reading: Callable) -> None:
     where.add_argument(
         "--scheduler", metavar="ADDRESS", help="extract on an existing Dask cluster, e.g. tcp://10.0.0.5:8786"
     )
+    add_web_options(p, inputs=True)
     p.set_defaults(func=cmd_ingest)
+    add_watch(sub, add_reading, _db)
 
     p = sub.add_parser(
         "demo",

@@ -54,6 +54,25 @@ port = _ranged("port", _whole, 1, 65535, "a port is between 1 and 65535, not {}"
 # a rate, where 0 turns the limit off
 non_negative_float = _ranged("non_negative_float", _number, 0, math.inf, "must be 0 or more, not {}")
 unit_float = _ranged("unit_float", _number, 0, 1, "a confidence is between 0 and 1, not {}")
+# requests per second to one host: from one every 1,000 s to 100 a second
+rate = _ranged("rate", _number, 0.001, 100, "a rate is between 0.001 and 100 requests per second, not {}")
+# seconds to wait for a server: a tenth of a second to ten minutes
+timeout = _ranged("timeout", _number, 0.1, 600, "a timeout is between 0.1 and 600 seconds, not {}")
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def interval(text: str) -> float:
+    """A duration: 90, 90s, 15m, 1h, 1d; at least a second."""
+    value = text.strip().lower()
+    scale = UNITS.get(value[-1:])
+    number = value[:-1] if scale else value
+    try:
+        seconds = float(number) * (scale or 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a duration (e.g. 90s, 15m, 1h): {text!r}") from None
+    if not math.isfinite(seconds) or seconds < 1:
+        raise argparse.ArgumentTypeError(f"an interval is at least 1 second, not {text!r}")
+    return seconds
 
 
 def iso_date(text: str) -> date:

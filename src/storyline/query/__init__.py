@@ -35,8 +35,12 @@ from storyline.query.quotes import QuoteQuery, QuoteResult, quotes
 from storyline.query.stats import stats
 from storyline.query.story import Story, StoryName, story
 from storyline.query.timeline import Timeline, TimelineEntry, timeline
+from storyline.query.versions import History, history, superseded_view
 
 __all__ = [
+    "History",
+    "history",
+    "superseded_view",
     "DEFAULT_MIN_CONFIDENCE",
     "EventGroup",
     "EventGroups",

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from storyline.model import Article
-from storyline.store import resolver
+from storyline.store import resolver, versions
 from storyline.store.identity import Rules, load_rules
 from storyline.store.schema import VERSION, migrate, refuse_newer
 from storyline.store.writer import add_source, write_article
@@ -129,14 +129,20 @@ class Store:
 
     def _write(self, article: Article) -> bool:
         if self.has_article(article.id):
-            add_source(self.conn, article.id, article)
+            self._add_source(article)
             return False
+        versions.before_write(self.conn, self.rules, article)  # a page fetched again with other text
         write_article(self.conn, article, self.rules)
         return True
 
     def add_source(self, article: Article) -> bool:
         """Note another source of an article already stored; False if that source was known too."""
-        return self._in_batch(lambda: add_source(self.conn, article.id, article))
+        return self._in_batch(lambda: self._add_source(article))
+
+    def _add_source(self, article: Article) -> bool:
+        """The source noted; an article fetched from the web also takes over its URL's earlier texts."""
+        versions.before_write(self.conn, self.rules, article)
+        return add_source(self.conn, article.id, article)
 
     def _in_batch(self, write: Callable[[], bool]) -> bool:
         if self._batch_started is None:

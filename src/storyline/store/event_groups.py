@@ -341,18 +341,26 @@ def regroup(conn: sqlite3.Connection, event_ids: Iterable[int]) -> None:
     if not ids:
         return
     left: set[int] = set()
-    for batch in _batches(ids):
-        marks = ",".join("?" * len(batch))
-        left |= {
-            g
-            for (g,) in conn.execute(f"SELECT group_id FROM events WHERE id IN ({marks})", batch)
-            if g is not None
-        }
+    for batch, marks in _marked(ids):
+        left |= _groups_of(conn, batch, marks)
         conn.execute(f"UPDATE events SET group_id = NULL WHERE id IN ({marks})", batch)
     for group_id in sorted(left):
         _rebuild(conn, group_id)
     for report in reports_of(conn, ids):
         assign(conn, report)
+
+
+def forget(conn: sqlite3.Connection, event_ids: Iterable[int]) -> None:
+    """Delete these events (their article is replaced by a newer version) with their roles; the
+    groups they leave are rebuilt from the reports that stay, and a group left empty is deleted."""
+    ids = sorted(set(event_ids))
+    left: set[int] = set()
+    for batch, marks in _marked(ids):
+        left |= _groups_of(conn, batch, marks)
+        conn.execute(f"DELETE FROM event_roles WHERE event_id IN ({marks})", batch)
+        conn.execute(f"DELETE FROM events WHERE id IN ({marks})", batch)
+    for group_id in sorted(left):
+        _rebuild(conn, group_id)
 
 
 def regroup_all(conn: sqlite3.Connection) -> None:
@@ -533,6 +541,18 @@ def _rebuild(conn: sqlite3.Connection, group_id: int) -> None:
 def _batches(ids: list[int]) -> Iterable[list[int]]:
     for at in range(0, len(ids), _BATCH):
         yield ids[at : at + _BATCH]
+
+
+def _marked(ids: list[int]) -> Iterable[tuple[list[int], str]]:
+    """The ids in batches, each with its `?,?,...` placeholders."""
+    for batch in _batches(ids):
+        yield batch, ",".join("?" * len(batch))
+
+
+def _groups_of(conn: sqlite3.Connection, batch: list[int], marks: str) -> set[int]:
+    """The groups these events are in."""
+    sql = f"SELECT group_id FROM events WHERE id IN ({marks})"
+    return {g for (g,) in conn.execute(sql, batch) if g is not None}
 
 
 def _day(value: str | date | None) -> date | None:

@@ -356,18 +356,11 @@ class Resolver:
         if link is None:
             entity, created, _ = self._entity(plan.key, plan.name, plan.type, gender)
             link = Link(entity, why_new if created else "same full name")
-        self._index_person(link.entity_id, person, before)
+        self._index_person(link.entity_id, plan, before)
         return link
 
-    def _index_person(
-        self, entity: int, person: PersonName, before: dict[str, tuple[int | None, ...]]
-    ) -> None:
-        rows = [("full", person.block, entity, person.detail, 1)]
-        rows += [
-            ("word", word, entity, "first" if word == person.given and not person.whole else "last", 1)
-            for word in person.words
-        ]
-        self.conn.executemany(_UPSERT_MANY, rows)
+    def _index_person(self, entity: int, plan: Plan, before: dict[str, tuple[int | None, ...]]) -> None:
+        self.conn.executemany(_UPSERT_MANY, index_rows(entity, plan))
         for form, state in before.items():
             after = self._word_state(form.removeprefix("word:"))
             if changed := {g for g, b, a in zip(GENDERS, state, after, strict=True) if b != a}:
@@ -376,9 +369,7 @@ class Resolver:
     def _index_org(self, entity: int, plan: Plan) -> None:
         defined = [a.lower() for a in plan.acronyms]
         initials = [i.lower() for i in plan.initials]
-        rows = [("acronym", a, entity, "", 1) for a in defined] + [
-            ("initials", i, entity, "", 1) for i in initials
-        ]
+        rows = index_rows(entity, plan)
         if not rows:
             return
         forms = list(dict.fromkeys("acronym:" + a for a in defined + initials))
@@ -646,6 +637,61 @@ class _Samples:
         articles, seen = self._read[candidate]
         own = articles.get(article_id, set())
         return sum(1 for e in others if seen[e] - (e in own) > 0)
+
+
+def index_rows(entity: int, plan: Plan) -> list[tuple[str, str, int, str, int]]:
+    """The candidate index rows (kind, value, entity, detail, 1) one article entity adds to
+    entity_names: a full person name and the single names it may be called by; an organisation's
+    acronyms defined in its article and its initials. Other plans add none."""
+    person = plan.person
+    if plan.kind == "person" and person is not None:
+        rows = [("full", person.block, entity, person.detail, 1)]
+        return rows + [
+            ("word", word, entity, "first" if word == person.given and not person.whole else "last", 1)
+            for word in person.words
+        ]
+    if plan.kind == "org":
+        return [("acronym", a.lower(), entity, "", 1) for a in plan.acronyms] + [
+            ("initials", i.lower(), entity, "", 1) for i in plan.initials
+        ]
+    return []
+
+
+def forget(conn: sqlite3.Connection, rules: Rules, article_id: str) -> None:
+    """Take an article's entities out of the store (a newer version of the article replaces it):
+    its article entities go, the candidate index counts them no more, and an entity no other
+    article names is deleted with its aliases. Facts must be gone first (store.versions). Names
+    decided earlier by counts that included this article are not decided again."""
+    resolver = Resolver(conn, rules)
+    rows = conn.execute(
+        "SELECT entity_id, name, type, aliases FROM article_entities WHERE article_id = ?", (article_id,)
+    ).fetchall()
+    conn.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
+    counted = [
+        (kind, value, entity, detail)
+        for entity, name, type_, aliases in rows
+        for kind, value, entity, detail, _ in index_rows(
+            entity, resolver.plan(name, type_, json.loads(aliases))
+        )
+    ]
+    conn.executemany(
+        "UPDATE entity_names SET articles = articles - 1 "
+        "WHERE kind = ? AND value = ? AND entity_id = ? AND detail = ?",
+        counted,
+    )
+    conn.executemany(
+        "DELETE FROM entity_names WHERE kind = ? AND value = ? AND entity_id = ? AND detail = ? "
+        "AND articles <= 0",
+        counted,
+    )
+    for entity in sorted({row[0] for row in rows}):
+        named = conn.execute(
+            "SELECT 1 FROM article_entities WHERE entity_id = ? LIMIT 1", (entity,)
+        ).fetchone()
+        if named is None:
+            for table in ("entity_names", "aliases"):
+                conn.execute(f"DELETE FROM {table} WHERE entity_id = ?", (entity,))
+            conn.execute("DELETE FROM entities WHERE id = ?", (entity,))
 
 
 # ---------------------------------------------------------------------- moving references

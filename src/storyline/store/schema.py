@@ -298,6 +298,50 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX quotes_within ON quotes (article_id, within) WHERE within IS NOT NULL;
     CREATE INDEX quotes_within_speaker ON quotes (speaker_id) WHERE within IS NOT NULL;
     """,
+    # 7: input from the web (storyline.ingest.crawl). A source keeps when it was fetched; sources are found
+    #    by URL (is this page stored?). A page fetched again with other text is a new version of its
+    #    article: article_versions links the two (with the URL and when), and an earlier version no
+    #    source holds any more leaves `articles` for `superseded` (its text kept, its facts gone), so
+    #    that every query shows the latest version only. `listings` and `listing_items` are what a
+    #    feed or sitemap last said (its ETag and Last-Modified; each item's id, updated stamp and
+    #    outcome), so that `storyline watch` asks for what is new only, across restarts.
+    """
+    ALTER TABLE sources ADD COLUMN fetched_at TEXT;
+    CREATE INDEX sources_url ON sources (url) WHERE url != '';
+    CREATE TABLE article_versions (
+        article_id TEXT NOT NULL,
+        earlier_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        replaced_at TEXT NOT NULL,
+        PRIMARY KEY (article_id, earlier_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX article_versions_earlier ON article_versions (earlier_id);
+    CREATE TABLE superseded (
+        id TEXT PRIMARY KEY,
+        title TEXT,
+        author TEXT,
+        published TEXT,
+        published_datetime TEXT,
+        text TEXT NOT NULL,
+        ingested_at TEXT NOT NULL,
+        superseded_at TEXT NOT NULL
+    );
+    CREATE TABLE listings (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        checked_at TEXT NOT NULL
+    );
+    CREATE TABLE listing_items (
+        listing TEXT NOT NULL,
+        item TEXT NOT NULL,
+        url TEXT NOT NULL,
+        updated TEXT,
+        outcome TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (listing, item)
+    ) WITHOUT ROWID;
+    """,
 )
 
 

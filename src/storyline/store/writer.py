@@ -94,8 +94,8 @@ def _quote_evidence(text: str, q: Quote) -> tuple[int, int]:
 def add_source(conn: sqlite3.Connection, article_id: str, article: Article) -> bool:
     """Record where this copy of the article came from; False if that source is already known."""
     cur = conn.execute(
-        "INSERT OR IGNORE INTO sources (article_id, source, url, input_id, title, author, published) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO sources (article_id, source, url, input_id, title, author, published, "
+        "fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             article_id,
             article.source or "",
@@ -104,6 +104,7 @@ def add_source(conn: sqlite3.Connection, article_id: str, article: Article) -> b
             article.title,
             article.author,
             article.published.isoformat() if article.published else None,
+            article.fetched_at.isoformat(timespec="seconds") if article.fetched_at else None,
         ),
     )
     return cur.rowcount > 0

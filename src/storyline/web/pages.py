@@ -354,7 +354,8 @@ def article(
     start: Annotated[int | None, Query(ge=0, le=10**9)] = None,
     end: Annotated[int | None, Query(ge=0, le=10**9)] = None,
 ) -> HTMLResponse:
-    view = _found(query.article, conn, article_id)
+    versions = query.history(conn, article_id)  # earlier texts of its page, or the one replacing it
+    view = query.superseded_view(conn, article_id) or _found(query.article, conn, article_id)
     focus = (start, end) if start is not None and end is not None else None
     marked = highlight(view, focus)
     return _page(
@@ -365,4 +366,5 @@ def article(
         marked=marked,
         legend=speaker_legend(view),
         focus=focus is not None,
+        versions=versions,
     )
