@@ -331,6 +331,8 @@ def _version_4(path: Path) -> None:
     """Turn a store of this version into one of version 4, as that version wrote it."""
     with sqlite3.connect(path) as conn:
         conn.executescript(
+            "DROP TABLE near_duplicate_keys; DROP TABLE near_duplicate_articles; "
+            "ALTER TABLE articles DROP COLUMN language; "
             "DROP INDEX quotes_within; DROP INDEX quotes_within_speaker; "
             "ALTER TABLE quotes DROP COLUMN within; "
             "DROP INDEX events_group; ALTER TABLE events DROP COLUMN group_id; "
@@ -350,13 +352,14 @@ def _rows(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
         t
         for (t,) in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'quotes_fts%' "
-            "AND name NOT LIKE 'event_group%'"
+            "AND name NOT LIKE 'event_group%' AND name NOT LIKE 'near_duplicate%'"
         )
     ]
     out = {}
+    later = {("events", "group_id"), ("quotes", "within"), ("articles", "language")}  # added since 4
     for table in tables:
         info = conn.execute(f"PRAGMA table_info({table})").fetchall()
-        columns = [c[1] for c in info if (table, c[1]) not in {("events", "group_id"), ("quotes", "within")}]
+        columns = [c[1] for c in info if (table, c[1]) not in later]
         out[table] = sorted(conn.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall(), key=repr)
     return out
 
@@ -375,7 +378,7 @@ def test_a_version_4_store_is_upgraded_with_every_row_kept(tmp_path: Path) -> No
     assert sum(len(r) for r in before.values()) > 20 and len(before["events"]) == 4
 
     with Store(path) as store:  # opening it migrates it
-        assert store.conn.execute("PRAGMA user_version").fetchone() == (VERSION,) == (6,)
+        assert store.conn.execute("PRAGMA user_version").fetchone() == (VERSION,) == (7,)
         assert _rows(store.conn) == before
         assert store.conn.execute("SELECT count(*) FROM events WHERE group_id IS NULL").fetchone() == (0,)
         assert sorted((g["type"], g["value"], g["reports"]) for g in groups(store)) == [

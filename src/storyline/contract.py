@@ -41,6 +41,7 @@ def to_dict(article: Article) -> dict:
             if a.published_datetime
             else None,
             "text": a.text,
+            "language": a.language,
         },
         "entities": [
             {
@@ -121,6 +122,7 @@ def from_dict(data: dict) -> Article:
         if a.get("published_datetime")
         else None,
         input_id=a.get("input_id"),
+        language=a.get("language"),
     )
     article.entities = [
         Entity(

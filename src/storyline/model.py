@@ -134,6 +134,7 @@ class Article:
     published: date | None = None
     published_datetime: datetime | None = None
     input_id: str | None = None
+    language: str | None = None  # ISO 639-1, detected at extraction (storyline.nlp.language)
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     timexes: list[Timex] = field(default_factory=list)

@@ -25,6 +25,7 @@ from pathlib import Path
 from storyline.model import Article
 from storyline.store import resolver
 from storyline.store.identity import Rules, load_rules
+from storyline.store.near_duplicates import Finder
 from storyline.store.schema import VERSION, migrate, refuse_newer
 from storyline.store.writer import add_source, write_article
 
@@ -134,9 +135,17 @@ class Store:
         write_article(self.conn, article, self.rules)
         return True
 
-    def add_source(self, article: Article) -> bool:
-        """Note another source of an article already stored; False if that source was known too."""
-        return self._in_batch(lambda: add_source(self.conn, article.id, article))
+    def add_source(self, article: Article, to: str | None = None) -> bool:
+        """Note another source of an article already stored (`to`, for a near-duplicate: the stored
+        article it copies); False if that source was known too."""
+        return self._in_batch(lambda: add_source(self.conn, to or article.id, article))
+
+    def near_duplicates(self) -> Finder:
+        """A finder of near-copies of this store's articles, its index brought up to date first."""
+        self.flush()
+        finder = Finder(self.conn)
+        finder.ensure_index()
+        return finder
 
     def _in_batch(self, write: Callable[[], bool]) -> bool:
         if self._batch_started is None:
