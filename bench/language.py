@@ -71,7 +71,7 @@ def detectors() -> dict[str, Callable[[str], str | None]]:
 
     found: dict[str, Callable[[str], str | None]] = {
         "py3langid": lambda text: py3langid.classify(text)[0],
-        "storyline (nlp.language)": language.detect,
+        "storyline (nlp.language)": lambda text: language.detect(text) or language.ENGLISH,  # as extracted
     }
     try:
         from lingua import LanguageDetectorBuilder

@@ -40,6 +40,8 @@ def test_english_news_is_english() -> None:
 
 def test_a_text_too_short_to_tell_is_undecided_and_extracted() -> None:
     assert language.detect("Vance quits.") is None
+    assert language.detect("2016 " * 400) is None  # no letters at all
+    assert language.detect("Nora Bell married Sam Ortiz in 2004.") is None  # German at 0.05: unsure
     assert language.extracted(None) and language.extracted("en") and not language.extracted("fr")
 
 
