@@ -351,18 +351,20 @@ def _rows(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
         t
         for (t,) in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'quotes_fts%' "
-            "AND name NOT LIKE 'event_group%' "
+            "AND name NOT LIKE 'event_group%' AND name NOT LIKE 'near_duplicate%' "
             "AND name NOT IN ('article_versions', 'superseded', 'listings', 'listing_items')"
         )
     ]
     out = {}
+    later = {
+        ("events", "group_id"),
+        ("quotes", "within"),
+        ("sources", "fetched_at"),
+        ("articles", "language"),
+    }  # since 4
     for table in tables:
         info = conn.execute(f"PRAGMA table_info({table})").fetchall()
-        columns = [
-            c[1]
-            for c in info
-            if (table, c[1]) not in {("events", "group_id"), ("quotes", "within"), ("sources", "fetched_at")}
-        ]
+        columns = [c[1] for c in info if (table, c[1]) not in later]
         out[table] = sorted(conn.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall(), key=repr)
     return out
 

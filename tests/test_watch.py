@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from storyline.ingest import crawl
 from storyline.cli import main
 from storyline.cli.types import interval
+from storyline.ingest import crawl
 from webserver import Site, serving
 
 PAGE = """<html><head><title>{title}</title>

@@ -55,6 +55,7 @@ def to_dict(article: Article) -> dict:
             else None,
             "fetched_at": a.fetched_at.isoformat() if a.fetched_at else None,
             "text": a.text,
+            "language": a.language,
         },
         **{key: [record_dict(r, kind) for r in getattr(a, key)] for key, kind in RECORDS.items()},
     }
@@ -80,6 +81,7 @@ def from_dict(data: dict) -> Article:
         else None,
         fetched_at=datetime.fromisoformat(a["fetched_at"]) if a.get("fetched_at") else None,
         input_id=a.get("input_id"),
+        language=a.get("language"),
     )
     for key, kind in RECORDS.items():
         setattr(article, key, [record_from(kind, r) for r in data[key]])

@@ -225,6 +225,7 @@ class Article:
     published_datetime: datetime | None = None
     input_id: str | None = None
     fetched_at: datetime | None = None  # fetched from the web then (provenance; its URL versions it)
+    language: str | None = None  # ISO 639-1, detected at extraction (storyline.nlp.language)
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     timexes: list[Timex] = field(default_factory=list)

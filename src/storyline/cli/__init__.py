@@ -17,6 +17,7 @@ from storyline.limits import MAX_ARTICLE_BYTES
 from storyline.model import Article, ReadCounts, ReadError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EVAL_CORPORA = ("polnear", "timeml", "meantime", "events", "meantime-coref", "gap", "near-duplicates")
 
 
 class _Reporter:
@@ -107,6 +108,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from storyline.eval.coref import main as run
 
         return run(args)
+    if args.corpus == "near-duplicates":
+        from storyline.eval.near_duplicates import main as run
+
+        return run(args)
     print(f"storyline: error: unknown corpus {args.corpus!r}", file=sys.stderr)
     return EXIT_USAGE
 
@@ -184,16 +189,18 @@ def build_parser() -> argparse.ArgumentParser:
         "events and relations against hand-annotated articles (precision and recall per type); or "
         "entity coreference against MEANTIME (mention recall, within- and cross-article B-cubed, beside "
         "same-string and no-linking baselines) and GAP (pronoun-name F1 by gender, beside the "
-        "nearer-name baseline).",
+        "nearer-name baseline); or the near-duplicate decision (precision and recall on a set built "
+        "from the demo corpus and PolNeAR).",
     )
     p.add_argument(
         "corpus",
-        choices=["polnear", "timeml", "meantime", "events", "meantime-coref", "gap"],
+        choices=EVAL_CORPORA,
         help="polnear: quotes (brat); timeml: time expressions (TempEval-3 .tml); meantime: time "
         "expressions (MEANTIME CAT XML); events: events and relations (NAME.txt + NAME.json pairs, "
         "e.g. tests/events_dev, or articles.jsonl + gold.json, e.g. ../shared/data/events_news); "
         "meantime-coref: PER/ORG entity coreference (MEANTIME CAT XML); "
-        "gap: pronoun coreference (a GAP .tsv, or the GAP folder)",
+        "gap: pronoun coreference (a GAP .tsv, or the GAP folder); near-duplicates: the near-duplicate "
+        "decision on copies with controlled edits of the demo corpus and PolNeAR (the PolNeAR folder)",
     )
     p.add_argument(
         "dir",

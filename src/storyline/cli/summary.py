@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from storyline.dates import label
 from storyline.model import Article, Quote, TimeValue
+from storyline.nlp.language import extracted
 from storyline.quoting import quoted, statements
 
 _WIDTH = 100
@@ -46,6 +47,9 @@ def render(article: Article) -> str:
     ]
     if meta:
         lines.append("  " + " · ".join(meta))
+    if not extracted(a.language):
+        lines.append(f"\nLanguage {a.language}: not extracted (the pipeline is English)")
+        return "\n".join(lines) + "\n"
     people = [e for e in a.entities if e.type == "PERSON"]
     others = [e for e in a.entities if e.type != "PERSON"]
     if people:

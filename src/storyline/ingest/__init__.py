@@ -16,6 +16,7 @@ import glob
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +25,7 @@ from pathlib import Path
 from storyline.ingest.work import in_process
 from storyline.limits import MAX_ARTICLE_BYTES
 from storyline.model import Article, ReadCounts, ReadError
+from storyline.nlp import language
 from storyline.readers import READERS, read_path, suffix_of
 from storyline.readers.metadata import apply_metadata, discover_metadata, load_metadata
 from storyline.readers.records import read_jsonl_lines
@@ -41,6 +43,8 @@ class IngestReport:
     added: int = 0
     duplicates: int = 0  # already stored (or seen earlier in this run): skipped, not extracted
     new_sources: int = 0  # of those, copies from a source not yet recorded
+    near_duplicates: int = 0  # of those, copies with small edits (store.near_duplicates)
+    not_english: Counter[str] = field(default_factory=Counter)  # added, not extracted: per language
     failed: list[ReadError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # "input: what was repaired", one per repair
     seconds: float = 0.0
@@ -55,12 +59,19 @@ class IngestReport:
         parts = [
             f"{self.added:,} added",
             f"{self.duplicates:,} skipped as duplicates"
-            + (f" ({self.new_sources:,} new sources noted)" if self.new_sources else ""),
+            + (f" ({', '.join(notes)})" if (notes := self._duplicate_notes()) else ""),
             f"{len(self.failed):,} failed",
         ]
         if self.counts is not None and (skipped := self.counts.summary()):
             parts.append(skipped)
-        return f"{', '.join(parts)} in {self.seconds:.1f} s ({rate:.1f} articles/s extracted)"
+        return f"{', '.join(parts)} in {self.seconds:.1f} s ({rate:.1f} articles/s extracted)" + (
+            f"; {language.note(self.not_english)}" if self.not_english else ""
+        )
+
+    def _duplicate_notes(self) -> list[str]:
+        return [f"{self.near_duplicates:,} near-duplicates"] * bool(self.near_duplicates) + [
+            f"{self.new_sources:,} new sources noted"
+        ] * bool(self.new_sources)
 
 
 def expand(paths: Iterable[str], skip: Iterable[Path] = ()) -> Iterator[str | ReadError]:
@@ -179,6 +190,7 @@ def ingest(
     started = time.perf_counter()
     store.apply_rules()
     in_flight: dict[str, list[Article]] = {}  # read this run, not yet written: later copies wait here
+    near = store.near_duplicates()
 
     def fresh() -> Iterator[Article]:
         for item in items:
@@ -195,6 +207,16 @@ def ingest(
             elif store.has_article(article_id):
                 report.duplicates += 1
                 report.new_sources += store.add_source(item)
+                _tick()
+            elif (
+                not store.updates_a_page(item) and (original := near.match(article_id, item.text)) is not None
+            ):
+                report.duplicates += 1
+                report.near_duplicates += 1
+                if original in in_flight:
+                    in_flight[original].append(item)
+                else:
+                    report.new_sources += store.add_source(item, original)
                 _tick()
             else:
                 in_flight[article_id] = []
@@ -217,11 +239,21 @@ def ingest(
             report.failed.append(ReadError(name, failure))
         elif stored:
             report.added += 1
+            if not language.extracted(article.language):
+                report.not_english[article.language or ""] += 1
         else:
             report.duplicates += 1
+        near.done([article.id])
         if later_copies and store.has_article(article.id):
             for copy in later_copies:
-                report.new_sources += store.add_source(copy)
+                report.new_sources += store.add_source(copy, article.id)
+        elif unstored := [c for c in later_copies if c.id != article.id]:  # near-copies of a failure
+            report.duplicates -= len(unstored)
+            report.near_duplicates -= len(unstored)
+            report.failed += [
+                ReadError(c.input_id or "<article>", f"not stored: a near-duplicate of {name}, which failed")
+                for c in unstored
+            ]
         _tick()
     store.flush()
     report.seconds = time.perf_counter() - started

@@ -29,6 +29,7 @@ from storyline.model import (
     Span,
     TimeValue,
 )
+from storyline.nlp import language
 from storyline.nlp.budget import budget_of, budgeted
 from storyline.nlp.event_times import channel_of, event_times, link_quotes
 from storyline.nlp.events import EventFinder, EventFinding
@@ -170,11 +171,18 @@ class Extractor:
         self.batch_size = batch_size
 
     def annotate(self, articles: Iterable[Article]) -> Iterator[Article]:
-        # A text over the limit goes through as an empty Doc, so that order and the batch survive.
+        # Each article's language is detected here, at the pipeline's entry, so that every way of
+        # running it (one process, Dask workers, bulk Parquet, extract) stores it alike. A text over
+        # the limit or not in English goes through as an empty Doc, so that order and the batch survive.
         limit = self.nlp.max_length
-        pairs = ((a.text if len(a.text) <= limit else "", a) for a in articles)
+        tagged = (a if a.language else replace(a, language=language.detect(a.text)) for a in articles)
+        pairs = (
+            (a.text if len(a.text) <= limit and language.extracted(a.language) else "", a) for a in tagged
+        )
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
-            if len(article.text) > limit:
+            if not language.extracted(article.language):
+                yield article  # stored and counted, not extracted: the pipeline is English
+            elif len(article.text) > limit:
                 yield failed(article, f"text is {len(article.text):,} characters; the limit is {limit:,}")
             else:
                 yield to_article(doc, article)

@@ -25,6 +25,7 @@ from pathlib import Path
 from storyline.model import Article
 from storyline.store import resolver, versions
 from storyline.store.identity import Rules, load_rules
+from storyline.store.near_duplicates import Finder
 from storyline.store.schema import VERSION, migrate, refuse_newer
 from storyline.store.writer import add_source, write_article
 
@@ -135,14 +136,29 @@ class Store:
         write_article(self.conn, article, self.rules)
         return True
 
-    def add_source(self, article: Article) -> bool:
-        """Note another source of an article already stored; False if that source was known too."""
-        return self._in_batch(lambda: self._add_source(article))
+    def add_source(self, article: Article, to: str | None = None) -> bool:
+        """Note another source of an article already stored (`to`, for a near-duplicate: the stored
+        article it copies); False if that source was known too."""
+        return self._in_batch(lambda: self._add_source(article, to))
 
-    def _add_source(self, article: Article) -> bool:
-        """The source noted; an article fetched from the web also takes over its URL's earlier texts."""
-        versions.before_write(self.conn, self.rules, article)
-        return add_source(self.conn, article.id, article)
+    def _add_source(self, article: Article, to: str | None = None) -> bool:
+        """The source noted; an article fetched from the web also takes over its URL's earlier texts
+        (not a near-copy's: ingest stores an update as a new version, see updates_a_page)."""
+        if to is None:
+            versions.before_write(self.conn, self.rules, article)
+        return add_source(self.conn, to or article.id, article)
+
+    def updates_a_page(self, article: Article) -> bool:
+        """Whether `article` is a new text of a page the store holds (storyline.store.versions); the
+        connection sees its own batch, so nothing is committed for the question."""
+        return versions.updates_a_page(self.conn, article)
+
+    def near_duplicates(self) -> Finder:
+        """A finder of near-copies of this store's articles, its index brought up to date first."""
+        self.flush()
+        finder = Finder(self.conn)
+        finder.ensure_index()
+        return finder
 
     def _in_batch(self, write: Callable[[], bool]) -> bool:
         if self._batch_started is None:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from itertools import chain
 
 from storyline.quoting import nest, reach
-from storyline.store import event_groups
+from storyline.store import event_groups, near_duplicates
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: articles, sources, entities, quotes (with cross-article groups and full-text search),
@@ -342,6 +342,19 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (listing, item)
     ) WITHOUT ROWID;
     """,
+    # 8: near-duplicates and language (store.near_duplicates, nlp.language). Each stored article's
+    #    MinHash band keys, so that a syndicated copy with small edits is found by a seek in a later
+    #    run; each article's detected language (null: stored before detection, taken as English).
+    #    The Python step indexes the articles a store already holds.
+    """
+    ALTER TABLE articles ADD COLUMN language TEXT;
+    CREATE TABLE near_duplicate_articles (id INTEGER PRIMARY KEY, article_id TEXT NOT NULL UNIQUE);
+    CREATE TABLE near_duplicate_keys (
+        key INTEGER NOT NULL,
+        doc INTEGER NOT NULL REFERENCES near_duplicate_articles (id),
+        PRIMARY KEY (key, doc)
+    ) WITHOUT ROWID;
+    """,
 )
 
 
@@ -373,7 +386,11 @@ def nest_all(conn: sqlite3.Connection) -> None:
 # Python steps that complete a migration, run after its script in the same transaction: what SQL
 # alone cannot do (grouping the events a store already holds). A step reads and writes only the
 # tables its own version has, so that a later migration cannot break it.
-AFTER: dict[int, Callable[[sqlite3.Connection], None]] = {5: event_groups.regroup_all, 6: nest_all}
+AFTER: dict[int, Callable[[sqlite3.Connection], None]] = {
+    5: event_groups.regroup_all,
+    6: nest_all,
+    8: near_duplicates.reindex_all,
+}
 
 VERSION = len(MIGRATIONS)
 

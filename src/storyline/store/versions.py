@@ -27,6 +27,20 @@ from storyline.store.identity import Rules
 from storyline.store.quote_groups import keys_of, words_of
 
 
+def updates_a_page(conn: sqlite3.Connection, article: Article) -> bool:
+    """Whether this fetched article is a new text of a URL the store holds under another text: an
+    update, to be stored as a new version (never taken for a near-copy of its earlier text)."""
+    if article.fetched_at is None or not article.url:
+        return False
+    return (
+        conn.execute(
+            "SELECT 1 FROM sources WHERE url = ? AND url != '' AND article_id != ? LIMIT 1",
+            (article.url, article.id),
+        ).fetchone()
+        is not None
+    )
+
+
 def before_write(conn: sqlite3.Connection, rules: Rules, article: Article) -> int:
     """Make the other articles of a fetched article's URL its earlier versions; returns how many."""
     if article.fetched_at is None or not article.url:

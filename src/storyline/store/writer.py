@@ -16,7 +16,7 @@ from functools import cached_property
 
 from storyline.intervals import interval
 from storyline.model import Article, Column, Event, Quote, Relation, TimeValue, Timex, columns
-from storyline.store import event_groups
+from storyline.store import event_groups, near_duplicates
 from storyline.store.identity import Rules
 from storyline.store.quote_groups import assign_group
 from storyline.store.resolver import Resolver
@@ -115,8 +115,8 @@ def write_article(conn: sqlite3.Connection, article: Article, rules: Rules) -> s
     a = article
     article_id = a.id
     conn.execute(
-        "INSERT INTO articles (id, title, author, published, published_datetime, text, ingested_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO articles (id, title, author, published, published_datetime, text, ingested_at, "
+        "language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             article_id,
             a.title,
@@ -125,9 +125,11 @@ def write_article(conn: sqlite3.Connection, article: Article, rules: Rules) -> s
             a.published_datetime.isoformat(timespec="minutes") if a.published_datetime else None,
             a.text,
             datetime.now(UTC).isoformat(timespec="seconds"),
+            a.language,
         ),
     )
     add_source(conn, article_id, a)
+    near_duplicates.index(conn, article_id, a.text)
 
     resolver = Resolver(conn, rules)
     ids = resolver.link(article_id, a.entities)
