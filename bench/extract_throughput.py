@@ -42,7 +42,7 @@ from storyline.nlp.identity import Referents
 from storyline.nlp.pipeline import MODEL, Extractor
 from storyline.nlp.relations import RelationFinder
 from storyline.nlp.sentences import Sentences
-from storyline.nlp.timexes import find_timexes
+from storyline.nlp.time.tagger import find_timexes
 
 ROOT = Path(__file__).resolve().parents[1]
 POLNEAR = ROOT.parent / "shared" / "data" / "polnear"

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 import storyline
+from storyline.intervals import granularity
 from storyline.nlp.pipeline import load
-from storyline.nlp.timexes import find_timexes, granularity
+from storyline.nlp.time.tagger import find_timexes
 
 FRIDAY = date(2021, 3, 12)  # a Friday
 

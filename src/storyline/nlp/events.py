@@ -113,7 +113,9 @@ def _modal(name: str) -> frozenset[str]:
 
 
 _NEGATIONS = _modal("negation")
-_HEDGE_AUX = _modal("hedge-aux")
+# "could resign", "will be named"; the tense resolver reads the future ones too (not yet the curly
+# "’ll" here, which the event stage has never read as "'ll")
+_HEDGE_AUX = (_modal("future-aux") - {"’ll"}) | _modal("possibility-aux")
 _HEDGE_GOVERNORS = _modal("hedge-governor")
 _NEGATING_GOVERNORS = _modal("negating-governor")
 _BELIEF_GOVERNORS = _modal("belief-governor")

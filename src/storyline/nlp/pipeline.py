@@ -18,16 +18,17 @@ from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from storyline.intervals import DATES
 from storyline.model import Article, Entity, Event, Mention, Quote, Relation, Span, TimeValue
 from storyline.nlp.budget import budget_of, budgeted
-from storyline.nlp.event_times import channel_of, event_times, link_quotes
 from storyline.nlp.events import EventFinder, EventFinding
 from storyline.nlp.identity import EntityIndex, Referents, assign_genders, build_entities, link_pronouns
-from storyline.nlp.quote_times import quote_times
 from storyline.nlp.quotes import Finding, QuoteExtractor
 from storyline.nlp.relations import RelationFinder, RelationFinding, dedupe, spouses_from_events
 from storyline.nlp.sentences import MAX_SENTENCE, Sentences, paragraph_spans
-from storyline.nlp.timexes import find_timexes
+from storyline.nlp.time.event_times import channel_of, event_times, link_quotes
+from storyline.nlp.time.quote_times import quote_times
+from storyline.nlp.time.tagger import find_timexes
 from storyline.nlp.tokenizer import BoundedTokenizer
 from storyline.quoting import nest
 
@@ -290,7 +291,7 @@ def _events_and_relations(
 
 def _year_value(t: TimeValue | None) -> str | None:
     """A relation's start or end: the event's date when it is one, not a bound."""
-    return t.value if t is not None and t.mod is None and t.granularity in {"day", "month", "year"} else None
+    return t.value if t is not None and t.mod is None and t.granularity in DATES else None
 
 
 def _quote(i: int, f: Finding, time: TimeValue | None) -> Quote:
