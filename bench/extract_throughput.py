@@ -91,7 +91,7 @@ def stage_costs(
     extractor: Extractor, articles: list[Article], story_seconds: float
 ) -> dict[str, dict[str, float]]:
     """Seconds spent in each post-parse stage over the same parsed Docs, per article and as a share."""
-    docs = list(extractor.nlp.pipe((a.text for a in articles), batch_size=BATCH))
+    docs = list(extractor.nlp.pipe((extractor.doc(a) for a in articles), batch_size=BATCH))
 
     def events() -> None:
         for d in docs:

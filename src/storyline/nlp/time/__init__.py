@@ -6,5 +6,6 @@
 - `words`: the words and patterns of time (rules/time_words.tsv, rules/time_patterns.tsv);
 - `normalisers`: one per rule of the pattern table, a match -> a TIMEX3 value;
 - `tagger`: `find_timexes`, the rules run over a text;
-- `quote_times`, `event_times`: the time of each quote and of each event.
+- `quote_times`, `event_times`: the time of each quote and of each event;
+- `components`: the registered spaCy components that run them in storyline's pipeline.
 """
