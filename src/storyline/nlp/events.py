@@ -113,9 +113,8 @@ def _modal(name: str) -> frozenset[str]:
 
 
 _NEGATIONS = _modal("negation")
-# "could resign", "will be named"; the tense resolver reads the future ones too (not yet the curly
-# "’ll" here, which the event stage has never read as "'ll")
-_HEDGE_AUX = (_modal("future-aux") - {"’ll"}) | _modal("possibility-aux")
+# "could resign", "will be named"; the tense resolver reads the future ones too
+_HEDGE_AUX = _modal("future-aux") | _modal("possibility-aux")
 _HEDGE_GOVERNORS = _modal("hedge-governor")
 _NEGATING_GOVERNORS = _modal("negating-governor")
 _BELIEF_GOVERNORS = _modal("belief-governor")
