@@ -42,7 +42,7 @@ from storyline.nlp.identity import Referents
 from storyline.nlp.pipeline import MODEL, Extractor
 from storyline.nlp.relations import RelationFinder
 from storyline.nlp.sentences import Sentences
-from storyline.nlp.timexes import find_timexes
+from storyline.nlp.time.tagger import find_timexes
 
 ROOT = Path(__file__).resolve().parents[1]
 POLNEAR = ROOT.parent / "shared" / "data" / "polnear"
@@ -91,7 +91,7 @@ def stage_costs(
     extractor: Extractor, articles: list[Article], story_seconds: float
 ) -> dict[str, dict[str, float]]:
     """Seconds spent in each post-parse stage over the same parsed Docs, per article and as a share."""
-    docs = list(extractor.nlp.pipe((a.text for a in articles), batch_size=BATCH))
+    docs = list(extractor.nlp.pipe((extractor.doc(a) for a in articles), batch_size=BATCH))
 
     def events() -> None:
         for d in docs:

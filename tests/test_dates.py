@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import test_web
 from storyline.cli import main
 from storyline.dates import UNCLEAR, UNDATED, label
-from storyline.nlp.timexes import find_timexes
+from storyline.nlp.time.tagger import find_timexes
 from storyline.query.common import date_label
 from storyline.readers.metadata import load_metadata
 from webstore import DEMO, SEED

@@ -411,3 +411,9 @@ def test_a_noun_the_parser_tagged_as_a_verb_is_a_noun_and_a_settlement_dates_no_
     assert ("lawsuit", ["Ada Crane"], [], "BEFORE2022-03-15", "asserted") in settled, settled
     filed = events("Ada Crane filed a lawsuit against Harlow Foods Inc. in August.")
     assert [e[3] for e in filed if e[0] == "lawsuit"] == ["2021-08"], filed
+
+
+def test_a_curly_ll_hedges_an_event_as_a_straight_one_does() -> None:
+    """ "She’ll present her proposals": the curly "’ll" is a future auxiliary, as "'ll" is."""
+    for text in ("Lena Varga said she'll resign next week.", "Lena Varga said she’ll resign next week."):
+        assert events(text) == [("resignation", ["Lena Varga"], [], "2022-W12", "hedged")], text

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 import storyline
-from storyline.nlp.pipeline import load
-from storyline.nlp.timexes import find_timexes, granularity
+from storyline.contract import to_json
+from storyline.intervals import granularity
+from storyline.nlp import lexicon
+from storyline.nlp.pipeline import load, make_doc, to_article
+from storyline.nlp.time.normalisers import NORMALISERS
+from storyline.nlp.time.tagger import find_timexes
+from storyline.nlp.time.words import PATTERNS
 
 FRIDAY = date(2021, 3, 12)  # a Friday
 
 
 def tag(text: str, dct: date = FRIDAY) -> dict[str, tuple[str, str, str | None]]:
-    doc = load()(text)
-    return {t.text: (t.type, t.value, t.mod) for t in find_timexes(text, dct, doc)}
+    """The timexes the pipeline's time stage gives for a text published on `dct`."""
+    nlp = load()
+    doc = nlp(make_doc(nlp, text, dct))
+    return {t.text: (t.type, t.value, t.mod) for t in doc._.timexes}
 
 
 @pytest.mark.parametrize(
@@ -71,8 +83,8 @@ def test_anaphora_resolve_against_the_last_date_and_name_their_anchor() -> None:
         "Back in May, the board met in secret. That same month, the chairman quit.\n"
         "On March 3, the regulator wrote to the board. The next day, shares fell. A week later, he resigned."
     )
-    doc = load()(text)
-    tx = {t.text: t for t in find_timexes(text, FRIDAY, doc)}
+    nlp = load()
+    tx = {t.text: t for t in nlp(make_doc(nlp, text, FRIDAY))._.timexes}
     assert tx["May"].value == "2020-05" and tx["May"].anchor == "t0"
     assert tx["That same month"].value == "2020-05" and tx["That same month"].anchor == tx["May"].id
     assert tx["March 3"].value == "2021-03-03"
@@ -135,9 +147,81 @@ def test_quotes_take_the_time_of_their_attribution_paragraph_or_previous_quote()
     assert times["This is a good day"] is None
 
 
-@pytest.mark.parametrize(
-    "text", ["To leave on Monday.", "to Monday said he", "To be announced Friday, to go."]
-)
-def test_infinitives_at_the_root_do_not_loop(text: str) -> None:
-    values = {t.text: t.value for t in find_timexes(text, FRIDAY, load()(text))}
-    assert set(values) & {"Monday", "Friday"}
+# Each text once made the tense resolver climb from a root infinitive to itself, for ever.
+LOOPED = ["To leave on Monday.", "to Monday said he", "To be announced Friday, to go."]
+_TAG_IN_A_CHILD = """
+import json, sys
+from datetime import date
+from storyline.nlp.pipeline import load, make_doc
+nlp = load()
+out = {}
+for text in json.loads(sys.argv[1]):
+    out[text] = sorted(t.text for t in nlp(make_doc(nlp, text, date(2021, 3, 12)))._.timexes)
+print(json.dumps(out))
+"""
+
+
+def test_infinitives_at_the_root_do_not_loop() -> None:
+    """Tagged in a child process that is killed after 120 s: a loop fails the test, not the run."""
+    src = str(Path(storyline.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")]))}
+    command = [sys.executable, "-c", _TAG_IN_A_CHILD, json.dumps(LOOPED)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the tagger did not finish within 120 s on a root infinitive")
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = json.loads(done.stdout)
+    assert {text: sorted(set(found[text]) & {"Monday", "Friday"}) for text in LOOPED} == {
+        LOOPED[0]: ["Monday"],
+        LOOPED[1]: ["Monday"],
+        LOOPED[2]: ["Friday"],
+    }
+
+
+def test_the_pipeline_alone_gives_the_timexes_quote_times_and_event_times_that_extract_gives() -> None:
+    text = (
+        "Mayor quits\n\n"
+        'Mayor Laura Chen resigned on Thursday. "It was time," Chen told reporters on Friday.\n'
+        "She married Tom Reyes in 2009, and the two divorced last year."
+    )
+    article = storyline.extract(text, FRIDAY)
+    nlp = load()
+    doc = nlp(make_doc(nlp, article.text, FRIDAY))
+    assert [(t.text, t.value) for t in doc._.timexes] == [
+        ("Thursday", "2021-03-11"),
+        ("Friday", "2021-03-12"),
+        ("2009", "2009"),
+        ("last year", "2020"),
+    ]
+    assert [t.value if t else None for t in doc._.quote_times] == ["2021-03-12"]
+    when = [(f.type, t.value if t else None) for f, t in zip(doc._.events, doc._.event_times, strict=True)]
+    assert ("resignation", "2021-03-11") in when
+    assert when == [(e.type, e.time.value if e.time else None) for e in article.events]
+    # to_article only converts what the components found: extract's JSON, to the byte
+    assert to_json(to_article(doc, article)) == to_json(article)
+
+
+def test_the_pattern_table_and_the_normalisers_name_each_other() -> None:
+    rules = [name for kind, name, _ in lexicon.patterns(PATTERNS) if kind == "rule"]
+    assert set(rules) == set(NORMALISERS) and len(rules) == 36
+
+
+def test_a_time_stage_that_raises_fails_its_article_with_the_reason_and_keeps_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from storyline.nlp.pipeline import Extractor
+    from storyline.nlp.time import components
+
+    def broken(text: str, dct: date | None, doc: object = None) -> list:
+        if "BROKEN" in text:
+            raise RuntimeError("no clock")
+        return find_timexes(text, dct, doc)
+
+    monkeypatch.setattr(components, "find_timexes", broken)
+    texts = ['"It works," Ana Ruiz said on Monday. BROKEN', '"It works," Ana Ruiz said on Monday.']
+    broke, fine = Extractor().annotate([storyline.Article(text=t, published=FRIDAY) for t in texts])
+    assert broke.warnings == ["extraction failed (time: RuntimeError: no clock)"]
+    assert broke.timexes == [] and [q.time for q in broke.quotes] == [None]
+    assert [q.speaker_name for q in broke.quotes] == ["Ana Ruiz"]
+    assert fine.warnings == [] and [(t.text, t.value) for t in fine.timexes] == [("Monday", "2021-03-08")]

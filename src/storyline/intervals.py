@@ -78,3 +78,25 @@ def granularity(value: str) -> str:
     if re.fullmatch(r"\d{2}", value):
         return "century"
     return "other"
+
+
+# ---------------------------------------------------------------- the granularity vocabulary
+# Every name `granularity` gives, finest first: the calendar points, then what is not one.
+GRANULARITIES = (
+    "time", "day", "week", "month", "quarter", "season", "year", "decade", "century",
+    "duration", "ref", "other",
+)  # fmt: skip
+# a point or period on the calendar: what can date an event
+POINTS = frozenset(GRANULARITIES[: GRANULARITIES.index("century") + 1])
+# what later anaphora ("the next day", "a year earlier", "the quarter") are resolved against
+ANCHORS = POINTS - {"season", "decade", "century"}
+# what can date a statement: an anchor, or a season ("she said last summer")
+DATING = ANCHORS | {"season"}
+# the periods a timeline shows a quote's reference to the past at ("back in 2019", "in the 1990s")
+PERIODS = POINTS - {"time", "century"}
+# coarser than a week: the period that holds an anchor holds what came shortly after it
+COARSE = POINTS - {"time", "day", "week"}
+# plain dates: moved by days, months and years, and the start or end of a relation
+DATES = frozenset({"day", "month", "year"})
+# values that begin with their calendar year (a week's year is the ISO year, a decade has none)
+YEAR_LED = POINTS - {"week", "decade", "century"}

@@ -205,7 +205,7 @@ def evaluate(directory: Path, limit: int | None = None, baseline: bool = True) -
         for name in (["storyline", OUTER, "textacy"] if baseline else ["storyline", OUTER])
     }
     started = time.perf_counter()
-    docs = extractor.nlp.pipe(((a.text, (a, g)) for a, g in corpus), as_tuples=True, batch_size=16)
+    docs = extractor.nlp.pipe(((extractor.doc(a), (a, g)) for a, g in corpus), as_tuples=True, batch_size=16)
     for doc, (article, gold) in docs:
         direct_gold = [g for g in gold if g.direct]
         extracted = to_article(doc, article)

@@ -113,7 +113,8 @@ def _modal(name: str) -> frozenset[str]:
 
 
 _NEGATIONS = _modal("negation")
-_HEDGE_AUX = _modal("hedge-aux")
+# "could resign", "will be named"; the tense resolver reads the future ones too
+_HEDGE_AUX = _modal("future-aux") | _modal("possibility-aux")
 _HEDGE_GOVERNORS = _modal("hedge-governor")
 _NEGATING_GOVERNORS = _modal("negating-governor")
 _BELIEF_GOVERNORS = _modal("belief-governor")

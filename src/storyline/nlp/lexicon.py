@@ -166,3 +166,46 @@ def word_class(name: str, table_name: str = "identity_words.tsv") -> frozenset[s
     if not found:
         raise KeyError(f"rules/{table_name} has no class {name!r}")
     return frozenset(found)
+
+
+@dataclass(frozen=True)
+class ValuedWords:
+    """Kind -> word or phrase -> value, from "kind <TAB> words, comma-separated <TAB> value" rows
+    (rules/time_words.tsv: "month" -> "sept." -> "9")."""
+
+    tables: dict[str, dict[str, str]]
+
+    def get(self, kind: str, word: str) -> str | None:
+        return self.tables.get(kind, {}).get(re.sub(r"\s+", " ", word.lower()))
+
+    def alt(self, *kinds: str) -> str:
+        """The words of these kinds as a regular expression, the longest first."""
+        return _alternation(frozenset(w for k in kinds for w in self.tables.get(k, {})))
+
+
+@cache
+def valued_words(name: str) -> ValuedWords:
+    tables: dict[str, dict[str, str]] = {}
+    for kind, words, value in table(name):
+        for w in words.split(","):
+            tables.setdefault(kind, {})[w.strip()] = value
+    return ValuedWords(tables)
+
+
+@cache
+def patterns(name: str) -> tuple[tuple[str, str, str], ...]:
+    """The (kind, name, expression) rows of a pattern table (rules/time_patterns.tsv), in order.
+
+    A line that starts with a tab carries on the expression above it, so that a long one can be
+    read; the expressions are returned as written, for their user to fill in and compile."""
+    rows: list[tuple[str, str, str]] = []
+    for n, line in enumerate(_lines(name), start=1):
+        if line.startswith("\t") and rows:
+            kind, key, expression = rows[-1]
+            rows[-1] = (kind, key, expression + line.lstrip("\t"))
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3 or not all(fields):
+            raise ValueError(f"rules/{name}: row {n} is not kind <TAB> name <TAB> expression: {line[:60]!r}")
+        rows.append((fields[0], fields[1], fields[2]))
+    return tuple(rows)

@@ -1,8 +1,10 @@
 """The spaCy pipeline: the pinned English model plus storyline's own components, registered by name.
 
-Components store their results as Doc extensions (`doc._.entity_index`, `doc._.quotes`), as spaCy's
-own components do; `to_article` turns a processed Doc into the model's dataclasses. The model is
-loaded once per process and batches go through `nlp.pipe`.
+Components store their results as Doc extensions (`doc._.entity_index`, `doc._.quotes`,
+`doc._.timexes`, ...), as spaCy's own components do, so that `nlp(make_doc(nlp, text, published))`
+gives everything `extract` gives; `to_article` only turns a processed Doc into the model's
+dataclasses. The time stages are nlp/time/components.py. The model is loaded once per process and
+batches go through `nlp.pipe`.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from datetime import date
 from functools import cache
 
 import numpy as np
@@ -18,6 +21,7 @@ from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from storyline.intervals import DATES
 from storyline.model import (
     Article,
     Entity,
@@ -31,14 +35,12 @@ from storyline.model import (
 )
 from storyline.nlp import language
 from storyline.nlp.budget import budget_of, budgeted
-from storyline.nlp.event_times import channel_of, event_times, link_quotes
 from storyline.nlp.events import EventFinder, EventFinding
 from storyline.nlp.identity import EntityIndex, Referents, assign_genders, build_entities, link_pronouns
-from storyline.nlp.quote_times import quote_times
 from storyline.nlp.quotes import Finding, QuoteExtractor
 from storyline.nlp.relations import RelationFinder, RelationFinding, dedupe, spouses_from_events
-from storyline.nlp.sentences import MAX_SENTENCE, Sentences, paragraph_spans
-from storyline.nlp.timexes import find_timexes
+from storyline.nlp.sentences import MAX_SENTENCE, Sentences
+from storyline.nlp.time import components as _time_components  # noqa: F401 - registers the time stages
 from storyline.nlp.tokenizer import BoundedTokenizer
 from storyline.quoting import nest
 
@@ -128,7 +130,8 @@ def pronouns_component(doc: Doc) -> Doc:
 @Language.component("storyline_events")
 @budgeted("events")
 def events_component(doc: Doc) -> Doc:
-    """Events and relations (`doc._.events`, `doc._.relations`); their times come in `to_article`."""
+    """Events and relations (`doc._.events`, `doc._.relations`); their times come from the
+    storyline_event_times component."""
     index: EntityIndex = doc._.entity_index or EntityIndex([])
     try:
         sentences = doc._.sentences or Sentences(doc)
@@ -139,6 +142,31 @@ def events_component(doc: Doc) -> Doc:
         doc._.events, doc._.relations = [], []
         doc._.failure = doc._.failure or f"events: {type(exc).__name__}: {exc}"
     return doc
+
+
+@Language.component("storyline_spouses")
+@budgeted("spouses")
+def spouses_component(doc: Doc) -> Doc:
+    """Marriages and divorces that the text asserts and dates make spouse relations (their start
+    and end), added to `doc._.relations` once the events have their times."""
+    found: list[EventFinding] = doc._.events or []
+    try:
+        when = doc._.event_times or [None] * len(found)
+        dated = [(f, t) for f, t in zip(found, when, strict=True) if f.modality == "asserted"]
+        spouses = spouses_from_events(
+            [(f.args.get("agent", []), _year_value(t), f.sentence) for f, t in dated if f.type == "marriage"],
+            [(f.args.get("agent", []), _year_value(t), f.sentence) for f, t in dated if f.type == "divorce"],
+        )
+        doc._.relations = dedupe(spouses + (doc._.relations or []))
+    except Exception as exc:
+        doc._.relations = []
+        doc._.failure = doc._.failure or f"events: {type(exc).__name__}: {exc}"
+    return doc
+
+
+def _year_value(t: TimeValue | None) -> str | None:
+    """A relation's start or end: the event's date when it is one, not a bound."""
+    return t.value if t is not None and t.mod is None and t.granularity in DATES else None
 
 
 @cache
@@ -160,7 +188,17 @@ def load(model: str = MODEL) -> Language:
     nlp.add_pipe("storyline_quotes", last=True)
     nlp.add_pipe("storyline_pronouns", last=True)
     nlp.add_pipe("storyline_events", last=True)
+    for name in ("storyline_timexes", "storyline_quote_times", "storyline_event_times", "storyline_spouses"):
+        nlp.add_pipe(name, last=True)
     return nlp
+
+
+def make_doc(nlp: Language, text: str, published: date | None = None) -> Doc:
+    """The Doc to run `nlp` on: the article's text, tokenized, with its publication date, against
+    which the time stages resolve "on Thursday" and "last year"."""
+    doc = nlp.make_doc(text)
+    doc._.published = published
+    return doc
 
 
 class Extractor:
@@ -176,9 +214,7 @@ class Extractor:
         # the limit or not in English goes through as an empty Doc, so that order and the batch survive.
         limit = self.nlp.max_length
         tagged = (a if a.language else replace(a, language=language.detect(a.text)) for a in articles)
-        pairs = (
-            (a.text if len(a.text) <= limit and language.extracted(a.language) else "", a) for a in tagged
-        )
+        pairs = ((self.doc(a), a) for a in tagged)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
             if not language.extracted(article.language):
                 yield article  # stored and counted, not extracted: the pipeline is English
@@ -186,6 +222,13 @@ class Extractor:
                 yield failed(article, f"text is {len(article.text):,} characters; the limit is {limit:,}")
             else:
                 yield to_article(doc, article)
+
+    def doc(self, article: Article) -> Doc:
+        """The article's Doc, dated, for the pipeline; empty for a text over the length limit or
+        not in English (neither is extracted)."""
+        wanted = len(article.text) <= self.nlp.max_length and language.extracted(article.language)
+        text = article.text if wanted else ""
+        return make_doc(self.nlp, text, article.published)
 
 
 def _span(s) -> Span | None:
@@ -200,6 +243,7 @@ def failed(article: Article, reason: str) -> Article:
 
 
 def to_article(doc: Doc, article: Article) -> Article:
+    """The processed Doc as the model's Article: the components found everything; this converts."""
     budget = budget_of(doc)
     if budget.reason:  # a component spent the article's time: it fails, whatever else was found
         return failed(article, budget.reason)
@@ -216,54 +260,31 @@ def to_article(doc: Doc, article: Article) -> Article:
         for c in index.clusters
     ]
     findings: list[Finding] = doc._.quotes or []
-    failure = doc._.failure
-    try:
-        with budget.running("time"):
-            timexes = find_timexes(article.text, article.published, doc)
-            # the quote stage's sentences and paragraphs, unless it failed on this article
-            sentences = doc._.sentences or Sentences(doc)
-            paragraph_starts = doc._.paragraph_starts
-            if paragraph_starts is None:
-                paragraph_starts = [start for start, _ in paragraph_spans(article.text)]
-            quoted = [(f.start, f.end) for f in findings]
-            times = quote_times(findings, timexes, sentences, paragraph_starts, quoted, article.published)
-    except Exception as exc:  # as in the components: one odd article is reported, the batch goes on
-        timexes, times = [], [None] * len(findings)
-        failure = failure or f"time: {type(exc).__name__}: {exc}"
+    times = doc._.quote_times or [None] * len(findings)
     quotes = [_quote(i, f, t) for i, (f, t) in enumerate(zip(findings, times, strict=True), start=1)]
     for q, outer in zip(quotes, nest([(q.start, q.end, q.speaker) for q in quotes]), strict=True):
         q.within = None if outer is None else quotes[outer].id
-    try:
-        with budget.running("event times"):
-            events, relations = _events_and_relations(doc, article, findings, quotes, times, timexes)
-    except Exception as exc:
-        events, relations = [], []
-        failure = failure or f"events: {type(exc).__name__}: {exc}"
     found = replace(
-        article, entities=entities, quotes=quotes, timexes=timexes, events=events, relations=relations
+        article,
+        entities=entities,
+        quotes=quotes,
+        timexes=doc._.timexes or [],
+        events=_events(doc, article, findings, quotes),
+        relations=_relations(doc, article),
     )
-    failure = budget.reason or failure
-    return failed(found, failure) if failure else found
+    return failed(found, doc._.failure) if doc._.failure else found
 
 
-def _events_and_relations(
-    doc: Doc,
-    article: Article,
-    findings: list[Finding],
-    quotes: list[Quote],
-    times: list[TimeValue | None],
-    timexes: list,
-) -> tuple[list[Event], list[Relation]]:
+def _events(doc: Doc, article: Article, findings: list[Finding], quotes: list[Quote]) -> list[Event]:
     found: list[EventFinding] = doc._.events or []
+    when = doc._.event_times or [None] * len(found)
+    linked = doc._.event_quotes or [[] for _ in found]
+    channels = doc._.event_channels or [None] * len(found)
     quote_id = {id(f): q.id for f, q in zip(findings, quotes, strict=True)}
-    time_of = {id(f): t for f, t in zip(findings, times, strict=True)}
-    when = event_times(found, timexes, findings, time_of, article.published)
-    linked = link_quotes(found, findings)
     events = []
-    for k, (f, t, qs) in enumerate(zip(found, when, linked, strict=True), start=1):
+    for k, (f, t, qs, channel) in enumerate(zip(found, when, linked, channels, strict=True), start=1):
         args: dict[str, object] = {role: [c.id for c in cs] for role, cs in f.args.items()}
         args.update(f.values)
-        channel = channel_of(f, qs)
         if channel:
             args["channel"] = channel
         sentence = Span(f.sentence[0], f.sentence[1], article.text[f.sentence[0] : f.sentence[1]])
@@ -282,13 +303,12 @@ def _events_and_relations(
                 modality=f.modality,
             )
         )
-    dated = [(f, t) for f, t in zip(found, when, strict=True) if f.modality == "asserted"]
-    spouses = spouses_from_events(
-        [(f.args.get("agent", []), _year_value(t), f.sentence) for f, t in dated if f.type == "marriage"],
-        [(f.args.get("agent", []), _year_value(t), f.sentence) for f, t in dated if f.type == "divorce"],
-    )
-    found_relations: list[RelationFinding] = dedupe(spouses + (doc._.relations or []))
-    relations = [
+    return events
+
+
+def _relations(doc: Doc, article: Article) -> list[Relation]:
+    found: list[RelationFinding] = doc._.relations or []
+    return [
         Relation(
             id=f"r{k}",
             type=r.type,
@@ -299,14 +319,8 @@ def _events_and_relations(
             evidence=Span(r.evidence[0], r.evidence[1], article.text[r.evidence[0] : r.evidence[1]]),
             confidence=r.confidence,
         )
-        for k, r in enumerate(found_relations, start=1)
+        for k, r in enumerate(found, start=1)
     ]
-    return events, relations
-
-
-def _year_value(t: TimeValue | None) -> str | None:
-    """A relation's start or end: the event's date when it is one, not a bound."""
-    return t.value if t is not None and t.mod is None and t.granularity in {"day", "month", "year"} else None
 
 
 def _quote(i: int, f: Finding, time: TimeValue | None) -> Quote:

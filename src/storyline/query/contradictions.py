@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from storyline.nlp import lexicon
-from storyline.nlp.event_times import once_types
+from storyline.nlp.time.event_times import once_types
 from storyline.query.common import DEFAULT_MIN_CONFIDENCE, EntityRef, EvidenceMaker, Result, resolve
 from storyline.query.events import GroupData, read_groups
 from storyline.query.timeline import TimelineEntry, events_of, in_order, with_evidence

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from storyline.dates import label
-from storyline.intervals import granularity, interval
+from storyline.intervals import PERIODS, granularity, interval
 from storyline.query.common import (
     DEFAULT_MIN_CONFIDENCE,
     EntityRef,
@@ -38,7 +38,6 @@ from storyline.query.narrow import Narrow, reported_by
 from storyline.quoting import display_text
 
 _MOD_RANK = {"BEFORE": 0, "ON_OR_BEFORE": 0, None: 1, "AFTER": 2}
-_REFERENCE_GRANULARITIES = {"day", "month", "year", "decade", "season", "quarter"}
 
 
 @dataclass
@@ -371,7 +370,7 @@ def _references(
         days = interval(value)
         if (
             days is None
-            or (granularity(value) if value else None) not in _REFERENCE_GRANULARITIES | {"week"}
+            or (granularity(value) if value else None) not in PERIODS
             or (value, article_id) in known
         ):
             continue

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from storyline.intervals import interval
-from storyline.nlp.event_times import once_types
+from storyline.nlp.time.event_times import once_types
 
 WINDOW_DAYS = 45  # how far before its day a bound ("before D") may reach to meet a dated report
 MAX_CANDIDATES = 20  # groups read per key participant of a report, the earliest-ending windows first

@@ -16,13 +16,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from datetime import date, timedelta
 
-from storyline.intervals import interval
+from storyline.intervals import DATING, granularity, interval
 from storyline.model import TimeValue, Timex
 from storyline.nlp.quotes import Finding
 from storyline.nlp.sentences import Sentences
-from storyline.nlp.timexes import granularity
 
-_DATING = {"day", "month", "year", "week", "time", "season", "quarter"}
 RECENT = timedelta(days=183)
 CUE_REACH = 25  # an older date dates the statement right after its cue or opening its sentence
 
@@ -39,7 +37,7 @@ def quote_times(
         return not any(s <= t.start and t.end <= e for s, e in quoted)
 
     dating = [
-        t for t in timexes if t.type in {"DATE", "TIME"} and granularity(t.value) in _DATING and outside(t)
+        t for t in timexes if t.type in {"DATE", "TIME"} and granularity(t.value) in DATING and outside(t)
     ]
 
     def recent(t: Timex) -> bool:

@@ -17,29 +17,25 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from functools import cache
 
 from spacy.tokens import Token
 
+from storyline.intervals import COARSE, POINTS, granularity
 from storyline.model import TimeValue, Timex
 from storyline.nlp import lexicon
 from storyline.nlp.events import EventFinding
 from storyline.nlp.paths import ENDING, children, is_document_noun
 from storyline.nlp.quotes import Finding
-from storyline.nlp.timexes import granularity
-
-_POINTS = {"day", "week", "month", "quarter", "season", "year", "decade", "century", "time"}
-SPEECH_ACTS = frozenset({"support", "denial", "accusation", "apology", "statement"})
-_CHANNEL_HEADS = frozenset(
-    {"statement", "interview", "post", "op-ed", "letter", "article", "appearance", "video"}
-)
 
 
-@cache
+def words(key: str) -> frozenset[str]:
+    """One row of rules/event_times.tsv: event types ("once", "speech") or words ("soon", ...)."""
+    return lexicon.word_class(key, "event_times.tsv")
+
+
 def once_types() -> frozenset[str]:
     """Event types that happen once to the same people in one story (rules/event_times.tsv)."""
-    rows = lexicon.table("event_times.tsv")
-    return frozenset(w for key, words in rows if key == "once" for w in words.split())
+    return words("once")
 
 
 def _value(t: Timex) -> TimeValue:
@@ -58,7 +54,7 @@ def event_times(
     dct: date | None,
 ) -> list[TimeValue | None]:
     """One time (or None) per event; `quote_times` maps id(quote finding) to its time."""
-    points = [t for t in timexes if t.type in {"DATE", "TIME"} and granularity(t.value) in _POINTS]
+    points = [t for t in timexes if t.type in {"DATE", "TIME"} and granularity(t.value) in POINTS]
     quotes = sorted(quotes, key=lambda q: q.start)
 
     def in_a_quote(t: Timex) -> Finding | None:
@@ -71,7 +67,7 @@ def event_times(
         lo, hi = ev.sentence
         frame = ev.quote if ev.quote is not None and ev.quote.kind != "indirect" else None
         own = [t for t in points if lo <= t.start < hi and frame_of[id(t)] is frame]
-        if ev.type in SPEECH_ACTS:  # "alleging that he ... in 2021": the content's date is not the act's
+        if ev.type in words("speech"):  # "alleging that he ... in 2021": the content's date is not the act's
             own = [t for t in own if not _in_content(ev.trigger, t.start)]
         own = [t for t in own if not _dates_another_noun(ev.trigger, t.start)]
         if own:
@@ -185,17 +181,13 @@ def _clause_head(trigger: Token, type_: str = "") -> Token:
         return trigger if trigger.head.lemma_ in ENDING else trigger.head
     prep = trigger.head
     if (
-        type_ in SPEECH_ACTS
+        type_ in words("speech")
         and trigger.dep_ == "pobj"
-        and prep.lower_ in _FRAMING_PREPOSITIONS
+        and prep.lower_ in words("framing")
         and prep.head.pos_ in {"VERB", "AUX"}
     ):
         return prep.head
     return trigger
-
-
-_FRAMING_PREPOSITIONS = frozenset({"in", "during", "at", "via", "through"})
-_SIMULTANEOUS_MARKS = frozenset({"as", "when", "while"})
 
 
 def _simultaneous(clause: Token) -> bool:
@@ -206,7 +198,7 @@ def _simultaneous(clause: Token) -> bool:
         return False
     if clause.dep_ == "relcl" and is_document_noun(clause.head):
         return True
-    if any(c.dep_ in {"mark", "advmod"} and c.lower_ in _SIMULTANEOUS_MARKS for c in clause.children):
+    if any(c.dep_ in {"mark", "advmod"} and c.lower_ in words("simultaneous") for c in clause.children):
         return True
     return clause.tag_ == "VBG" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in clause.children)
 
@@ -280,14 +272,10 @@ def _attached(trigger: Token, char: int) -> bool:
     return True
 
 
-# what an act is about, not when it took place: "spoke out about the death", "thanked him for backing"
-_TOPIC_PREPOSITIONS = frozenset({"about", "over", "on", "regarding", "concerning", "for", "into", "of"})
-
-
 def _topic_verb(trigger: Token) -> Token | None:
     """The verb whose act a noun or gerund trigger is the topic of ("spoke out about the death")."""
     prep = trigger.head
-    if trigger.dep_ not in {"pobj", "pcomp"} or prep.lower_ not in _TOPIC_PREPOSITIONS:
+    if trigger.dep_ not in {"pobj", "pcomp"} or prep.lower_ not in words("topic"):
         return None
     verb = prep.head
     return verb if verb.pos_ in {"VERB", "AUX"} and verb.i != trigger.i else None
@@ -315,7 +303,7 @@ def _dates_another_noun(trigger: Token, char: int) -> bool:
     if noun.head.i in {clause.i, trigger.i} and noun.dep_ in _ARGUMENT_OF_VERB:
         return False  # "published her 2003 book", "whose 1972 song was written"
     prep = noun.head
-    framing = noun.dep_ == "pobj" and prep.lower_ in _FRAMING_PREPOSITIONS
+    framing = noun.dep_ == "pobj" and prep.lower_ in words("framing")
     return not (framing and prep.head.i in {clause.i, trigger.i})  # "praised him in a 2019 interview"
 
 
@@ -358,10 +346,6 @@ def _not_after(value: TimeValue, ev: EventFinding, dct: date | None) -> TimeValu
     return value
 
 
-_SOON = frozenset({"shortly", "soon", "immediately", "just", "right"})
-_COARSE = frozenset({"month", "quarter", "season", "year", "decade", "century"})
-
-
 def _anaphoric_dates(events: list[EventFinding], times: list[TimeValue | None]) -> None:
     """Anchors the text gives by anaphora. "The post comes shortly after Jarosik filed a
     lawsuit": the filing is before the time of the post named earlier ("an Instagram post" in a
@@ -389,8 +373,8 @@ def _anaphoric_dates(events: list[EventFinding], times: list[TimeValue | None]) 
                 continue
             for clause in children(trigger if trigger.pos_ in {"VERB", "AUX"} else trigger.head, {"advcl"}):
                 marks = {c.lower_ for c in clause.children if c.dep_ == "mark"}
-                soon = {c.lower_ for c in clause.children if c.dep_ == "advmod"} & _SOON
-                soon |= {c.lower_ for c in clause.subtree if c.i < clause.i} & _SOON
+                soon = {c.lower_ for c in clause.children if c.dep_ == "advmod"} & words("soon")
+                soon |= {c.lower_ for c in clause.subtree if c.i < clause.i} & words("soon")
                 if "after" not in marks or not soon:
                     continue
                 inner = [
@@ -399,7 +383,7 @@ def _anaphoric_dates(events: list[EventFinding], times: list[TimeValue | None]) 
                     if j != k and other.trigger.i in {t.i for t in clause.subtree}
                 ]
                 inner += [_earlier_mention_date(n, events, times) for n in children(clause, {"nsubjpass"})]
-                dated = [t for t in inner if t is not None and not t.mod and t.granularity in _COARSE]
+                dated = [t for t in inner if t is not None and not t.mod and t.granularity in COARSE]
                 if len(dated) == 1:
                     times[k] = dated[0]  # a month that holds the anchor holds what came shortly after
 
@@ -504,7 +488,7 @@ def link_quotes(events: list[EventFinding], quotes: list[Finding]) -> list[list[
         for q in ordered:
             if lo <= q.start < hi and q.speaker is not None and q.speaker.id in agents and q not in linked:
                 linked.append(q)
-        if ev.type in SPEECH_ACTS and ev.quote is None and agents:
+        if ev.type in words("speech") and ev.quote is None and agents:
             later = [
                 e.start
                 for e in events[k + 1 :]
@@ -531,15 +515,13 @@ def channel_of(ev: EventFinding, linked: list[Finding]) -> str | None:
     index = doc._.entity_index
     for prep in sent or ():
         # "an article for The Hollywood Reporter", however the parser attached the name
-        if prep.lower_ in {"for", "to", "with", "in"} and prep.head.lemma_.lower() in _CHANNEL_HEADS | {
-            "article"
-        }:
+        if prep.lower_ in words("head-preposition") and prep.head.lemma_.lower() in words("channel-head"):
             nxt = doc[prep.i + 1] if prep.i + 1 < len(doc) else None
             hit = index.at(nxt) if index is not None and nxt is not None else None
             if hit is not None and hit[0].type == "ORG":
                 return hit[0].name
     for token in sent or ():
-        if token.dep_ != "pobj" or token.head.lower_ not in {"for", "to", "on", "via", "with", "in"}:
+        if token.dep_ != "pobj" or token.head.lower_ not in words("outlet-preposition"):
             continue
         if ev.quote is None and any(q.start <= token.idx < q.end for q in linked if q.kind != "indirect"):
             continue
@@ -547,7 +529,8 @@ def channel_of(ev: EventFinding, linked: list[Finding]) -> str | None:
         name = doc[token.left_edge.i : token.i + 1].text
         if token.text in platforms and token.head.lower_ in {"on", "via"}:
             return token.text
-        if (holder.lemma_.lower() in _CHANNEL_HEADS or is_document_noun(holder)) and name[:1].isupper():
+        heads = words("channel-head")
+        if (holder.lemma_.lower() in heads or is_document_noun(holder)) and name[:1].isupper():
             return name.removeprefix("the ").strip()
     for q in linked:
         if q.channel:
