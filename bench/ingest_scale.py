@@ -119,7 +119,7 @@ def scale(corpus: list[Path], total: int, db: Path) -> None:
     samples: list[tuple[int, float]] = []
     started = time.perf_counter()
 
-    def watch(report) -> None:  # noqa: ANN001
+    def watch(report) -> None:
         if report.read % step == 0:
             samples.append((report.read, rss_mb()))
             rate = report.read / (time.perf_counter() - started)

@@ -82,7 +82,7 @@ def detectors() -> dict[str, Callable[[str], str | None]]:
     full = LanguageDetectorBuilder.from_all_languages().build()
     low = LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
 
-    def lingua_of(detector):  # noqa: ANN001, ANN202
+    def lingua_of(detector):
         def detect(text: str) -> str | None:
             found = detector.detect_language_of(text)
             return found.iso_code_639_1.name.lower() if found is not None else None

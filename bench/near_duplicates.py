@@ -34,7 +34,7 @@ def texts(shared: Path) -> list[str]:
     return [a.text for p in paths for a in read_path(p) if isinstance(a, Article)]
 
 
-def per_article_ms(run, items) -> float:  # noqa: ANN001
+def per_article_ms(run, items) -> float:
     started = time.perf_counter()
     for item in items:
         run(item)

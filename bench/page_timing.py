@@ -39,7 +39,7 @@ def heaviest(db: Path, n: int) -> list[tuple[int, str, int]]:
         ).fetchall()
 
 
-def one_load(browser, url: str) -> dict:  # noqa: ANN001
+def one_load(browser, url: str) -> dict:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         started = time.perf_counter()

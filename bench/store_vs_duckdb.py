@@ -53,7 +53,7 @@ QUESTIONS: dict[str, tuple[str, str]] = {
 }
 
 
-def timed(run, repeat: int) -> float:  # noqa: ANN001
+def timed(run, repeat: int) -> float:
     run()
     times = []
     for _ in range(repeat):

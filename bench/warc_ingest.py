@@ -116,7 +116,7 @@ def libraries(path: Path, sample: int) -> None:
 
     size = path.stat().st_size
 
-    def warcio_records(limit: int | None = None):  # noqa: ANN202
+    def warcio_records(limit: int | None = None):
         with path.open("rb") as f:
             for n, r in enumerate(r for r in ArchiveIterator(f) if r.rec_type == "response"):
                 if n == limit:
@@ -127,7 +127,7 @@ def libraries(path: Path, sample: int) -> None:
     try:
         import fastwarc.warc as fw
 
-        def fastwarc_records(limit: int | None = None):  # noqa: ANN202
+        def fastwarc_records(limit: int | None = None):
             for n, r in enumerate(fw.ArchiveIterator(str(path), record_types=fw.response, parse_http=True)):
                 if n == limit:
                     return

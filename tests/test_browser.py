@@ -56,7 +56,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture()
-def page(browser):  # noqa: ANN001, ANN201
+def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.dialogs = []
@@ -68,18 +68,18 @@ def page(browser):  # noqa: ANN001, ANN201
     context.close()
 
 
-def _shot(page, name: str, tmp_path: Path) -> None:  # noqa: ANN001
+def _shot(page, name: str, tmp_path: Path) -> None:
     folder = SHOTS if os.environ.get("STORYLINE_SCREENSHOTS") else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
 
 
-def _lane(page, name: str):  # noqa: ANN001, ANN202
+def _lane(page, name: str):
     """The label of the timeline's lane `name`."""
     return page.locator(".vis-label", has_text=re.compile(f"^{name}$"))
 
 
-def test_search_timeline_click_source_sentence(server: str, page, tmp_path: Path) -> None:  # noqa: ANN001
+def test_search_timeline_click_source_sentence(server: str, page, tmp_path: Path) -> None:
     page.goto(server + "/")
     _shot(page, "home", tmp_path)
     page.fill("input[name=q]", "Okafor")
@@ -117,7 +117,7 @@ def test_search_timeline_click_source_sentence(server: str, page, tmp_path: Path
     assert not page.problems and not page.dialogs
 
 
-def test_contradictions_page(server: str, page, tmp_path: Path) -> None:  # noqa: ANN001
+def test_contradictions_page(server: str, page, tmp_path: Path) -> None:
     page.goto(server + "/search?q=Russell+Simmons")
     page.click("ul.people a:text-is('Russell Simmons')")
     page.click("a:text-is('contradictions')")
@@ -127,7 +127,7 @@ def test_contradictions_page(server: str, page, tmp_path: Path) -> None:  # noqa
     assert not page.problems
 
 
-def test_hostile_article_renders_as_text_and_runs_nothing(server: str, page) -> None:  # noqa: ANN001
+def test_hostile_article_renders_as_text_and_runs_nothing(server: str, page) -> None:
     page.goto(f"{server}/articles/{HOSTILE.id}")
     text = page.locator(".source-article .text").inner_text()
     assert "<script>alert(1)</script>" in text and "<img src=x onerror=alert(1)>" in text
@@ -143,7 +143,7 @@ def test_hostile_article_renders_as_text_and_runs_nothing(server: str, page) -> 
     assert not [p for p in page.problems if "Content Security Policy" not in p]
 
 
-def test_api_docs_list_every_endpoint_under_the_csp(server: str, page) -> None:  # noqa: ANN001
+def test_api_docs_list_every_endpoint_under_the_csp(server: str, page) -> None:
     """/api/docs once loaded Swagger UI from a CDN with an inline script: blank under our CSP."""
     page.goto(server + "/api/docs")
     page.wait_for_selector("#endpoints[data-loaded]")
@@ -156,7 +156,7 @@ def test_api_docs_list_every_endpoint_under_the_csp(server: str, page) -> None: 
     assert not page.problems  # no CSP violation, no failed integrity check, no script error
 
 
-def test_a_javascript_url_is_no_link(server: str, page) -> None:  # noqa: ANN001
+def test_a_javascript_url_is_no_link(server: str, page) -> None:
     page.goto(f"{server}/articles/{HOSTILE.id}")
     assert "javascript:alert(4)" in page.locator(".source-article p.muted").inner_text()
     assert page.locator(".source-article a[href^='javascript']").count() == 0
@@ -198,7 +198,7 @@ def heavy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]
         yield url, top
 
 
-def _drawn(page) -> int:  # noqa: ANN001
+def _drawn(page) -> int:
     page.wait_for_selector("#timeline[data-ready]")
     return int(page.get_attribute("#timeline", "data-ready"))
 
@@ -220,17 +220,17 @@ def _dated(url: str, person: int, **params: object) -> list[str]:
     return sorted(e["date_start"] for e in _lines(url, person, **params)["entries"] if e["date_start"])
 
 
-def _window(page) -> tuple[str, str]:  # noqa: ANN001
+def _window(page) -> tuple[str, str]:
     box = page.locator("#timeline")
     return box.get_attribute("data-window-start"), box.get_attribute("data-window-end")
 
 
-def _no_raw_code(page) -> None:  # noqa: ANN001
+def _no_raw_code(page) -> None:
     shown = page.locator("main").inner_text()
     assert not RAW_CODE.search(shown), RAW_CODE.search(shown)
 
 
-def _bars_at_most_a_season(page) -> bool:  # noqa: ANN001
+def _bars_at_most_a_season(page) -> bool:
     """Whether every bar in view (a line's range, not a cluster) spans 92 days or less."""
     start, end = (date.fromisoformat(d) for d in _window(page))
     per_day = page.locator(".vis-panel.vis-center").bounding_box()["width"] / (end - start).days
@@ -240,7 +240,7 @@ def _bars_at_most_a_season(page) -> bool:  # noqa: ANN001
     return all(width <= 92 * per_day + 2 for width in bars)
 
 
-def test_a_heavy_person_page_opens_on_its_busiest_span_and_clusters(heavy, page, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_heavy_person_page_opens_on_its_busiest_span_and_clusters(heavy, page, tmp_path: Path) -> None:
     url, person = heavy
     page.goto(f"{url}/people/{person}")
     drawn = _drawn(page)
@@ -269,7 +269,7 @@ def test_a_heavy_person_page_opens_on_its_busiest_span_and_clusters(heavy, page,
     assert not page.problems
 
 
-def test_a_heavy_person_page_narrows_its_drawing_and_its_lists(heavy, page, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_heavy_person_page_narrows_its_drawing_and_its_lists(heavy, page, tmp_path: Path) -> None:
     url, person = heavy
     page.goto(f"{url}/people/{person}")
     everything = _drawn(page)

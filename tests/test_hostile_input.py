@@ -42,7 +42,7 @@ def extractor() -> Extractor:
     return Extractor()
 
 
-def _tokens(doc) -> list[tuple[str, str, str]]:  # noqa: ANN001
+def _tokens(doc) -> list[tuple[str, str, str]]:
     return [(t.text, t.whitespace_, t.norm_) for t in doc]
 
 
@@ -147,7 +147,7 @@ def _slow_quotes(monkeypatch: pytest.MonkeyPatch, seconds: float) -> list[int]:
     calls: list[int] = []
     direct = QuoteExtractor._direct
 
-    def slow(self, qi, q):  # noqa: ANN001, ANN202
+    def slow(self, qi, q):
         if "SLOW" in self.text:
             calls.append(qi)
             time.sleep(seconds)

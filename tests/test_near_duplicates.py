@@ -69,7 +69,7 @@ def test_each_copy_is_near_its_original_and_not_exact() -> None:
         assert nd.jaccard(nd.shingles(copy.text), nd.shingles(original.text)) >= nd.THRESHOLD
 
 
-def store_only(articles):  # noqa: ANN001, ANN201 - no extraction: the store's path alone
+def store_only(articles):  # no extraction: the store's path alone
     return iter(articles)
 
 
@@ -120,7 +120,7 @@ def test_short_texts_are_matched_exactly_only(tmp_path: Path) -> None:
 
 
 def test_near_copies_of_a_failed_article_are_reported_not_lost(tmp_path: Path) -> None:
-    def failing(articles):  # noqa: ANN001, ANN202 - reads the whole batch first, as a cluster does
+    def failing(articles):  # reads the whole batch first, as a cluster does
         for a in list(articles):
             yield failed(a, "test")
 

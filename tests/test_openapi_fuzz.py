@@ -20,7 +20,7 @@ TOKEN = "fuzz-token"
 _db = Path(__file__).resolve().parent / ".fuzz-store" / "web.db"
 
 
-def _app():  # noqa: ANN202
+def _app():
     if not _db.exists():
         _db.parent.mkdir(exist_ok=True)
         build(_db)
@@ -32,7 +32,7 @@ schema = schemathesis.openapi.from_asgi("/api/openapi.json", _app())
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _cleanup():  # noqa: ANN202
+def _cleanup():
     yield
     shutil.rmtree(_db.parent, ignore_errors=True)
 

@@ -34,7 +34,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     return [str(folder), str(DEMO)]
 
 
-def _inputs(paths: list[str]):  # noqa: ANN202
+def _inputs(paths: list[str]):
     return read_inputs(paths, metadata=DEMO.parent / "metadata.tsv")
 
 

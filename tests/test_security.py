@@ -41,7 +41,7 @@ def client(empty_store: Path) -> TestClient:
     return TestClient(app, base_url=BASE_URL, raise_server_exceptions=False)
 
 
-def _is_guarded_json(response, status: int) -> dict:  # noqa: ANN001
+def _is_guarded_json(response, status: int) -> dict:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/json"
     assert response.headers["content-security-policy"] == CSP

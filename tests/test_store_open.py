@@ -196,7 +196,7 @@ def test_serve_without_ingest_refuses_and_with_ingest_upgrades_an_older_store(
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == VERSION
 
 
-def serve_args(db: Path, **options: object):  # noqa: ANN201
+def serve_args(db: Path, **options: object):
     from storyline.cli import build_parser
 
     args = build_parser().parse_args(["serve", "--db", str(db)])

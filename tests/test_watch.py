@@ -225,7 +225,7 @@ def test_watch_stops_cleanly_on_ctrl_c(site: Site, tmp_path: Path, capsys, monke
     site.xml("/feed.xml", rss(site, "/a"))
     real = crawl.watch
 
-    def interrupted(one_round, every, **kw):  # noqa: ANN001, ANN003, ANN202
+    def interrupted(one_round, every, **kw):
         def sleep(seconds: float) -> None:
             assert 0 < seconds <= every
             raise KeyboardInterrupt

@@ -62,7 +62,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: object) -> None:  # quiet
             pass
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:  # http.server's name
             with site.lock:
                 site.hits.append(Hit(self.path, time.monotonic(), dict(self.headers.items())))
                 route = site.routes.get(self.path)

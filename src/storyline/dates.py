@@ -68,7 +68,7 @@ def label(
     reads as a recurrence: "every week")."""
     try:
         return _label(value or None, mod or None, start or None, kind or None)
-    except Exception:  # noqa: BLE001 - never raise: a reader gets words, not a traceback
+    except Exception:  # never raise: a reader gets words, not a traceback
         return _fallback(value) if isinstance(value, str) else UNDATED
 
 

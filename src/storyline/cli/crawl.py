@@ -55,7 +55,7 @@ def wants_web(args: argparse.Namespace) -> bool:
     return any(getattr(args, name, None) for name in WEB_INPUTS)
 
 
-def _note(args: argparse.Namespace):  # noqa: ANN202
+def _note(args: argparse.Namespace):
     """A line of progress on stderr (above a progress bar, if one is drawn); none with --quiet."""
 
     def note(line: str) -> None:
@@ -71,7 +71,7 @@ def _note(args: argparse.Namespace):  # noqa: ANN202
     return note
 
 
-def _fetcher(args: argparse.Namespace):  # noqa: ANN202 - a readers.fetch.Fetcher, imported late
+def _fetcher(args: argparse.Namespace):  # a readers.fetch.Fetcher, imported late
     from storyline.readers.fetch import Fetcher, FetchPolicy
 
     return Fetcher(
@@ -88,7 +88,7 @@ def _fetcher(args: argparse.Namespace):  # noqa: ANN202 - a readers.fetch.Fetche
 class WebInput:
     """The pages, feeds and sitemaps an ingest was given, as articles (or errors) for it to store."""
 
-    def __init__(self, args: argparse.Namespace, store, fetcher) -> None:  # noqa: ANN001
+    def __init__(self, args: argparse.Namespace, store, fetcher) -> None:
         from storyline.ingest.crawl import Crawl
 
         self.args, self.fetcher = args, fetcher
@@ -103,7 +103,7 @@ class WebInput:
 
 
 @contextmanager
-def web_input(args: argparse.Namespace, store) -> Iterator[WebInput | None]:  # noqa: ANN001
+def web_input(args: argparse.Namespace, store) -> Iterator[WebInput | None]:
     """The web input of an ingest, if it was given any; its connections are closed after."""
     if not wants_web(args):
         yield None
@@ -168,7 +168,7 @@ def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def add_parser(sub: argparse._SubParsersAction, add_reading, add_db) -> None:  # noqa: ANN001
+def add_parser(sub: argparse._SubParsersAction, add_reading, add_db) -> None:
     p = sub.add_parser(
         "watch",
         help="re-read feeds and sitemaps on an interval, ingesting what is new",

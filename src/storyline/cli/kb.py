@@ -27,7 +27,7 @@ def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def open_store(args: argparse.Namespace, create: bool = False):  # noqa: ANN202 - Store, imported late
+def open_store(args: argparse.Namespace, create: bool = False):  # Store, imported late
     """The store of --db; an --entities file named must be there and readable (RulesError if not),
     said before any work, where the API takes a missing file for no rules yet."""
     from storyline.store import Store, default_path, load_rules
@@ -39,7 +39,7 @@ def open_store(args: argparse.Namespace, create: bool = False):  # noqa: ANN202 
 
 
 # ------------------------------------------------------------------ ingest
-def _progress(total: int | None, quiet: bool, counts=None) -> tuple[Callable, Callable]:  # noqa: ANN001
+def _progress(total: int | None, quiet: bool, counts=None) -> tuple[Callable, Callable]:
     """A tqdm bar (articles/s, ETA) on a terminal, with the records and bytes of archives read
     (`counts`, a ReadCounts) when there are any; nothing otherwise."""
     if quiet or not sys.stderr.isatty():
@@ -54,7 +54,7 @@ def _progress(total: int | None, quiet: bool, counts=None) -> tuple[Callable, Ca
     )
     state = {"seen": 0, "failed": 0, "warnings": 0}
 
-    def update(report) -> None:  # noqa: ANN001
+    def update(report) -> None:
         for item in report.failed[state["failed"] :]:
             bar.write(f"storyline: error: {item}", file=sys.stderr)
         for warning in report.warnings[state["warnings"] :]:
@@ -126,7 +126,7 @@ def run_ingest(args: argparse.Namespace, paths: list[str]) -> int:
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
-def print_report(args: argparse.Namespace, store, report, prefix: str = "") -> None:  # noqa: ANN001
+def print_report(args: argparse.Namespace, store, report, prefix: str = "") -> None:
     """An ingest's warnings and failures (unless the progress bar showed them) and its summary."""
     if args.quiet or not sys.stderr.isatty():
         for warning in report.warnings:
@@ -136,7 +136,7 @@ def print_report(args: argparse.Namespace, store, report, prefix: str = "") -> N
     print(f"storyline: {prefix}{store.path}: {report.summary()}", file=sys.stderr)
 
 
-def _ingest_with(args: argparse.Namespace, store, items, update, counts=None):  # noqa: ANN001, ANN202
+def _ingest_with(args: argparse.Namespace, store, items, update, counts=None):
     """Ingest here, or with the extraction on a Dask cluster (--workers N, --scheduler ADDRESS)."""
     from storyline.ingest import ingest
 
@@ -291,7 +291,7 @@ def cmd_people(args: argparse.Namespace) -> int:
     )
 
 
-def _render_why(result) -> str:  # noqa: ANN001 - a query.people.Why
+def _render_why(result) -> str:  # a query.people.Why
     e = result.entity
     out = [f"{e.name} ({e.type}, entity {e.id}, {e.articles} articles): its names, and why each joined it"]
     for name in result.names:

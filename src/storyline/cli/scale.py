@@ -32,7 +32,7 @@ def cmd_extract_out(args: argparse.Namespace) -> int:
     )
     started = time.perf_counter()
 
-    def progress(report) -> None:  # noqa: ANN001
+    def progress(report) -> None:
         if not args.quiet and sys.stderr.isatty():
             rate = report.articles / max(1e-9, time.perf_counter() - started)
             print(

@@ -162,7 +162,7 @@ def read_inputs(
             try:
                 for record in records:
                     yield apply_metadata(record, table) if table and isinstance(record, Article) else record
-            except Exception as e:  # noqa: BLE001 - a reader's bug costs the rest of its input, not the batch
+            except Exception as e:  # a reader's bug costs the rest of its input, not the batch
                 yield ReadError("<stdin>" if item == STDIN else item, f"reading stopped ({_brief(e)})")
 
 

@@ -34,7 +34,7 @@ def in_process(batch_size: int = 16) -> Callable[[Iterable[Article]], Iterator[A
     return run
 
 
-def on_cluster(client, batch: int = 32, in_flight: int | None = None):  # noqa: ANN001, ANN201
+def on_cluster(client, batch: int = 32, in_flight: int | None = None):
     """Extraction on a Dask cluster through extract_batch, results in input order.
 
     Batches are submitted ahead, at most `in_flight` at a time (memory stays bounded); a batch

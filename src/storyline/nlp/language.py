@@ -23,7 +23,7 @@ MIN_CONFIDENCE = 0.9  # py3langid's normalised probability; below it a text is u
 
 
 @cache
-def _identifier():  # noqa: ANN202 - py3langid's LanguageIdentifier, loaded once per process
+def _identifier():  # py3langid's LanguageIdentifier, loaded once per process
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

@@ -106,7 +106,7 @@ def _is_cue(token: Token, classes: tuple[str, ...] = ("speech",)) -> bool:
 
 
 @cache
-def _INDIRECT_CANDIDATES() -> frozenset[str]:  # noqa: N802 - a constant, built on first use
+def _INDIRECT_CANDIDATES() -> frozenset[str]:  # a constant, built on first use
     return lexicon.cue_forms() | {"according"}
 
 

@@ -170,7 +170,7 @@ def read_html_bytes(
         doc = tree is not None and trafilatura.bare_extraction(
             prepare(tree), with_metadata=True, include_comments=False, favor_precision=True
         )
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         return ReadError(where, f"html extraction failed ({type(e).__name__})")
     no_text = ReadError(where, NO_TEXT + "".join(f" ({c})" for c in cut))
     if not doc or not (doc.text or "").strip():

@@ -198,7 +198,7 @@ def _records(
         except StopIteration:
             yield False, stop
             return
-        except Exception as e:  # noqa: BLE001 - a corrupt member or header: this record's error
+        except Exception as e:  # a corrupt member or header: this record's error
             if end is not None and stop >= end:  # the next range's, which reports it
                 yield False, stop
                 return
@@ -215,7 +215,7 @@ def _records(
         try:
             with redirect_stderr(_SINK):
                 length = it.get_record_length()  # reads to the record's end
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             yield ReadError(where, f"truncated or corrupt record ({_brief(e)})")
             yield True, offset
             return

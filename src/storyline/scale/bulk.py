@@ -26,7 +26,7 @@ def extract_to_parquet(
     out: str | Path,
     *,
     part_size: int = 256,
-    client=None,  # noqa: ANN001 - a distributed.Client, or None to work here
+    client=None,  # a distributed.Client, or None to work here
     on_part: Callable[[BulkReport], None] | None = None,
 ) -> BulkReport:
     """Extract every readable article into the dataset at `out`; parts are written as they finish."""
@@ -78,7 +78,7 @@ def _records_to_parquet(lines: list[str], out: str, part: str) -> tuple[int, lis
 
 def extract_urls_to_parquet(
     urls: list[str], out: str | Path, *, client=None, blocksize: str = "16MiB"
-) -> BulkReport:  # noqa: ANN001
+) -> BulkReport:
     """JSON Lines anywhere fsspec reaches (s3://, gs://, https://, file://, with the user's driver),
     read by Dask on the workers, extracted there and written as parts `url-NNNNN`."""
     import dask
@@ -98,7 +98,7 @@ def extract_urls_to_parquet(
     return report
 
 
-def load_parquet(store, folder: str | Path) -> tuple[int, int]:  # noqa: ANN001 - a storyline.store.Store
+def load_parquet(store, folder: str | Path) -> tuple[int, int]:  # a storyline.store.Store
     """Store every article of a dataset; returns (added, already stored)."""
     added = known = 0
     store.apply_rules()

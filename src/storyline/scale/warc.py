@@ -81,7 +81,7 @@ def extract_warc_urls_to_parquet(
     urls: list[str],
     out: str | Path,
     *,
-    client=None,  # noqa: ANN001 - a distributed.Client, or None to work here
+    client=None,  # a distributed.Client, or None to work here
     range_bytes: int = RANGE_BYTES,
     part_size: int = 256,
 ) -> BulkReport:

@@ -63,7 +63,7 @@ async def dated_narrowing(
 
 async def event_narrowing(
     narrow: Annotated[query.Narrow, Depends(dated_narrowing)],
-    type: Annotated[  # noqa: A002
+    type: Annotated[
         str | None,
         Query(pattern="^([a-z][a-z_]{0,39})?$", description="only events of this type; other lines as is"),
     ] = None,
@@ -172,7 +172,7 @@ def _json(result: Result) -> Response:
     return Response(result.to_json(), media_type="application/json")
 
 
-def _ask(call, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+def _ask(call, *args, **kwargs):
     """Run a query; its QueryError becomes a 404 (unknown name or id) or 400 (bad value)."""
     try:
         return call(*args, **kwargs)
@@ -190,7 +190,7 @@ def stats(conn: Conn) -> dict:
 def entities(
     conn: Conn,
     search: Annotated[str | None, Query(max_length=200, description="part of a name or alias")] = None,
-    type: Annotated[str, Query(pattern="^(PERSON|ORG|GPE|NORP|WORK|OTHER|all)$")] = "PERSON",  # noqa: A002
+    type: Annotated[str, Query(pattern="^(PERSON|ORG|GPE|NORP|WORK|OTHER|all)$")] = "PERSON",
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> EntityPage:

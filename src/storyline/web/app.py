@@ -80,21 +80,21 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError):  # noqa: ANN202
+    async def api_error(request: Request, exc: ApiError):
         return _error(request, exc.status, exc.message)
 
     @app.exception_handler(RequestValidationError)
-    async def bad_parameter(request: Request, exc: RequestValidationError):  # noqa: ANN202
+    async def bad_parameter(request: Request, exc: RequestValidationError):
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p not in {"query", "path", "body"})
         return _error(request, 400, f"bad parameter {where or 'value'}: {first.get('msg', 'invalid')}")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException):  # noqa: ANN202
+    async def http_error(request: Request, exc: StarletteHTTPException):
         return _error(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(StoreError)
-    async def store_error(request: Request, exc: StoreError):  # noqa: ANN202
+    async def store_error(request: Request, exc: StoreError):
         return _error(request, 503, str(exc))
 
     app.add_middleware(BodyLimit, limit=max_upload if allow_ingest else READ_LIMIT)
@@ -119,7 +119,7 @@ def app_from_env() -> FastAPI:
     )
 
 
-def _error(request: Request, status: int, message: str):  # noqa: ANN202
+def _error(request: Request, status: int, message: str):
     if request.url.path.startswith("/api/") or request.url.path == "/api":
         return JSONResponse({"error": message}, status_code=status)
     return pages.error_page(request, status, message)

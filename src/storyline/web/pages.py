@@ -75,7 +75,7 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     return _page(request, "error.html", status, status=status, message=message)
 
 
-def _found(call, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+def _found(call, *args, **kwargs):
     try:
         return call(*args, **kwargs)
     except query.QueryError as e:
