@@ -409,7 +409,11 @@ def add_parsers(sub: argparse._SubParsersAction, add_reading: Callable) -> None:
         "(robots.txt, a rate limit per host); a URL already stored is not fetched again unless --refresh.",
     )
     p.add_argument(
-        "paths", nargs="*", metavar="PATH", help="files, folders, globs, or - for JSON Lines on stdin"
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files (text, HTML, JSON Lines, CSV, WARC/ARC, gzipped or not), folders, globs, "
+        "or - for JSON Lines on stdin",
     )
     _db(p)
     add_reading(p)
