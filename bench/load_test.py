@@ -110,18 +110,20 @@ async def client(
                 started = time.perf_counter()
                 try:
                     response = await http.get(url)
-                    ok = response.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
+                    ok, answer = response.status_code == 200, str(response.status_code)
+                except httpx.HTTPError as e:
+                    ok, answer = False, type(e).__name__
                 results[kind]["ms"].append(1000 * (time.perf_counter() - started))
                 results[kind]["errors"] += not ok
+                if not ok:
+                    results[kind]["answers"][answer] = results[kind]["answers"].get(answer, 0) + 1
                 await asyncio.sleep(rng.uniform(0, 2 * think))
 
 
 async def run(
     base: str, ids: list[int], clients: int, requests: int, seconds: float, think: float, query: str = ""
 ) -> dict:
-    results = {k: {"ms": [], "errors": 0} for k in ("person page", "timeline API")}
+    results = {k: {"ms": [], "errors": 0, "answers": {}} for k in ("person page", "timeline API")}
     budget = {"left": requests}
     stop_at = time.monotonic() + seconds
     rngs = [random.Random(i) for i in range(clients)]
@@ -214,6 +216,9 @@ def main() -> None:
             f"{percentile(ms, 95):>8.1f} "
             f"{percentile(ms, 99):>8.1f} {max(ms):>8.1f}"
         )
+    for kind, r in results.items():
+        if r["answers"]:
+            print(f"{kind} errors: " + ", ".join(f"{n} x {a}" for a, n in sorted(r["answers"].items())))
     sys.stdout.flush()
 
 

@@ -460,3 +460,30 @@ def test_a_store_linked_by_the_old_key_is_re_resolved(tmp_path: Path) -> None:
         assert store.conn.execute(
             "SELECT entity_id FROM article_entities WHERE article_id = 'a1'"
         ).fetchone() == (entity_of(store, full, "e1"),)
+
+
+def test_a_merged_entity_s_id_leads_to_the_entity_it_joined(store: Store, tmp_path: Path) -> None:
+    """A page linked before a merge still finds its person: the API answers for the entity the id
+    went to, the page moves there for good (301), and a chain of merges is one hop."""
+    from fastapi.testclient import TestClient
+
+    from storyline.web.app import create_app
+
+    (early,) = stored(store, article(person("e1", "Obama")))
+    own = entity_of(store, early, "e1")
+    stored(store, article(person("e1", "Barack Obama", "m"), day=2))
+    obama = named(store, "Barack Obama")
+    assert own != obama and entity_of(store, early, "e1") == obama
+    assert store.conn.execute("SELECT count(*) FROM entities WHERE id = ?", (own,)).fetchone() == (0,)
+    assert query.person(store.conn, own).id == obama
+    later = own + 1000
+    resolver_module.move_references(store.conn, obama, later)  # obama moves on: still one hop from own
+    store.conn.execute("INSERT INTO entities (id, key, name, type) VALUES (?, 'x', 'X', 'PERSON')", (later,))
+    assert store.conn.execute("SELECT new FROM entity_moves WHERE old = ?", (own,)).fetchone() == (later,)
+    store.flush()
+    store.conn.commit()
+    with TestClient(create_app(store.path, rate=0), base_url="http://localhost") as client:
+        page = client.get(f"/people/{own}?kind=quote", follow_redirects=False)
+        assert page.status_code == 301 and page.headers["location"] == f"/people/{later}?kind=quote"
+        assert client.get(f"/api/entities/{own}").json()["entity"]["id"] == later
+        assert client.get("/people/999999").status_code == 404

@@ -181,7 +181,7 @@ def _resolution_forms(conn: sqlite3.Connection, name: str) -> tuple[list[str], l
 def resolve(conn: sqlite3.Connection, name: str | int) -> tuple[EntityRef, list[EntityRef]]:
     """The entity a name (or an entity id) means and the others it might also mean; QueryError if none."""
     if isinstance(name, int):
-        refs = entity_refs(conn, [name])
+        refs = entity_refs(conn, [name]) or entity_refs(conn, moved_to(conn, name))
         if not refs:
             raise QueryError(f"no entity {name} in the store")
         return refs[0], []
@@ -189,6 +189,12 @@ def resolve(conn: sqlite3.Connection, name: str | int) -> tuple[EntityRef, list[
     if not found:
         raise QueryError(f"no person or organisation called {name!r} in the store (try 'storyline people')")
     return found[0], found[1:]
+
+
+def moved_to(conn: sqlite3.Connection, entity_id: int) -> list[int]:
+    """The entity a merged one went to (store.resolver keeps it in entity_moves), if any."""
+    row = conn.execute("SELECT new FROM entity_moves WHERE old = ?", (entity_id,)).fetchone()
+    return [row[0]] if row else []
 
 
 def entity_refs(conn: sqlite3.Connection, ids: Iterable[int]) -> list[EntityRef]:

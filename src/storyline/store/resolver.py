@@ -787,6 +787,10 @@ def _tidy(conn: sqlite3.Connection, old: int, new: int) -> None:
         conn.execute("DELETE FROM entity_names WHERE entity_id = ?", (old,))
         conn.execute("DELETE FROM aliases WHERE entity_id = ?", (old,))
         conn.execute("DELETE FROM entities WHERE id = ?", (old,))
+        # where it went, and where what had gone to it goes now (one hop for every old id)
+        conn.execute("UPDATE entity_moves SET new = ? WHERE new = ?", (new, old))
+        conn.execute("INSERT OR REPLACE INTO entity_moves (old, new) VALUES (?, ?)", (old, new))
+        conn.execute("DELETE FROM entity_moves WHERE old = ?", (new,))  # back where it was: it exists
         return
     names: list[str] = []
     for name, aliases in conn.execute(

@@ -355,6 +355,13 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (key, doc)
     ) WITHOUT ROWID;
     """,
+    # 9: where a merged entity went. The resolver deletes an entity whose mentions all moved to
+    #    another (a one-word name decided, a merge in the entities file); `entity_moves` keeps the
+    #    id it went to, so that a link to its page, shared before the merge, still finds the person.
+    """
+    CREATE TABLE entity_moves (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
+    CREATE INDEX entity_moves_new ON entity_moves (new);
+    """,
 )
 
 

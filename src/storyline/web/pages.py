@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 import jinja2
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from storyline import query
@@ -281,10 +281,13 @@ Everything = Annotated[bool, Query(alias="all")]
 @router.get("/people/{entity_id}", response_class=HTMLResponse)
 def person(
     request: Request, conn: Conn, entity_id: EntityId, narrow: LineNarrow, everything: Everything = False
-) -> HTMLResponse:
+) -> Response:
     """A person's page; events and relations below the confidence threshold only with ?all=1. The
     filter's choices may come in the query string (the form without script, a reloaded page)."""
     who = _found(query.person, conn, entity_id)
+    if who.id != entity_id:  # merged into another since the link was made: the page moved for good
+        moved = f"/people/{who.id}" + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(moved, status_code=301)
     threshold = 0.0 if everything else query.DEFAULT_MIN_CONFIDENCE
     return _page(
         request,
