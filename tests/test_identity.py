@@ -106,6 +106,16 @@ def test_names_are_written_as_the_text_writes_them() -> None:
         assert "  " not in e.name and not e.name.endswith((":", "]", "'s")) and " - " not in e.name
 
 
+def test_a_hyphened_given_name_stays_whole_and_a_dash_after_a_name_is_not_its() -> None:
+    a = extract(
+        "A vote for anyone else is a vote for Dana Whitcombe - and that is a terrible thing, the "
+        "senator said. Ban Ki-moon, the secretary general, met Park Geun-hye in Seoul."
+    )
+    names = {e.name for e in a.entities if e.type == "PERSON"}
+    assert {"Dana Whitcombe", "Ban Ki-moon", "Park Geun-hye"} <= names
+    assert not [n for n in names if n.endswith(("-", " -"))]
+
+
 def test_markup_headlines_and_bare_titles_are_not_entities() -> None:
     a = extract(
         'Police named a suspect. datetime="2015-12-02">POSSIBLE SUSPECT\n'

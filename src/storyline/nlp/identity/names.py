@@ -33,6 +33,11 @@ _MARKUP = re.compile(r"[<>=@#{}\[\]|_*/]|https?:|www\.")
 _VERB_TAGS = {"VBZ", "VBP", "VBD"}
 
 
+def _hyphened(doc: Doc, k: int) -> bool:
+    """Whether token k is joined to the word before it by a hyphen without spaces ("Ki-moon")."""
+    return k >= 2 and doc[k - 1].text == "-" and not doc[k - 2].whitespace_ and not doc[k - 1].whitespace_
+
+
 def _mend(doc: Doc, ent: Span) -> Span | None:
     start, end = ent.start, ent.end
     while (
@@ -56,9 +61,16 @@ def _mend(doc: Doc, ent: Span) -> Span | None:
         start += 1  # "of International Relations": a word before the name
     if ent.label_ == "PERSON":
         for k in range(start + 1, end):
-            if doc[k].is_lower and doc[k].is_alpha and doc[k].lower_ not in lexicon.word_class("particle"):
-                end = k  # "Rocky spots Natasha": a verb ends the name
+            if (
+                doc[k].is_lower
+                and doc[k].is_alpha
+                and doc[k].lower_ not in lexicon.word_class("particle")
+                and not _hyphened(doc, k)
+            ):
+                end = k  # "Rocky spots Natasha": a verb ends the name ("Ban Ki-moon" keeps its "moon")
                 break
+        while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+            end -= 1  # "Donald Trump - and": the dash before the verb is not the name's either
     if end - start > 2 and doc[start].lower_ in lexicon.word_list("person_nouns.txt"):
         start += 1  # "Architect Sofia Lindqvist": the role is not part of the name
     if ent.label_ == "PERSON" and end - start > 1 and lexicon.cue_verbs().get(doc[start].text):
