@@ -27,6 +27,7 @@ import argparse
 import html
 import io
 import json
+import os
 import shutil
 import statistics
 import tempfile
@@ -203,23 +204,41 @@ def throughput(folder: Path, n: int, rounds: int) -> None:
     list(Extractor().annotate([Article(text='Warm-up. "It works," she said.')]))  # the model loaded
     kinds = {"warc": (warc, None), "warc read here": (warc, False), "jsonl": (jsonl, None)}
     rates: dict[str, list[float]] = {kind: [] for kind in kinds}
+    cpu: dict[str, list[tuple[float, float]]] = {kind: [] for kind in kinds}  # this process, the reader
     peak = 0.0
     for round_ in range(rounds):
         for kind, (path, ahead) in kinds.items():
             db = folder / f"{kind.replace(' ', '-')}-{round_}.db"
+            before = os.times()
             with Store(db) as store, Sampler(lambda: 0) as sampler:
                 report = ingest(store, read_inputs([str(path)], ahead=ahead))
+            after = os.times()
+            cpu[kind].append((after.user + after.system - before.user - before.system,
+                              after.children_user + after.children_system
+                              - before.children_user - before.children_system))  # fmt: skip
             peak = max([peak, *(r for _, _, r in sampler.samples)])
             rates[kind].append(rate := report.added / report.seconds)
-            print(f"  round {round_ + 1} {kind:<14} {report.added} added, {rate:.2f} articles/s", flush=True)
+            print(
+                f"  round {round_ + 1} {kind:<14} {report.added} added, {rate:5.2f} articles/s; CPU s: "
+                f"{cpu[kind][-1][0]:5.1f} here, {cpu[kind][-1][1]:4.1f} in the reader process",
+                flush=True,
+            )
             db.unlink()
     median = {kind: statistics.median(r) for kind, r in rates.items()}
+    paired = statistics.median(w / j for w, j in zip(rates["warc"], rates["jsonl"], strict=True))
     print(
         f"\nthroughput, ingest of {n} pages (medians of {rounds} rounds): WARC {median['warc']:.2f} "
         f"articles/s, JSON Lines {median['jsonl']:.2f}: ratio {median['warc'] / median['jsonl']:.2f} "
-        f"(target >= 0.90); the WARC read in the ingesting process {median['warc read here']:.2f} "
-        f"(ratio {median['warc read here'] / median['jsonl']:.2f}); peak RSS while ingesting {peak:.0f} MB"
+        f"(median of the rounds' ratios {paired:.2f}; target >= 0.90); the WARC read in the ingesting "
+        f"process {median['warc read here']:.2f} (ratio {median['warc read here'] / median['jsonl']:.2f})"
     )
+    for kind in kinds:
+        here, child = (statistics.median(c[i] for c in cpu[kind]) * 1000 / n for i in (0, 1))
+        print(
+            f"  CPU per article, {kind:<14}: {here:5.1f} ms in the ingesting process, "
+            f"{child:4.1f} ms in the reader process"
+        )
+    print(f"  peak RSS while ingesting {peak:.0f} MB (the ingesting process)")
 
 
 def main() -> None:

@@ -98,6 +98,7 @@ def test_an_exception_in_the_child_is_raised_here(inputs: list[str], tmp_path: P
             list(read_inputs(inputs[:2], metadata=bad, ahead=ahead))
         raised.append(str(caught.value))
     assert raised[0] == raised[1] and str(bad) in raised[0]
+    assert "raised in the reader process" in caught.value.__notes__[0]  # with the child's traceback
 
 
 def _children(pid: int) -> list[int]:
@@ -142,6 +143,24 @@ def test_a_reader_that_dies_is_one_error_and_the_end(
     assert isinstance(error, ReadError) and error.input == "<reading process>"
     assert str(error).startswith("<reading process>: the reading process was killed by SIGKILL after ")
     assert "the inputs after those were not read" in str(error) and "\n" not in str(error)
+    assert not _alive(child)
+
+
+def test_a_reader_whose_parent_is_killed_ends(inputs: list[str]) -> None:
+    """Its pipes close: it stops at its next message, it is not left reading (or waiting) alone."""
+    code = (
+        "import sys, time; from storyline.ingest import read_inputs, reading; reading.CHUNK_ITEMS = 1; "
+        "reading.WINDOW = 1; items = read_inputs(sys.argv[1:], ahead=True); next(items); "
+        "print('reading', flush=True); time.sleep(300)"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code, *inputs], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None and parent.stdout.readline() == "reading\n"
+    (child,) = _children(parent.pid)
+    parent.kill()
+    parent.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert not _alive(child)
 
 

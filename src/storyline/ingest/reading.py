@@ -27,6 +27,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -91,7 +92,7 @@ def read_ahead(
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=errors,
-            process_group=0,
+            process_group=0 if os.name == "posix" else None,
         )
         assert child.stdin is not None and child.stdout is not None
         ended, taken, last = False, 0, None
@@ -217,6 +218,7 @@ def serve() -> None:
                     flush()
             chunk.append(("end", None, state()))
         except Exception as e:  # raised in the parent, as it would be there
+            e.add_note("raised in the reader process (storyline.ingest.reading):\n" + traceback.format_exc())
             chunk.append(("raised", _portable(e), state()))
         flush()
     except (BrokenPipeError, ConnectionError):  # the parent is gone or stopped early: nothing to do
