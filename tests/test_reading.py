@@ -171,6 +171,8 @@ def test_when_reading_ahead_pays(inputs: list[str], tmp_path: Path, monkeypatch:
     monkeypatch.setattr(reading, "READ_AHEAD_BYTES", (FIXTURES / "article.html").stat().st_size)
     assert reading.wanted([str(FIXTURES)], None) and reading.wanted(inputs[:1] + inputs[1:2], None)
     assert not reading.wanted(texts, None)  # text and records are read about as fast as they are sent
+    monkeypatch.setattr(reading, "cores", lambda: 1)
+    assert not reading.wanted([str(FIXTURES)], None)  # on one core the two would take turns
 
 
 def test_cli_ingest_reads_ahead_with_the_same_result(
