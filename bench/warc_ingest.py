@@ -14,8 +14,10 @@ a WARC against the same pages from JSON Lines.
 4. Throughput: `ingest` (read, extract with spaCy, store) of the first --ingest pages from a WARC
    of just those pages, against the same records as JSON Lines, into fresh stores, in alternating
    rounds; the ratio of the median articles/s is the figure (target >= 0.90). The WARC is read
-   as `ingest` reads it (its readers in a process of their own, storyline.ingest.reading) and, for
-   comparison, in the ingesting process (read_inputs(ahead=False)).
+   ahead (its readers in a process of their own, storyline.ingest.reading, read_inputs(ahead=True))
+   and, for comparison, in the ingesting process (ahead=False); `ingest` chooses between the two by
+   the size of the input and the cores to spare, which the script prints. CPU seconds per article
+   are printed for the ingesting process and the reader: they show the noise of other work.
 
 Run from the repo root:
 `.venv/bin/python bench/warc_ingest.py [--size-gb 1] [--ingest 200] [--rounds 3] [--throughput-only]`.
@@ -191,8 +193,8 @@ def memory(path: Path, every: int) -> None:
 
 
 def throughput(folder: Path, n: int, rounds: int) -> None:
-    """ingest of n pages from a WARC against the same records from JSON Lines; the WARC both as
-    `ingest` reads it (in a reader process of its own, storyline.ingest.reading) and read here."""
+    """ingest of n pages from a WARC against the same records from JSON Lines; the WARC both read
+    ahead (in a reader process of its own, storyline.ingest.reading) and read here."""
     warc = folder / "pages.warc.gz"
     write_warc(warc, count=n)
     jsonl = folder / "pages.jsonl"
@@ -202,7 +204,14 @@ def throughput(folder: Path, n: int, rounds: int) -> None:
     from storyline.nlp.pipeline import Extractor
 
     list(Extractor().annotate([Article(text='Warm-up. "It works," she said.')]))  # the model loaded
-    kinds = {"warc": (warc, None), "warc read here": (warc, False), "jsonl": (jsonl, None)}
+    from storyline.ingest import reading
+
+    where = "ahead" if reading.wanted([str(warc)], None) else "here"
+    print(
+        f"  {reading.spare_cores():.1f} cores to spare (cores less the load average): by default, ingest "
+        f"would read {where} (READ_AHEAD_BYTES, SPARE_CORES)"
+    )
+    kinds = {"warc": (warc, True), "warc read here": (warc, False), "jsonl": (jsonl, None)}
     rates: dict[str, list[float]] = {kind: [] for kind in kinds}
     cpu: dict[str, list[tuple[float, float]]] = {kind: [] for kind in kinds}  # this process, the reader
     peak = 0.0
@@ -228,7 +237,8 @@ def throughput(folder: Path, n: int, rounds: int) -> None:
     paired = statistics.median(w / j for w, j in zip(rates["warc"], rates["jsonl"], strict=True))
     print(
         f"\nthroughput, ingest of {n} pages (medians of {rounds} rounds): WARC {median['warc']:.2f} "
-        f"articles/s, JSON Lines {median['jsonl']:.2f}: ratio {median['warc'] / median['jsonl']:.2f} "
+        f"articles/s read ahead, JSON Lines {median['jsonl']:.2f}: "
+        f"ratio {median['warc'] / median['jsonl']:.2f} "
         f"(median of the rounds' ratios {paired:.2f}; target >= 0.90); the WARC read in the ingesting "
         f"process {median['warc read here']:.2f} (ratio {median['warc read here'] / median['jsonl']:.2f})"
     )

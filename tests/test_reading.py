@@ -164,25 +164,33 @@ def test_a_reader_whose_parent_is_killed_ends(inputs: list[str]) -> None:
     assert not _alive(child)
 
 
-def test_when_reading_ahead_pays(inputs: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_when_reading_ahead_pays(inputs: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     texts = [str(FIXTURES / "records.jsonl"), str(DEMO)]
+    assert reading.spare_cores() <= len(os.sched_getaffinity(0))  # the load taken off the cores
+    monkeypatch.delenv(reading.ENV, raising=False)
+    monkeypatch.setattr(reading, "spare_cores", lambda: 2.0)  # an idle machine of two cores
     assert not reading.wanted(inputs, None)  # a few pages: starting a process would cost more
     assert reading.wanted(inputs, True) and not reading.wanted([*inputs, "-"], True)  # stdin stays here
     monkeypatch.setattr(reading, "READ_AHEAD_BYTES", (FIXTURES / "article.html").stat().st_size)
-    assert reading.wanted([str(FIXTURES)], None) and reading.wanted(inputs[:1] + inputs[1:2], None)
+    assert reading.wanted([str(FIXTURES)], None) and reading.wanted(inputs[:2], None)
     assert not reading.wanted(texts, None)  # text and records are read about as fast as they are sent
-    monkeypatch.setattr(reading, "cores", lambda: 1)
-    assert not reading.wanted([str(FIXTURES)], None)  # on one core the two would take turns
+    monkeypatch.setenv(reading.ENV, "0")
+    assert not reading.wanted([str(FIXTURES)], None) and reading.wanted([str(FIXTURES)], True)
+    monkeypatch.setenv(reading.ENV, "1")
+    assert reading.wanted(texts, None) and not reading.wanted(["-"], None)
+    monkeypatch.delenv(reading.ENV)
+    monkeypatch.setattr(reading, "spare_cores", lambda: 1.0)  # one core, or one of two busy elsewhere
+    assert not reading.wanted([str(FIXTURES)], None)  # the reader would take the extraction's time
 
 
 def test_cli_ingest_reads_ahead_with_the_same_result(
     inputs: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     summaries, tables = [], []
-    for threshold in (10**12, 0):  # never, then always
-        monkeypatch.setattr(reading, "READ_AHEAD_BYTES", threshold)
-        (tmp_path / str(threshold)).mkdir()
-        db = tmp_path / str(threshold) / "store.db"
+    for forced in ("0", "1"):  # never, then always
+        monkeypatch.setenv(reading.ENV, forced)
+        (tmp_path / forced).mkdir()
+        db = tmp_path / forced / "store.db"
         assert main(["ingest", *inputs, "--db", str(db), "--quiet"]) == 1  # the missing file
         err = capsys.readouterr().err
         summaries.append([line.replace(str(db), "DB").split(" in ")[0] for line in err.splitlines()])
@@ -197,7 +205,7 @@ def test_cli_ingest_reads_ahead_with_the_same_result(
 
 
 def test_ctrl_c_stops_the_ingest_and_its_reader(tmp_path: Path) -> None:
-    """Enough pages to be read ahead by default; SIGINT once some are stored: exit 130, one line."""
+    """Pages read ahead; SIGINT once some are stored: exit 130, one line, no reader left."""
     from storyline_testing.generate import generate_records
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -207,10 +215,10 @@ def test_ctrl_c_stops_the_ingest_and_its_reader(tmp_path: Path) -> None:
     pages.mkdir()
     for n, record in enumerate(generate_records(60, seed=3)):
         (pages / f"{n:03}.html").write_bytes(page(record))
-    assert reading.wanted([str(pages)], None)
     db = tmp_path / "pages.db"
     command = [sys.executable, "-m", "storyline.cli", "ingest", str(pages), "--db", str(db), "--quiet"]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    env = {**os.environ, reading.ENV: "1"}  # as on a machine with a core to spare
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
     readers, deadline = set(), time.monotonic() + 240
     while time.monotonic() < deadline and process.poll() is None:
         readers |= set(_children(process.pid))

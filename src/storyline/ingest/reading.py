@@ -36,6 +36,8 @@ from storyline.model import Article, ReadCounts, ReadError
 from storyline.readers.warc import WARC_SUFFIXES, suffix_of
 
 READ_AHEAD_BYTES = 1_000_000  # HTML or archive bytes (about a second of reading) worth a process
+SPARE_CORES = 1.5  # cores left by other work: the extraction's, and most of one for the reader
+ENV = "STORYLINE_READ_AHEAD"  # 1: always read ahead, 0: never (else: as wanted() decides)
 HEAVY_SUFFIXES = frozenset({".html", ".htm", *WARC_SUFFIXES})  # whose reading costs as much as spaCy
 CHUNK_ITEMS = 16  # items sent at a time
 CHUNK_CHARS = 1_000_000  # or fewer, when their text is this long
@@ -51,16 +53,19 @@ State = tuple[int, int, tuple[tuple[str, int], ...]]  # ReadCounts: records, byt
 
 def wanted(paths: list[str], ahead: bool | None) -> bool:
     """Whether to read in a child: never with stdin among the inputs (the child cannot read it);
-    if asked (`ahead`); by default when this process may run on two cores or more and the inputs
-    hold READ_AHEAD_BYTES of HTML or archives: then reading beside the extraction gains more than
-    starting a process costs (about 0.4 s, mostly importing trafilatura)."""
+    else as asked (`ahead`, or STORYLINE_READ_AHEAD=1 or 0); by default when a core is to spare
+    (SPARE_CORES) and the inputs hold READ_AHEAD_BYTES of HTML or archives: then reading beside the
+    extraction gains more than starting a process costs (about 0.4 s, mostly importing trafilatura).
+    Without a spare core the reader's time comes out of the extraction's, and it measured slower."""
     from storyline.ingest import STDIN, expand
 
     if STDIN in paths or not paths or not sys.executable:
         return False
-    if ahead:
-        return True
-    if cores() < 2:
+    if ahead is None and (forced := os.environ.get(ENV)) in ("0", "1"):
+        ahead = forced == "1"
+    if ahead is not None:
+        return ahead
+    if spare_cores() < SPARE_CORES:
         return False
     total = 0
     for item in expand(paths):
@@ -72,12 +77,16 @@ def wanted(paths: list[str], ahead: bool | None) -> bool:
     return False
 
 
-def cores() -> int:
-    """The cores this process may run on."""
+def spare_cores() -> float:
+    """The cores this process may run on, less the 1-minute load average (other work's)."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    try:
+        return cores - os.getloadavg()[0]
+    except OSError:
+        return float(cores)
 
 
 def read_ahead(
