@@ -95,7 +95,9 @@ async def client(
     stop_at: float,
     query: str,
 ) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=True) as http:  # a merged id moves
+    async with httpx.AsyncClient(
+        base_url=base, timeout=30, follow_redirects=True
+    ) as http:  # a merged id moves
         await asyncio.sleep(rng.uniform(0, 2 * think))  # users arrive spread out, not all at one instant
         while budget["left"] > 0 and time.monotonic() < stop_at:
             person = rng.choice(ids)

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storyline.ingest.work import in_process
 from storyline.limits import MAX_ARTICLE_BYTES
@@ -30,7 +31,9 @@ from storyline.readers import READERS, read_path, suffix_of
 from storyline.readers.metadata import apply_metadata, discover_metadata, load_metadata
 from storyline.readers.records import read_jsonl_lines
 from storyline.readers.text import not_a_file
-from storyline.store.db import Store
+
+if TYPE_CHECKING:  # not imported at run time: a reader process (ingest.reading) needs no store or spaCy
+    from storyline.store.db import Store
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", *READERS})
 STDIN = "-"
@@ -134,13 +137,25 @@ def read_inputs(
     discover: bool = False,
     on_metadata: Callable[[Path], None] | None = None,
     counts: ReadCounts | None = None,
+    ahead: bool | None = None,
 ) -> Iterator[Article | ReadError]:
     """Every article (or the reason it could not be read) from the paths, metadata applied;
     `counts` hears of the archive records read and skipped.
 
     `metadata` applies to every input; with `discover`, each folder given uses the metadata file
     kept with it, if any (readers.metadata.discover_metadata), and on_metadata hears of each.
+    `ahead`: read in a process of its own (storyline.ingest.reading), by default when the inputs
+    hold enough HTML or web archives for that to pay; the same items either way.
     """
+    paths = list(paths)
+    if ahead is not False:
+        from storyline.ingest import reading
+
+        if reading.wanted(paths, ahead):
+            options = {"plain": plain, "published": published, "max_bytes": max_bytes}
+            options |= {"metadata": metadata, "discover": discover}
+            yield from reading.read_ahead(paths, counts=counts, on_metadata=on_metadata, **options)
+            return
     tables: dict[Path, dict[str, dict[str, str]]] = {}
     for path in paths:
         found = Path(metadata) if metadata else discover_metadata([path]) if discover else None

@@ -25,11 +25,14 @@ def batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 
 def in_process(batch_size: int = 16) -> Callable[[Iterable[Article]], Iterator[Article]]:
-    """Extraction here, batch by batch, through extract_batch."""
+    """Extraction here, batch by batch, through extract_batch; the first batch is small, so that
+    extraction starts while a reader process (storyline.ingest.reading) reads on."""
 
     def run(articles: Iterable[Article]) -> Iterator[Article]:
-        for batch in batches(articles, 4 * batch_size):
+        it, size = iter(articles), batch_size
+        while batch := list(islice(it, size)):
             yield from extract_batch(batch, batch_size)
+            size = 4 * batch_size
 
     return run
 
