@@ -207,3 +207,20 @@ def test_a_page_fetched_again_with_a_small_correction_is_a_new_version_not_a_cop
             (corrected.id, earlier.id)
         ]
         assert [r[0] for r in store.conn.execute("SELECT id FROM articles")] == [corrected.id]
+
+
+def test_the_keys_an_ingest_stores_are_the_text_s_own(tmp_path: Path) -> None:
+    """The ingest hands the Finder's keys to the writer rather than signing each text twice: what
+    is stored must be what the text signs to."""
+    first = wire_copies()[0]
+    with Store(tmp_path / "s.db") as store:
+        ingest(store, [first], extract=store_only)
+        stored_keys = {
+            r[0]
+            for r in store.conn.execute(
+                "SELECT k.key FROM near_duplicate_keys k JOIN near_duplicate_articles d ON d.id = k.doc "
+                "WHERE d.article_id = ?",
+                (first.id,),
+            )
+        }
+    assert stored_keys == set(nd.band_keys(nd.shingles(first.text)))

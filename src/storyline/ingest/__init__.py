@@ -247,7 +247,7 @@ def ingest(
         failure = str(article.failure) if article.failure else None
         name = article.input_id or "<article>"
         try:
-            stored = None if failure else store.add(article)
+            stored = None if failure else store.add(article, near_keys=near.keys_of(article.id))
         except (ValueError, OverflowError) as e:  # a value sqlite refuses costs this article only
             failure = f"could not be stored ({_brief(e)})"
         if failure:

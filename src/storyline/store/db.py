@@ -114,26 +114,27 @@ class Store:
     def has_article(self, article_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
-    def add(self, article: Article) -> bool:
+    def add(self, article: Article, near_keys: list[int] | None = None) -> bool:
         """Store an extracted article, whole or not at all; False (and only its source noted) if known.
 
         Articles are committed in small batches (COMMIT_ARTICLES, or COMMIT_SECONDS of work, whichever
         comes first; flush() and close() commit the rest): one commit per article would spend more
         time in commits than in writing once the store is large. Each article is a savepoint inside
-        the batch, so a failure takes back that article only.
+        the batch, so a failure takes back that article only. `near_keys`: the article's
+        near-duplicate band keys, when the ingest's Finder already has them.
         """
         if not self._resolver_checked:
             self._resolver_checked = True
             if self.meta("resolver") != resolver.VERSION:  # linked by an older resolver: re-resolve first
                 self.apply_rules(force=True)
-        return self._in_batch(lambda: self._write(article))
+        return self._in_batch(lambda: self._write(article, near_keys))
 
-    def _write(self, article: Article) -> bool:
+    def _write(self, article: Article, near_keys: list[int] | None = None) -> bool:
         if self.has_article(article.id):
             self._add_source(article)
             return False
         versions.before_write(self.conn, self.rules, article)  # a page fetched again with other text
-        write_article(self.conn, article, self.rules)
+        write_article(self.conn, article, self.rules, near_keys)
         return True
 
     def add_source(self, article: Article, to: str | None = None) -> bool:

@@ -69,11 +69,14 @@ def band_keys(grams: frozenset[str]) -> list[int]:
     return keys
 
 
-def index(conn: sqlite3.Connection, article_id: str, text: str) -> None:
-    """Record a stored article's band keys (inside the caller's transaction)."""
-    grams = shingles(text)
-    if len(grams) < MIN_SHINGLES:
-        return
+def index(conn: sqlite3.Connection, article_id: str, text: str, keys: list[int] | None = None) -> None:
+    """Record a stored article's band keys (inside the caller's transaction); `keys`, when the
+    Finder already worked them out for this text, saves signing it twice."""
+    if keys is None:
+        grams = shingles(text)
+        if len(grams) < MIN_SHINGLES:
+            return
+        keys = band_keys(grams)
     doc = conn.execute(
         "INSERT OR IGNORE INTO near_duplicate_articles (article_id) VALUES (?)", (article_id,)
     ).lastrowid
@@ -81,7 +84,7 @@ def index(conn: sqlite3.Connection, article_id: str, text: str) -> None:
         return
     conn.executemany(
         "INSERT OR IGNORE INTO near_duplicate_keys (key, doc) VALUES (?, ?)",
-        [(key, doc) for key in band_keys(grams)],
+        [(key, doc) for key in keys],
     )
 
 
@@ -154,6 +157,11 @@ class Finder:
             return self._held[article_id][0]
         row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
         return shingles(row[0]) if row else frozenset()
+
+    def keys_of(self, article_id: str) -> list[int] | None:
+        """The band keys of an in-flight article (None if it was not held: too short, or unseen)."""
+        held = self._held.get(article_id)
+        return held[1] if held else None
 
     def done(self, article_ids: Iterable[str]) -> None:
         """Forget in-flight articles now stored (their keys are in the store) or failed."""

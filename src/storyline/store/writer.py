@@ -110,7 +110,9 @@ def add_source(conn: sqlite3.Connection, article_id: str, article: Article) -> b
     return cur.rowcount > 0
 
 
-def write_article(conn: sqlite3.Connection, article: Article, rules: Rules) -> str:
+def write_article(
+    conn: sqlite3.Connection, article: Article, rules: Rules, near_keys: list[int] | None = None
+) -> str:
     """Insert the article and every fact found in it; returns its id."""
     a = article
     article_id = a.id
@@ -129,7 +131,7 @@ def write_article(conn: sqlite3.Connection, article: Article, rules: Rules) -> s
         ),
     )
     add_source(conn, article_id, a)
-    near_duplicates.index(conn, article_id, a.text)
+    near_duplicates.index(conn, article_id, a.text, near_keys)
 
     resolver = Resolver(conn, rules)
     ids = resolver.link(article_id, a.entities)
