@@ -182,3 +182,18 @@ def test_the_text_shows_a_person_the_ner_typed_otherwise() -> None:
 def test_a_given_name_the_ner_passed_over_is_a_person() -> None:
     a = extract("The council thanked Isabel for the report, and Suzanne presented the budget.")
     assert (entity(a, "Isabel").type, entity(a, "Suzanne").type) == ("PERSON", "PERSON")
+
+
+def test_a_surname_made_plural_is_a_family_not_one_of_its_people() -> None:
+    a = extract(
+        "Gov. Mark Brandt spoke on Monday. The Brandts have made millions since leaving office, "
+        "and Ann Pruitt said the family was generous."
+    )
+    names = [e.name for e in a.entities if e.type == "PERSON"]
+    assert "Mark Brandt" in names and "Ann Pruitt" in names
+    assert not [n for n in names if n.endswith("Brandts")]
+
+
+def test_a_sentence_longer_than_a_file_name_is_read_as_text() -> None:
+    text = "Senator Jane Roe said the budget was sound. " * 8  # one line of 350 characters
+    assert [e.name for e in extract(text.strip()).entities if e.type == "PERSON"] == ["Jane Roe"]

@@ -35,6 +35,14 @@ def _as_date(published: date | str | None) -> date | None:
     return date.fromisoformat(published)
 
 
+def _is_file(text: str) -> bool:
+    """Whether a string names a file; a sentence longer than a file name may be is text."""
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # ENAMETOOLONG, a NUL in the string
+        return False
+
+
 def extract(text_or_path: str | Path, published: date | str | None = None, *, plain: bool = False) -> Article:
     """Extract one article, given as a path to a file or as the article's text.
 
@@ -45,7 +53,7 @@ def extract(text_or_path: str | Path, published: date | str | None = None, *, pl
 
     when = _as_date(published)
     is_path = isinstance(text_or_path, Path) or (
-        "\n" not in text_or_path and len(text_or_path) < 4096 and Path(text_or_path).is_file()
+        "\n" not in text_or_path and len(text_or_path) < 4096 and _is_file(text_or_path)
     )
     if is_path:
         results = list(read_path(text_or_path, plain=plain, published=when))

@@ -196,6 +196,17 @@ def _not_an_entity(span: Span, type_: str) -> bool:
     return type_ in {"PERSON", "ORG"} and all(t.lower_ in person_nouns for t in words)
 
 
+def _family(span: Span) -> bool:
+    """ "the Clintons", "the Obamas": a surname made plural names a family, several people, never
+    one of them; only when the article names someone of that surname in full."""
+    doc = span.doc
+    if len(span) != 1 or span.start == 0 or doc[span.start - 1].lower_ != "the":
+        return False
+    surnames = {e[-1].text for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2}
+    word = span[0].text
+    return any(word.endswith(end) and word[: -len(end)] in surnames for end in ("es", "s"))
+
+
 def _split_possessives(doc: Doc) -> list[Span]:
     """ "The Beatles' Apple Corps", "Apple Computer's Mac OS X": a possessive inside an NER span
     separates two names, the owner and what it owns."""
@@ -231,7 +242,7 @@ def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
             _person_like(span, person_words) or _person_evidence(span, ent.label_)
         ):
             type_ = "PERSON"
-        if _not_an_entity(span, type_):
+        if _not_an_entity(span, type_) or (type_ == "PERSON" and _family(span)):
             continue
         taken.update(t.i for t in span)
         out.append((span, type_))
