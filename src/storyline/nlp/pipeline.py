@@ -165,8 +165,9 @@ def spouses_component(doc: Doc) -> Doc:
 
 
 def _year_value(t: TimeValue | None) -> str | None:
-    """A relation's start or end: the event's date when it is one, not a bound."""
-    return t.value if t is not None and t.mod is None and t.granularity in DATES else None
+    """A relation's start or end: the year of the event's date when it is one, not a bound (a
+    relation's years are years: "married in June 2020" starts it in 2020)."""
+    return t.value[:4] if t is not None and t.mod is None and t.granularity in DATES else None
 
 
 @cache
