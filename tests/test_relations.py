@@ -51,3 +51,25 @@ def test_a_party_title_reaches_the_name_across_a_no_break_space() -> None:
 def test_a_marriage_dated_to_a_month_starts_the_spouse_relation_in_its_year() -> None:
     found = relations("Nora Bell and Sam Ortiz married in June 2020 in Ohio.")
     assert found == {("spouse", "Nora Bell", "Sam Ortiz", "2020", None)}
+
+
+def test_wed_is_a_verb_and_a_season_dates_the_marriage_to_its_year() -> None:
+    found = relations(
+        "Lena Park and Tom Reyes wed on Saturday at a vineyard. Maria Lopez married Sam Ortiz last summer."
+    )
+    assert found == {
+        ("spouse", "Lena Park", "Tom Reyes", "2022", None),
+        ("spouse", "Maria Lopez", "Sam Ortiz", "2021", None),
+    }
+
+
+def test_a_spouses_dated_death_ends_the_marriage() -> None:
+    found = relations(
+        "Ann Hale died Sunday at her home. She married Arthur Hale in 1951. Arthur Hale died in 1994."
+    )
+    assert found == {("spouse", "Ann Hale", "Arthur Hale", "1951", "1994")}
+
+
+def test_wed_the_weekday_still_dates_an_event_once_wed_is_a_word() -> None:
+    article = storyline.extract("The board met on Wed., March 9, and voted.", published=TUESDAY, plain=True)
+    assert ("Wed.", "2022-03-09") in [(t.text, t.value) for t in article.timexes]

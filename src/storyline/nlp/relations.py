@@ -380,3 +380,22 @@ def spouses_from_events(
             out.append(match)
         match.end = match.end or when
     return out
+
+
+def end_at_death(found: list[RelationFinding], deaths: list[tuple[list[Cluster], str | None]]) -> None:
+    """A marriage ends when a spouse dies: the earliest dated death (agents, year) of either spouse,
+    not before the wedding, ends a spouse relation that has no end ("Arthur Whitby died in 1994")."""
+    died: dict[str, str] = {}
+    for agents, year in deaths:
+        for c in agents:
+            if year is not None and c.type == "PERSON":
+                died[c.id] = min(year, died.get(c.id, year))
+    for r in found:
+        if r.type != "spouse" or r.end is not None:
+            continue
+        years = [
+            died[c.id]
+            for c in (r.head, r.tail)
+            if c.id in died and (r.start is None or died[c.id] >= r.start)
+        ]
+        r.end = min(years, default=None)
