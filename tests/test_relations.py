@@ -73,3 +73,18 @@ def test_a_spouses_dated_death_ends_the_marriage() -> None:
 def test_wed_the_weekday_still_dates_an_event_once_wed_is_a_word() -> None:
     article = storyline.extract("The board met on Wed., March 9, and voted.", published=TUESDAY, plain=True)
     assert ("Wed.", "2022-03-09") in [(t.text, t.value) for t in article.timexes]
+
+
+def test_a_name_with_an_organisations_of_works_there_and_a_places_does_not() -> None:
+    found = relations("Lena Park of Acme Corp. and Sen. Tom Reyes of Ohio declined to comment on Monday.")
+    assert found == {("employee", "Lena Park", "Acme Corp.", None, None)}
+
+
+def test_a_partys_spokeswoman_is_its_member_and_a_teams_striker_its_member() -> None:
+    found = relations(
+        "The opposition Civic Union rejected the plan. The Civic Union's spokeswoman, Maria Lopez, "
+        "called it a disgrace. Sam Ortiz, a striker for Harbor City FC, was charged with assault."
+    )
+    assert ("member", "Maria Lopez", "Civic Union", None, None) in found
+    assert ("employee", "Maria Lopez", "Civic Union", None, None) not in found
+    assert ("member", "Sam Ortiz", "Harbor City FC", None, None) in found

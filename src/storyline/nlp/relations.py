@@ -67,6 +67,14 @@ def _rules() -> tuple[dict[str, NounRule], dict[str, VerbRule]]:
 
 
 @cache
+def _party_signals() -> frozenset[str]:
+    """Words right before an organisation's name that make it a party: "the opposition Green Union"."""
+    return frozenset(
+        w.strip() for row in lexicon.table("relations.tsv") if row[1] == "party" for w in row[2].split(",")
+    )
+
+
+@cache
 def _kin_verbs() -> frozenset[str]:
     """Passive verbs whose "by" names the subject's family: "she is survived by a daughter, Ann"."""
     rows = [row for row in lexicon.table("relations.tsv") if row[1] == "by"]
@@ -95,6 +103,7 @@ class RelationFinder:
                 found += self._noun(token, nouns[token.lower_])
         found += self._party_members()
         found += self._staff_of_possessor()
+        found += self._name_of_organisation()
         found += self._senators()
         return dedupe(found)
 
@@ -119,6 +128,29 @@ class RelationFinder:
             out.append(
                 RelationFinding("member", person, senates[0], self._sentence(titled.root), confidence=0.7)
             )
+        return out
+
+    def _is_party(self, cluster: Cluster) -> bool:
+        """A political party ("Republican Party", "the opposition Green Union"): its officers and
+        spokespeople are its members."""
+        if cluster.type != "ORG":
+            return False
+        if cluster.name in set(lexicon.parties().values()) or (cluster.key and cluster.key[-1] == "Party"):
+            return True
+        return any(m.start > 0 and self._before(m.start).lower_ in _party_signals() for m in cluster.mentions)
+
+    def _name_of_organisation(self) -> list[RelationFinding]:
+        """ "Dana Whitcombe of Loudhouse Management": a name with an organisation's "of" works
+        there (a party's: is a member). A place's "of" ("Sen. Bob Corker of Tennessee") is not this."""
+        index = self.referents.index
+        out: list[RelationFinding] = []
+        for person in (c for c in index.clusters if c.type == "PERSON"):
+            for m in person.mentions:
+                for p in step_from("prep:of", m.root):
+                    hit = index.at(p)
+                    if hit is not None and hit[0].type == "ORG":
+                        type_ = "member" if self._is_party(hit[0]) else "employee"
+                        out.append(RelationFinding(type_, person, hit[0], self._sentence(m.root)))
         return out
 
     def _staff_of_possessor(self) -> list[RelationFinding]:
@@ -211,7 +243,8 @@ class RelationFinder:
                 if o is b or not _fits(o, rule.other_type):
                     continue
                 head, tail = (b, o) if rule.side == "head" else (o, b)
-                out.append(RelationFinding(rule.type, head, tail, self._sentence(noun)))
+                type_ = "member" if rule.type == "employee" and self._is_party(tail) else rule.type
+                out.append(RelationFinding(type_, head, tail, self._sentence(noun)))
         if not others and rule.type in SYMMETRIC and len(bearers) >= 2:  # "X and Y are longtime friends"
             people = [b for b in bearers if b.type == "PERSON"]
             for k, a in enumerate(people):
