@@ -88,3 +88,8 @@ def test_a_partys_spokeswoman_is_its_member_and_a_teams_striker_its_member() -> 
     assert ("member", "Maria Lopez", "Civic Union", None, None) in found
     assert ("employee", "Maria Lopez", "Civic Union", None, None) not in found
     assert ("member", "Sam Ortiz", "Harbor City FC", None, None) in found
+
+
+def test_who_played_for_a_team_was_its_member() -> None:
+    found = relations("Sam Ortiz played for Harbor City FC for six seasons before he retired.")
+    assert ("member", "Sam Ortiz", "Harbor City FC", None, None) in found
