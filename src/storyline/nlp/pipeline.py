@@ -21,7 +21,6 @@ from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from storyline.intervals import DATES
 from storyline.model import (
     Article,
     Entity,
@@ -33,12 +32,12 @@ from storyline.model import (
     Span,
     TimeValue,
 )
-from storyline.nlp import language
+from storyline.nlp import language, lexicon
 from storyline.nlp.budget import budget_of, budgeted
 from storyline.nlp.events import EventFinder, EventFinding
 from storyline.nlp.identity import EntityIndex, Referents, assign_genders, build_entities, link_pronouns
 from storyline.nlp.quotes import Finding, QuoteExtractor
-from storyline.nlp.relations import RelationFinder, RelationFinding, dedupe, spouses_from_events
+from storyline.nlp.relations import RelationFinder, RelationFinding, dedupe, end_at_death, spouses_from_events
 from storyline.nlp.sentences import MAX_SENTENCE, Sentences
 from storyline.nlp.time import components as _time_components  # noqa: F401 - registers the time stages
 from storyline.nlp.tokenizer import BoundedTokenizer
@@ -148,7 +147,8 @@ def events_component(doc: Doc) -> Doc:
 @budgeted("spouses")
 def spouses_component(doc: Doc) -> Doc:
     """Marriages and divorces that the text asserts and dates make spouse relations (their start
-    and end), added to `doc._.relations` once the events have their times."""
+    and end; a spouse's dated death ends one too), added to `doc._.relations` once the events
+    have their times."""
     found: list[EventFinding] = doc._.events or []
     try:
         when = doc._.event_times or [None] * len(found)
@@ -158,6 +158,8 @@ def spouses_component(doc: Doc) -> Doc:
             [(f.args.get("agent", []), _year_value(t), f.sentence) for f, t in dated if f.type == "divorce"],
         )
         doc._.relations = dedupe(spouses + (doc._.relations or []))
+        deaths = [(f.args.get("agent", []), _year_value(t)) for f, t in dated if f.type == "death"]
+        end_at_death(doc._.relations, deaths)
     except Exception as exc:
         doc._.relations = []
         doc._.failure = doc._.failure or f"events: {type(exc).__name__}: {exc}"
@@ -165,8 +167,10 @@ def spouses_component(doc: Doc) -> Doc:
 
 
 def _year_value(t: TimeValue | None) -> str | None:
-    """A relation's start or end: the event's date when it is one, not a bound."""
-    return t.value if t is not None and t.mod is None and t.granularity in DATES else None
+    """A relation's start or end: the year of the event's date, not of a bound. A relation's
+    years are years: "married in June 2020" or "last summer" starts it in that year."""
+    year = t.value[:4] if t is not None and t.mod is None else ""
+    return year if len(year) == 4 and year.isdigit() else None
 
 
 @cache
@@ -182,6 +186,13 @@ def load(model: str = MODEL) -> Language:
     # Quotation marks glued to a word ('said,“Look') are tokens of their own: attribution needs them.
     infixes = list(nlp.Defaults.infixes) + [r"[“”„«»]", r'(?<=[,.;:?!])"', r'(?<=\w)[,;:](?=[“"])']
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    # "the pair wed in 2016", "Wed., Mar. 10": words, not "we'd" without its apostrophe; a verb
+    # among them is its own lemma (the rule lemmatiser makes "wed" "we")
+    kept = lexicon.word_list("whole_words.txt")
+    nlp.tokenizer.rules = {k: v for k, v in nlp.tokenizer.rules.items() if k not in kept}
+    verb = {"IN": ["VB", "VBD", "VBN", "VBP"]}
+    for word in {w.lower() for w in kept}:
+        nlp.get_pipe("attribute_ruler").add([[{"LOWER": word, "TAG": verb}]], {"LEMMA": word})
     nlp.tokenizer = BoundedTokenizer(nlp.tokenizer, nlp.vocab)  # work per character bounded
     nlp.add_pipe("storyline_paragraphs", before="parser")
     nlp.add_pipe("storyline_entities", last=True)

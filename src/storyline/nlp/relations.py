@@ -35,6 +35,7 @@ class VerbRule:
     type: str
     head: tuple[tuple[str, ...], ...]
     tail: tuple[tuple[str, ...], ...]
+    also: tuple[tuple[str, ...], ...] = ()  # more heads: "founded Acme with Ana Ruiz" (a co-founder)
 
 
 @dataclass
@@ -57,12 +58,27 @@ def _rules() -> tuple[dict[str, NounRule], dict[str, VerbRule]]:
         if kind == "noun":
             for w in words:
                 nouns[w] = NounRule(type_, row[3], row[4])
-        else:
+        elif kind == "verb":
             roles = dict(part.strip().split("=") for part in row[3].split(";"))
             paths = {k: tuple(tuple(p.split(">")) for p in v.split("|")) for k, v in roles.items()}
             for w in words:
-                verbs[w] = VerbRule(type_, paths["head"], paths["tail"])
+                verbs[w] = VerbRule(type_, paths["head"], paths["tail"], paths.get("also", ()))
     return nouns, verbs
+
+
+@cache
+def _party_signals() -> frozenset[str]:
+    """Words right before an organisation's name that make it a party: "the opposition Green Union"."""
+    return frozenset(
+        w.strip() for row in lexicon.table("relations.tsv") if row[1] == "party" for w in row[2].split(",")
+    )
+
+
+@cache
+def _kin_verbs() -> frozenset[str]:
+    """Passive verbs whose "by" names the subject's family: "she is survived by a daughter, Ann"."""
+    rows = [row for row in lexicon.table("relations.tsv") if row[1] == "by"]
+    return frozenset(w.strip() for row in rows for w in row[2].split(","))
 
 
 class RelationFinder:
@@ -87,12 +103,13 @@ class RelationFinder:
                 found += self._noun(token, nouns[token.lower_])
         found += self._party_members()
         found += self._staff_of_possessor()
+        found += self._name_of_organisation()
         found += self._senators()
         return dedupe(found)
 
     def _title_roles(self, mention: Span) -> frozenset[str]:
         """The roles the title written before or at the start of a name gives ("Sen." a senator)."""
-        before = self.doc[mention.start - 1].text
+        before = self._before(mention.start).text
         return title_roles().get(before, frozenset()) | title_roles().get(mention[0].text, frozenset())
 
     def _senators(self) -> list[RelationFinding]:
@@ -111,6 +128,29 @@ class RelationFinder:
             out.append(
                 RelationFinding("member", person, senates[0], self._sentence(titled.root), confidence=0.7)
             )
+        return out
+
+    def _is_party(self, cluster: Cluster) -> bool:
+        """A political party ("Republican Party", "the opposition Green Union"): its officers and
+        spokespeople are its members."""
+        if cluster.type != "ORG":
+            return False
+        if cluster.name in set(lexicon.parties().values()) or (cluster.key and cluster.key[-1] == "Party"):
+            return True
+        return any(m.start > 0 and self._before(m.start).lower_ in _party_signals() for m in cluster.mentions)
+
+    def _name_of_organisation(self) -> list[RelationFinding]:
+        """ "Dana Whitcombe of Loudhouse Management": a name with an organisation's "of" works
+        there (a party's: is a member). A place's "of" ("Sen. Bob Corker of Tennessee") is not this."""
+        index = self.referents.index
+        out: list[RelationFinding] = []
+        for person in (c for c in index.clusters if c.type == "PERSON"):
+            for m in person.mentions:
+                for p in step_from("prep:of", m.root):
+                    hit = index.at(p)
+                    if hit is not None and hit[0].type == "ORG":
+                        type_ = "member" if self._is_party(hit[0]) else "employee"
+                        out.append(RelationFinding(type_, person, hit[0], self._sentence(m.root)))
         return out
 
     def _staff_of_possessor(self) -> list[RelationFinding]:
@@ -148,7 +188,7 @@ class RelationFinder:
         out: list[RelationFinding] = []
         for person in (c for c in clusters if c.type == "PERSON"):
             for m in person.mentions:  # "Democrat Hillary Clinton", "Sen. Ted Cruz (R-Tex.)"
-                before = self.doc[m.start - 1] if m.start > 0 else None
+                before = self._before(m.start) if m.start > 0 else None
                 party = party_of.get(members.get(before.text, "")) if before is not None else None
                 after = self.doc[m.end : m.end + 4]
                 if party is None and len(after) == 4 and after[0].text in {"(", ","}:
@@ -164,6 +204,8 @@ class RelationFinder:
             for stop, inside_from, seen_role in spans:
                 for k in range(stop - 1, max(-1, stop - 7), -1):
                     t = self.doc[k]
+                    if t.is_space:
+                        continue  # "nominee\u00a0Donald Trump": a no-break space is a token of its own
                     party = party_of.get(parties.get(t.text, ""))
                     hit = self.referents.index.at(t) if party is None else None
                     if hit is not None and hit[0].index in named:
@@ -178,6 +220,13 @@ class RelationFinder:
                     elif k < inside_from and not t.is_title:
                         break
         return out
+
+    def _before(self, i: int) -> Token:
+        """The word before token i, past the whitespace tokens a no-break space makes."""
+        k = i - 1
+        while k > 0 and self.doc[k].is_space:
+            k -= 1
+        return self.doc[k]
 
     def _sentence(self, token: Token) -> tuple[int, int]:
         sent = self.sentences.of(token)
@@ -194,7 +243,8 @@ class RelationFinder:
                 if o is b or not _fits(o, rule.other_type):
                     continue
                 head, tail = (b, o) if rule.side == "head" else (o, b)
-                out.append(RelationFinding(rule.type, head, tail, self._sentence(noun)))
+                type_ = "member" if rule.type == "employee" and self._is_party(tail) else rule.type
+                out.append(RelationFinding(type_, head, tail, self._sentence(noun)))
         if not others and rule.type in SYMMETRIC and len(bearers) >= 2:  # "X and Y are longtime friends"
             people = [b for b in bearers if b.type == "PERSON"]
             for k, a in enumerate(people):
@@ -209,6 +259,10 @@ class RelationFinder:
         for c in noun.children:
             if c.dep_ == "appos" or (c.dep_ in {"compound", "flat"} and c.i > noun.i):
                 found += ref.of(c)
+        if found and any(c.dep_ == "appos" for c in noun.children):
+            return _unique(found)  # "a daughter, Ann Lowe; a sister, Ruth Day": the name beside each noun
+        if noun.dep_ == "conj" and _is_role(noun.head):
+            return self._bearers(noun.head)  # "Ann Lowe, the founder and chief executive of Acme"
         if noun.dep_ == "appos":
             found += ref.of(noun.head, conjuncts=False)
         if noun.dep_ == "compound" and noun.head.i > noun.i and ref.index.at(noun.head):
@@ -228,7 +282,7 @@ class RelationFinder:
             found += ref.of(name)  # "two daughters Aoki Lee Simons and Ming Lee Simons", parsed loosely
         return _unique(found)
 
-    def _others(self, noun: Token, rule: NounRule) -> list[Cluster]:
+    def _others(self, noun: Token, rule: NounRule, shared: bool = False) -> list[Cluster]:
         """The other side: the possessor, a name compounded to the noun, "of"/"for"/"at" X."""
         ref = self.referents
         found: list[Cluster] = []
@@ -243,6 +297,9 @@ class RelationFinder:
         for words in ("of", "for", "at", "with"):
             for p in step_from(f"prep:{words}", noun):
                 found += ref.of(p)
+        if not found and not shared:  # "the founder and chief executive of Acme": the "of" is shared
+            for other in (c for c in noun.conjuncts if _is_role(c)):
+                found += [h for h in self._others(other, rule, shared=True) if _fits(h, rule.other_type)]
         before = self.doc[noun.i - 1] if noun.i > 0 else None
         hit = (
             ref.index.at(before) if not found and before is not None and rule.other_type != "PERSON" else None
@@ -254,8 +311,18 @@ class RelationFinder:
             places = [h for p in step_from("prep:of", noun.head) for h in ref.of(p)]
             found += [h for h in places if _fits(h, rule.other_type)]
         if not found and rule.other_type == "PERSON":
-            found += self._possessing_subject(noun)
+            found += self._possessing_subject(noun) or self._survived(noun)
         return _unique(found)
+
+    def _survived(self, noun: Token) -> list[Cluster]:
+        """ "She is survived by a son, Tom; a sister, Ruth": the kin of the passive verb's subject."""
+        t = noun
+        while t.dep_ in {"appos", "conj"} and t.head.i != t.i:
+            t = t.head
+        by = t.head if t.dep_ == "pobj" else None
+        if by is None or by.dep_ != "agent" or by.head.lemma_ not in _kin_verbs():
+            return []
+        return [c for s in by.head.children if s.dep_ == "nsubjpass" for c in self.referents.of(s)]
 
     def _possessing_subject(self, noun: Token) -> list[Cluster]:
         """ "The two share two daughters", "the couple have a son": the subject of the verb."""
@@ -272,7 +339,7 @@ class RelationFinder:
         return []
 
     def _verb(self, verb: Token, rule: VerbRule) -> list[RelationFinding]:
-        heads = _reach(self.referents, verb, rule.head)
+        heads = _unique(_reach(self.referents, verb, rule.head) + _reach(self.referents, verb, rule.also))
         tails = _reach(self.referents, verb, rule.tail)
         return [
             RelationFinding(rule.type, h, t, self._sentence(verb))
@@ -291,6 +358,11 @@ def _reach(ref: Referents, token: Token, paths: tuple[tuple[str, ...], ...]) -> 
         if found:
             return found
     return []
+
+
+def _is_role(token: Token) -> bool:
+    nouns = _rules()[0]
+    return token.pos_ in {"NOUN", "PROPN"} and (token.lemma_ in nouns or token.lower_ in nouns)
 
 
 def _fits(cluster: Cluster, wanted: str) -> bool:
@@ -341,3 +413,22 @@ def spouses_from_events(
             out.append(match)
         match.end = match.end or when
     return out
+
+
+def end_at_death(found: list[RelationFinding], deaths: list[tuple[list[Cluster], str | None]]) -> None:
+    """A marriage ends when a spouse dies: the earliest dated death (agents, year) of either spouse,
+    not before the wedding, ends a spouse relation that has no end ("Arthur Whitby died in 1994")."""
+    died: dict[str, str] = {}
+    for agents, year in deaths:
+        for c in agents:
+            if year is not None and c.type == "PERSON":
+                died[c.id] = min(year, died.get(c.id, year))
+    for r in found:
+        if r.type != "spouse" or r.end is not None:
+            continue
+        years = [
+            died[c.id]
+            for c in (r.head, r.tail)
+            if c.id in died and (r.start is None or died[c.id] >= r.start)
+        ]
+        r.end = min(years, default=None)
