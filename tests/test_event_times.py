@@ -1,5 +1,6 @@
-"""Event times the story around an event gives, on short texts written for these tests (published
-Tuesday 2022-03-15): the rules of nlp/time/event_times.py that date an act its own sentence does not."""
+"""Event times the story around an event gives, and who an event's participants can be, on short
+texts written for these tests (published Tuesday 2022-03-15): the rules of nlp/time/event_times.py
+that date an act its own sentence does not, and the entity types nlp/events.py never takes."""
 
 from __future__ import annotations
 
@@ -99,3 +100,8 @@ def test_an_act_with_a_time_of_its_own_takes_no_date_from_the_next_sentence() ->
     )
     statements = [e for e in found if e[0] == "statement"]
     assert [e[3] for e in statements] == ["BEFORE2022-03-15", "2022-03-14"], found
+
+
+def test_a_law_is_no_participant() -> None:
+    found = events("Senator Paul Lind criticized the Affordable Care Act as a crazy system.")
+    assert [e[:3] for e in found if e[0] == "statement"] == [("statement", ["Paul Lind"], [])], found

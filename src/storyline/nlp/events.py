@@ -122,7 +122,9 @@ _CLAIM_NOUNS = _modal("claim-noun")
 
 
 _NOUN_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "poss"})
-_GROUP_TYPES = frozenset({"NORP"})  # nationalities, religions, political groups: never a participant
+# nationalities, religions, political groups, and laws, products and named events ("OTHER": the
+# Affordable Care Act): never a participant, who is a person, an organisation or a place
+_GROUP_TYPES = frozenset({"NORP", "OTHER"})
 HEADLINE_TOKENS = 40  # a first paragraph longer than this is a lead, not a headline
 
 
