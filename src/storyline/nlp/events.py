@@ -122,8 +122,10 @@ _CLAIM_NOUNS = _modal("claim-noun")
 
 
 _NOUN_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "poss"})
-_GROUP_TYPES = frozenset({"NORP"})  # nationalities, religions, political groups: never a participant
-_HEADLINE_TOKENS = 40  # a first paragraph longer than this is a lead, not a headline
+# nationalities, religions, political groups, and laws, products and named events ("OTHER": the
+# Affordable Care Act): never a participant, who is a person, an organisation or a place
+_GROUP_TYPES = frozenset({"NORP", "OTHER"})
+HEADLINE_TOKENS = 40  # a first paragraph longer than this is a lead, not a headline
 
 
 # ---------------------------------------------------------------- the finder
@@ -233,7 +235,7 @@ class EventFinder:
         if len(starts) < 2 or token.idx >= starts[1]:
             return False
         sent = self.sentences.of(token)
-        return sent.start_char == 0 and sent.end_char <= starts[1] and len(sent) <= _HEADLINE_TOKENS
+        return sent.start_char == 0 and sent.end_char <= starts[1] and len(sent) <= HEADLINE_TOKENS
 
     def _cue_speaker(self, token: Token) -> Cluster | None:
         """The speaker of the quotation this verb introduces, if it introduces one."""

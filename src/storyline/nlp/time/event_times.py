@@ -1,16 +1,20 @@
 """When each event happened, which quotes express it, and through which outlet.
 
-An event's time comes from its own evidence only (a wrong date on a timeline line is worse than
+An event's time comes from its own evidence first (a wrong date on a timeline line is worse than
 a bound): a date in the trigger's own clause (not in a clause it governs or is conjoined to, and
 for a noun trigger in its phrase or, when it is the object or subject of a verb, that verb's
 clause: "filed a lawsuit on Monday"); inside a quotation, the quote's frame (its own dates, else
-the time the statement was made); for an event the article reports more than once, the date
-another report of it gives ("Cruz endorsed Trump on Friday ... his endorsement"); else, for an
-asserted event, a bound from the publication date ("before 2018-01-26"); nothing for a hedged
-one, and no time at all for a negated one. A clause introduced by "after" or "since" happened
-before its main clause's time, one introduced by "before" or "until" after it; "nine days after"
-moves the main clause's date by nine days. An asserted event is never dated after the
-publication date.
+the time the statement was made). Where its own clause gives no time at all, the story around it
+may: the next sentence detailing the same speaker's act ("During the rally Monday, the former
+president said"); the speaker's last act of the type, for one named again ("the criticism");
+the lede's event, for the sentence after the lede; the body's recent date of the same act, for
+the lede; the publication day, for an act about or after what happened that day; for an event
+the article reports more than once, the date another report of it gives ("Cruz endorsed Trump
+on Friday ... his endorsement"). Else, for an asserted event, a bound from the publication date
+("before 2018-01-26"); nothing for a hedged one, and no time at all for a negated one. A clause
+introduced by "after" or "since" happened before its main clause's time, one introduced by
+"before" or "until" after it; "nine days after" moves the main clause's date by nine days. An
+asserted event is never dated after the publication date.
 """
 
 from __future__ import annotations
@@ -23,9 +27,10 @@ from spacy.tokens import Token
 from storyline.intervals import COARSE, POINTS, granularity
 from storyline.model import TimeValue, Timex
 from storyline.nlp import lexicon
-from storyline.nlp.events import EventFinding
+from storyline.nlp.events import HEADLINE_TOKENS, EventFinding
 from storyline.nlp.paths import ENDING, children, is_document_noun
 from storyline.nlp.quotes import Finding
+from storyline.nlp.sentences import sentences_of
 
 
 def words(key: str) -> frozenset[str]:
@@ -63,6 +68,7 @@ def event_times(
     frame_of = {id(t): in_a_quote(t) for t in points}  # once per article, not once per event
 
     out: list[TimeValue | None] = []
+    by_own_date: set[int] = set()  # the events a date of their own sentence dates
     for ev in events:
         lo, hi = ev.sentence
         frame = ev.quote if ev.quote is not None and ev.quote.kind != "indirect" else None
@@ -88,12 +94,14 @@ def event_times(
                     shift = _offset(ev, timexes)  # "nine days after the Ledger published": exactly
                     moved = _shifted(value, shift, ev.order) if shift else None
                     dated = moved or TimeValue(value.value, value.granularity, _mod(ev.order))
+                by_own_date.add(len(out))
                 out.append(_not_after(dated, ev, dct))
                 continue
             near = [t for t in own if _attached(ev.trigger, t.start)]
             if near and not ev.order:
                 # "penned an article for the Reporter accusing him", however the parser hung it
                 value = _value(_nearest(near, ev))
+                by_own_date.add(len(out))
                 out.append(_not_after(value, ev, dct))
                 continue
             reported = [t for t in own if _in_reporting_clause(ev.trigger, t.start)]
@@ -118,9 +126,18 @@ def event_times(
             out.append(TimeValue(said.value, said.granularity, "BEFORE") if before else said)
             continue
         out.append(None)
+    # the story around an event dates it only where its own clause gives no time at all: "Over
+    # the past few days, Cruz signaled ..." is not the next sentence's Wednesday
+    free = {k for k, ev in enumerate(events) if out[k] is None and not _has_own_time(ev, timexes)}
+    _continued_statements(events, out, by_own_date, free)
+    _lede_detailed(events, out, by_own_date, free)
+    _about_today(events, out, points, dct, free)
+    _repeated_statements(events, out, free)
+    _simultaneous_events(events, out)
     _anaphoric_dates(events, out)
     _share_dates(events, out)
     _headline_dates(events, out)
+    _lede_dates(events, out, dct, free)
     for k, ev in enumerate(events):  # hedged: "would consider naming him": no bound, it has not happened
         if ev.modality == "negated":
             out[k] = None  # "refused to disclose them until Thursday": what did not happen has no date
@@ -344,6 +361,255 @@ def _not_after(value: TimeValue, ev: EventFinding, dct: date | None) -> TimeValu
     if past and value.value[:10] > dct.isoformat() and value.value[:4].isdigit():
         return TimeValue(dct.isoformat(), "day", "BEFORE")
     return value
+
+
+def _agents(ev: EventFinding) -> set[str]:
+    return {c.id for c in ev.args.get("agent", [])}
+
+
+def _has_own_time(ev: EventFinding, timexes: list[Timex]) -> bool:
+    """Whether a time expression of any kind ("over the past few days", "for years") other than
+    "now", which is the story's own time, lies in the event's own clause."""
+    lo, hi = ev.sentence
+    return any(
+        lo <= t.start < hi and t.value != "PRESENT_REF" and _in_clause(ev.trigger, t.start, ev.type)
+        for t in timexes
+    )
+
+
+def _undated_speech(ev: EventFinding, time: TimeValue | None) -> bool:
+    """An asserted speech act in the narrative (not inside a quotation) that its own sentence does
+    not date, with a known speaker: the acts the rules below may date from the story around it."""
+    return (
+        time is None
+        and ev.type in words("speech")
+        and ev.modality == "asserted"
+        and ev.quote is None
+        and bool(_agents(ev))
+    )
+
+
+def _continued_statements(
+    events: list[EventFinding], times: list[TimeValue | None], own: set[int], free: set[int]
+) -> None:
+    """A speech act followed, in the next sentence, by the same speaker's speech act that its own
+    clause dates is one occasion reported and then detailed: "Clinton criticized the law as a crazy
+    system. During the rally Monday, the former president said ..." is Monday's criticism."""
+    if not events:
+        return
+    sentences = sentences_of(events[0].trigger.doc)
+    speech = words("speech")
+    for k, ev in enumerate(events):
+        if k not in free or not _undated_speech(ev, times[k]):
+            continue
+        after = sentences.index(ev.trigger.i) + 1
+        dated = {
+            times[j]
+            for j in own
+            if events[j].type in speech
+            and events[j].modality == "asserted"
+            and _agents(ev) & _agents(events[j])
+            and sentences.index(events[j].trigger.i) == after
+            and not times[j].mod
+        }
+        if len(dated) == 1:
+            times[k] = dated.pop()
+
+
+def _repeated_statements(events: list[EventFinding], times: list[TimeValue | None], free: set[int]) -> None:
+    """A speech act named again by a definite or possessive noun ("the criticism", "his comments",
+    "Trump's declaration") is the same speaker's last act of its type, and takes that act's date."""
+    for k, ev in enumerate(events):
+        trigger = ev.trigger
+        if k not in free or not _undated_speech(ev, times[k]) or trigger.pos_ != "NOUN":
+            continue
+        if not any(c.dep_ == "poss" or c.lower_ in words("definite") for c in trigger.children):
+            continue
+        earlier = [
+            j
+            for j, other in enumerate(events)
+            if other.start < ev.start
+            and other.type == ev.type
+            and other.quote is None
+            and _agents(ev) & _agents(other)
+        ]
+        last = max(earlier, key=lambda j: events[j].start, default=None)
+        when = times[last] if last is not None else None
+        if when is not None and not when.mod and events[last].modality == "asserted":
+            times[k] = when
+
+
+def _simultaneous_events(events: list[EventFinding], times: list[TimeValue | None]) -> None:
+    """An event in a clause that happens at its governing clause's time takes the time of that
+    clause's event, however that one was dated: "He made the criticism while showing support"."""
+    for k, ev in enumerate(events):
+        clause = _clause_head(ev.trigger, ev.type)
+        if times[k] is not None or ev.modality != "asserted" or not _simultaneous(clause):
+            continue
+        for j, other in enumerate(events):
+            when = times[j]
+            if (
+                j != k
+                and when is not None
+                and not when.mod
+                and other.modality == "asserted"
+                and _clause_head(other.trigger, other.type).i == clause.head.i
+            ):
+                times[k] = when
+                break
+
+
+def _lede(doc) -> int:
+    """The index of the body's first sentence: after a headline (a short first paragraph of one
+    sentence, as events.py tells a headline) the second paragraph opens the body."""
+    opening = sentences_of(doc).of(doc[0])
+    starts = doc._.paragraph_starts or [0]
+    headline = len(starts) > 1 and opening.end_char <= starts[1] and len(opening) <= HEADLINE_TOKENS
+    return 1 if headline else 0
+
+
+def _lede_detailed(
+    events: list[EventFinding], times: list[TimeValue | None], own: set[int], free: set[int]
+) -> None:
+    """The sentence after the lede details the lede's news: an event of the same type there, by
+    the same agent or where one of the two names none, is the lede's event, dated by the lede's
+    own clause ("An appeals court ruled Friday against the procedure. A three-judge panel of the
+    Court of Appeals overruled a district judge's decision" is Friday's)."""
+    if not events:
+        return
+    sentences = sentences_of(events[0].trigger.doc)
+    lede = _lede(events[0].trigger.doc)
+    for k, ev in enumerate(events):
+        if k not in free or times[k] is not None or ev.modality != "asserted" or ev.quote is not None:
+            continue
+        if sentences.index(ev.trigger.i) != lede + 1:
+            continue
+        dated = {
+            times[j]
+            for j in own
+            if events[j].type == ev.type
+            and events[j].modality == "asserted"
+            and sentences.index(events[j].trigger.i) == lede
+            and not times[j].mod
+            and (not _agents(ev) or not _agents(events[j]) or _agents(ev) & _agents(events[j]))
+        }
+        if len(dated) == 1:
+            times[k] = dated.pop()
+
+
+def _about_today(
+    events: list[EventFinding],
+    times: list[TimeValue | None],
+    points: list[Timex],
+    dct: date | None,
+    free: set[int],
+) -> None:
+    """An act reported as past about what happened on the publication day, or after it, is of that
+    day too, being after it and before publication: "Twenty-nine people were injured tonight by an
+    explosion that the mayor described as an intentional act"."""
+    if dct is None:
+        return
+    today = dct.isoformat()
+    intros: dict[str, list[Token]] | None = None  # built once, for the first act that needs it
+    for k, ev in enumerate(events):
+        trigger = ev.trigger
+        if k not in free or not _undated_speech(ev, times[k]) or not _past(trigger):
+            continue
+        if trigger.dep_ == "relcl" and trigger.head.pos_ in {"NOUN", "PROPN"}:
+            # the noun is what the act is about, not who does it ("Christie, who has campaigned")
+            subjects = [c for c in trigger.children if c.dep_ in {"nsubj", "nsubjpass"}]
+            about = subjects and not any(c.tag_ in {"WDT", "WP"} for c in subjects)
+            if about and _dated_today(trigger.head, points, today):
+                times[k] = TimeValue(today, "day")
+                continue
+        intros = intros if intros is not None else _introduced(trigger.doc)
+        _after_today(ev, k, times, points, today, intros)
+
+
+def _after_today(
+    ev: EventFinding,
+    k: int,
+    times: list[TimeValue | None],
+    points: list[Timex],
+    today: str,
+    intros: dict[str, list[Token]],
+) -> None:
+    """ "Following initial reports of the explosion, Trump said ...": an act after what the story
+    has dated on the publication day (a definite noun naming again what an earlier noun brought
+    into the story on that day: "injured tonight by an explosion") is of that day."""
+    clause = _clause_head(ev.trigger, ev.type)
+    for prep in clause.children:
+        if prep.dep_ != "prep" or prep.lower_ not in words("after"):
+            continue
+        for noun in prep.subtree:
+            if noun.pos_ != "NOUN" or not any(c.lower_ in words("definite") for c in noun.children):
+                continue
+            if _mentioned_today(noun, points, today, intros):
+                times[k] = TimeValue(today, "day")
+                return
+
+
+def _dated_today(noun: Token, points: list[Timex], today: str) -> bool:
+    """Whether a date of the publication day in the noun's sentence dates the noun's phrase."""
+    sent = sentences_of(noun.doc).of(noun)
+    return any(
+        sent.start_char <= t.start < sent.end_char and t.value[:10] == today and _attached(noun, t.start)
+        for t in points
+    )
+
+
+def _introduced(doc) -> dict[str, list[Token]]:
+    """The nouns that bring a new thing into the story ("an explosion"), by lemma, in text order."""
+    found: dict[str, list[Token]] = {}
+    for t in doc:
+        if t.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in words("indefinite") for c in t.children):
+            found.setdefault(t.lemma_, []).append(t)
+    return found
+
+
+def _mentioned_today(noun: Token, points: list[Timex], today: str, intros: dict[str, list[Token]]) -> bool:
+    """Whether the thing a definite noun names again ("the explosion") was brought into the story
+    by an earlier noun ("an explosion") that a date of the publication day dates."""
+    earlier = [t for t in intros.get(noun.lemma_, ()) if t.i < noun.i]
+    return bool(earlier) and _dated_today(earlier[-1], points, today)
+
+
+def _lede_dates(
+    events: list[EventFinding], times: list[TimeValue | None], dct: date | None, free: set[int]
+) -> None:
+    """The body's first sentence sums up, as a headline does, the news the body then dates:
+    "Christie described Clinton as a 'disgrace'" takes the date of "blasted Clinton as a 'disgrace'
+    Wednesday" (the same type, agent and, when both name one, target), if that date is the news
+    of the last days before publication (rules/event_times.tsv "lede-days"), not background."""
+    if not events or dct is None:
+        return
+    sentences = sentences_of(events[0].trigger.doc)
+    lede = _lede(events[0].trigger.doc)
+    news = timedelta(days=int(min(words("lede-days"))))
+    for k, ev in enumerate(events):
+        if k not in free or times[k] is not None or ev.modality != "asserted" or not _agents(ev):
+            continue
+        if sentences.index(ev.trigger.i) != lede:
+            continue
+        targets = {c.id for c in ev.args.get("target", [])}
+        for j, other in enumerate(events):
+            when = times[j]
+            other_targets = {c.id for c in other.args.get("target", [])}
+            if (
+                other.start <= ev.start
+                or other.type != ev.type
+                or other.modality != "asserted"
+                or when is None
+                or when.mod
+                or when.granularity != "day"
+                or not _agents(ev) & _agents(other)
+                or (targets and other_targets and not targets & other_targets)
+            ):
+                continue
+            day = date.fromisoformat(when.value[:10])
+            if dct - news <= day <= dct:
+                times[k] = when
+            break
 
 
 def _anaphoric_dates(events: list[EventFinding], times: list[TimeValue | None]) -> None:
