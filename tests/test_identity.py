@@ -109,11 +109,12 @@ def test_names_are_written_as_the_text_writes_them() -> None:
 def test_a_hyphened_given_name_stays_whole_and_a_dash_after_a_name_is_not_its() -> None:
     a = extract(
         "A vote for anyone else is a vote for Dana Whitcombe - and that is a terrible thing, the "
-        "senator said. Ban Ki-moon, the secretary general, met Park Geun-hye in Seoul."
+        "senator said. Ban Ki-moon, the secretary general, met Park Geun-hye in Seoul. "
+        "“Everybody is laughing at Tom Rusk-spent $100 million and is at the bottom,” he wrote."
     )
     names = {e.name for e in a.entities if e.type == "PERSON"}
-    assert {"Dana Whitcombe", "Ban Ki-moon", "Park Geun-hye"} <= names
-    assert not [n for n in names if n.endswith(("-", " -"))]
+    assert {"Dana Whitcombe", "Ban Ki-moon", "Park Geun-hye", "Tom Rusk"} <= names
+    assert not [n for n in names if n.endswith(("-", " -")) or "spent" in n]
 
 
 def test_markup_headlines_and_bare_titles_are_not_entities() -> None:
@@ -197,3 +198,13 @@ def test_a_surname_made_plural_is_a_family_not_one_of_its_people() -> None:
 def test_a_sentence_longer_than_a_file_name_is_read_as_text() -> None:
     text = "Senator Jane Roe said the budget was sound. " * 8  # one line of 350 characters
     assert [e.name for e in extract(text.strip()).entities if e.type == "PERSON"] == ["Jane Roe"]
+
+
+def test_two_surnames_hyphened_into_a_modifier_name_neither_person() -> None:
+    a = extract(
+        'Tom Pruitt and Ann Dalton met. "Pruitt-Dalton failed us," Greene said. '
+        "Eva Resnick-Day, a spokeswoman, disagreed."
+    )
+    names = {e.name for e in a.entities if e.type == "PERSON"}
+    assert {"Tom Pruitt", "Ann Dalton", "Eva Resnick-Day"} <= names
+    assert "Pruitt-Dalton" not in names

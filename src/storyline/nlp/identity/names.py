@@ -65,9 +65,10 @@ def _mend(doc: Doc, ent: Span) -> Span | None:
                 doc[k].is_lower
                 and doc[k].is_alpha
                 and doc[k].lower_ not in lexicon.word_class("particle")
-                and not _hyphened(doc, k)
+                and not (_hyphened(doc, k) and not doc[k].tag_.startswith("VB"))
             ):
-                end = k  # "Rocky spots Natasha": a verb ends the name ("Ban Ki-moon" keeps its "moon")
+                end = k  # "Rocky spots Natasha": a verb ends the name ("Ban Ki-moon" keeps its "moon",
+                # not "Jeb Bush-spent $100 million" its "spent")
                 break
         while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
             end -= 1  # "Donald Trump - and": the dash before the verb is not the name's either
@@ -207,6 +208,18 @@ def _family(span: Span) -> bool:
     return any(word.endswith(end) and word[: -len(end)] in surnames for end in ("es", "s"))
 
 
+def _pair_of_people(span: Span) -> bool:
+    """ "the Obama-Clinton foreign policy": two people's surnames hyphened into a modifier name
+    neither of them; a double-barrelled surname ("Eva Resnick-Day") is not two people named apart."""
+    doc = span.doc
+    if len(span) != 3 or not _hyphened(doc, span.start + 2):
+        return False
+    others = {
+        e[-1].text for e in doc.ents if e.label_ == "PERSON" and (e.start, e.end) != (span.start, span.end)
+    }
+    return span[0].text in others and span[2].text in others
+
+
 def _split_possessives(doc: Doc) -> list[Span]:
     """ "The Beatles' Apple Corps", "Apple Computer's Mac OS X": a possessive inside an NER span
     separates two names, the owner and what it owns."""
@@ -242,7 +255,7 @@ def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
             _person_like(span, person_words) or _person_evidence(span, ent.label_)
         ):
             type_ = "PERSON"
-        if _not_an_entity(span, type_) or (type_ == "PERSON" and _family(span)):
+        if _not_an_entity(span, type_) or (type_ == "PERSON" and (_family(span) or _pair_of_people(span))):
             continue
         taken.update(t.i for t in span)
         out.append((span, type_))
