@@ -1,0 +1,32 @@
+"""Event rules for how news reports events (issue 14): each on a short sentence written for it."""
+
+from __future__ import annotations
+
+import pytest
+from tests.test_events import events
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the organisation of a title in apposition is what the person resigns from
+            "Ada Crane, chief financial officer of Harlow Foods Inc., resigned on Friday.",
+            ("resignation", ["Ada Crane"], ["Harlow Foods Inc."], "2022-03-11", "asserted"),
+        ),
+        (  # a title with its organisation before the name
+            "Valley Water Board member Paul Lind resigned on Friday.",
+            ("resignation", ["Paul Lind"], ["Valley Water Board"], "2022-03-11", "asserted"),
+        ),
+        (  # "its board appointed X": the board's organisation appoints
+            "Harlow Foods Inc. said on Monday that its board had appointed Ada Crane as chief executive.",
+            ("appointment", ["Ada Crane"], ["Harlow Foods Inc."], "BEFORE2022-03-14", "asserted"),
+        ),
+        (  # the parser hangs "as CEO" on the person, not the verb: still the position
+            "Castor Packaging Co. has appointed Paul Lind as Chief Operating Officer, effective May 1.",
+            ("appointment", ["Paul Lind"], [], "BEFORE2022-03-15", "asserted"),
+        ),
+    ],
+)
+def test_a_post_and_its_organisation(text: str, expected: tuple) -> None:
+    found = events(text)
+    assert expected in found, found
