@@ -30,3 +30,9 @@ from tests.test_events import events
 def test_a_post_and_its_organisation(text: str, expected: tuple) -> None:
     found = events(text)
     assert expected in found, found
+
+
+def test_a_document_released_by_someone_is_their_publication() -> None:
+    """A reduced relative ("a report released by X") names its publisher in the by-phrase."""
+    found = events("A 30-page report released by the Valley Water Board on Monday shows heavy losses.")
+    assert ("publication", ["Valley Water Board"], [], "2022-03-14", "asserted") in found, found

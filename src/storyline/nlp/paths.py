@@ -60,7 +60,11 @@ def logical_subject(verb: Token, depth: int = 0) -> list[Token]:
         if objects:  # "thanked Trump for backing his bill", "accused him of lying": the one thanked
             return objects
     if verb.dep_ == "acl":  # "a report accusing him": the report; "the man arrested": no subject
-        return [verb.head] if verb.tag_ == "VBG" else own
+        if verb.tag_ == "VBG":
+            return [verb.head]
+        # "an analysis released by the department": a participle's by-phrase is its subject
+        by = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        return by or own
     # a non-finite verb takes the subject of the clause it hangs on ("penned an article accusing him")
     head = verb.head
     steps = 0
