@@ -36,3 +36,24 @@ def test_a_document_released_by_someone_is_their_publication() -> None:
     """A reduced relative ("a report released by X") names its publisher in the by-phrase."""
     found = events("A 30-page report released by the Valley Water Board on Monday shows heavy losses.")
     assert ("publication", ["Valley Water Board"], [], "2022-03-14", "asserted") in found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "agent", "target"),
+    [
+        (
+            "Harlow Foods Inc. has held talks with Castor Packaging Co. about a merger.",
+            "Harlow Foods Inc.",
+            "Castor Packaging Co.",
+        ),
+        (
+            "Harlow Foods Inc. is in talks with Castor Packaging Co. about a merger.",
+            "Harlow Foods Inc.",
+            "Castor Packaging Co.",
+        ),
+    ],
+)
+def test_talks_held_with_someone_are_a_meeting(text: str, agent: str, target: str) -> None:
+    """The lemma of "talks" is "talk": held or under way, talks are a meeting; a talk given is not."""
+    assert [(e[0], e[1], e[2]) for e in events(text)] == [("meeting", [agent], [target])]
+    assert not [e for e in events("Paul Lind gave a talk at the university.") if e[0] == "meeting"]
