@@ -70,3 +70,10 @@ def test_talks_held_with_someone_are_a_meeting(text: str, agent: str, target: st
 def test_a_trigger_whose_past_tense_spacy_lemmatises_wrongly(text: str, expected: tuple) -> None:
     """spaCy lemmatises "retweeted" as "retweete", "premiered" as "premier": the rows list both."""
     assert expected in [e[:3] for e in events(text)]
+
+
+def test_a_statement_made_on_a_platform_is_reported() -> None:
+    """ "said on Twitter" reports the act, as "said in an interview" does; hearing of it there does not."""
+    found = events("Ada Crane said on Twitter that Paul Lind lied.")
+    assert ("statement", ["Ada Crane"], []) in [e[:3] for e in found], found
+    assert not [e for e in events("Paul Lind said he read it on Twitter.") if e[0] == "statement"]

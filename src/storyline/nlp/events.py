@@ -316,7 +316,9 @@ class EventFinder:
             if c.dep_ != "prep":
                 continue
             for obj in c.children:
-                if obj.dep_ == "pobj" and (obj.lemma_.lower() in nouns or obj.ent_type_ in {"DATE", "TIME"}):
+                if obj.dep_ == "pobj" and (
+                    obj.lemma_.lower() in nouns or obj.text in nouns or obj.ent_type_ in {"DATE", "TIME"}
+                ):
                     return True
         return False
 
