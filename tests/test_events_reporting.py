@@ -77,3 +77,16 @@ def test_a_statement_made_on_a_platform_is_reported() -> None:
     found = events("Ada Crane said on Twitter that Paul Lind lied.")
     assert ("statement", ["Ada Crane"], []) in [e[:3] for e in found], found
     assert not [e for e in events("Paul Lind said he read it on Twitter.") if e[0] == "statement"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The lawsuit filed by Harlow Foods Inc. against Castor Packaging Co. seeks damages.",
+        "The suit, brought by Harlow Foods Inc. against Castor Packaging Co., was dismissed.",
+    ],
+)
+def test_a_lawsuit_filed_by_someone_against_someone(text: str) -> None:
+    """A participle after the noun names who sues (its by-phrase) and whom (its against-phrase)."""
+    found = [e[:3] for e in events(text) if e[0] == "lawsuit"]
+    assert found == [("lawsuit", ["Harlow Foods Inc."], ["Castor Packaging Co."])], found
