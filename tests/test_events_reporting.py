@@ -90,3 +90,16 @@ def test_a_lawsuit_filed_by_someone_against_someone(text: str) -> None:
     """A participle after the noun names who sues (its by-phrase) and whom (its against-phrase)."""
     found = [e[:3] for e in events(text) if e[0] == "lawsuit"]
     assert found == [("lawsuit", ["Harlow Foods Inc."], ["Castor Packaging Co."])], found
+
+
+def test_a_denial_of_the_allegations_answers_the_accuser_reported_before() -> None:
+    """ "X denied the allegations": the accuser is the one the article named earlier, not an
+    accuser of somebody else."""
+    text = (
+        "The Valley Courier accused Paul Lind of fraud on Monday. "
+        "Ada Crane accused Tom Hale of lying. Paul Lind has denied the allegations."
+    )
+    denials = [e[:3] for e in events(text) if e[0] == "denial"]
+    assert denials == [("denial", ["Paul Lind"], ["Valley Courier"])], denials
+    alone = [e[:3] for e in events("Ada Crane accused Tom Hale of lying. Paul Lind denied the allegations.")]
+    assert ("denial", ["Paul Lind"], []) in alone, alone

@@ -124,6 +124,26 @@ _CLAIM_NOUNS = _modal("claim-noun")
 _NOUN_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "poss"})
 _GROUP_TYPES = frozenset({"NORP"})  # nationalities, religions, political groups: never a participant
 _HEADLINE_TOKENS = 40  # a first paragraph longer than this is a lead, not a headline
+_ANSWER_LOOKBACK = 8  # earlier accusations a denial of "the allegations" may answer
+
+
+def _answered(events: list[EventFinding]) -> list[EventFinding]:
+    """A denial of "the allegations" with no accuser named answers the ones the article reported
+    before it: its target is the agent of the nearest earlier accusation, against the denier or
+    against nobody named, that the denier did not make. `events` is in text order."""
+    accusations: list[EventFinding] = []
+    for f in events:
+        if f.type == "accusation" and f.args.get("agent"):
+            accusations = [*accusations[-_ANSWER_LOOKBACK + 1 :], f]
+        if f.type != "denial" or f.args.get("target") or f.values.get("about") != "accusation":
+            continue
+        denier = {c.id for c in f.args.get("agent", [])}
+        for prior in reversed(accusations):
+            accused = {c.id for c in prior.args.get("target", [])}
+            if not denier & {c.id for c in prior.args["agent"]} and (not accused or accused & denier):
+                f.args["target"] = list(prior.args["agent"])
+                break
+    return events
 
 
 # ---------------------------------------------------------------- the finder
@@ -146,7 +166,7 @@ class EventFinder:
                 if finding is not None:
                     found.append(finding)
                     break
-        return self._merge(found)
+        return _answered(self._merge(found))
 
     # ------------------------------------------------------------ one rule on one token
     def _apply(self, rule: EventRule, token: Token) -> EventFinding | None:
