@@ -103,3 +103,17 @@ def test_a_denial_of_the_allegations_answers_the_accuser_reported_before() -> No
     assert denials == [("denial", ["Paul Lind"], ["Valley Courier"])], denials
     alone = [e[:3] for e in events("Ada Crane accused Tom Hale of lying. Paul Lind denied the allegations.")]
     assert ("denial", ["Paul Lind"], []) in alone, alone
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ada Crane urged Paul Lind to resign.", ("resignation", ["Paul Lind"], [], None, "hedged")),
+        ("Ada Crane called on Paul Lind to step down.", ("resignation", ["Paul Lind"], [], None, "hedged")),
+        ("Ada Crane wants to sue Paul Lind.", ("lawsuit", ["Ada Crane"], ["Paul Lind"], None, "hedged")),
+    ],
+)
+def test_the_one_urged_to_act_is_who_would_act(text: str, expected: tuple) -> None:
+    """An infinitive after an object ("urged Lind to resign") is the object's act, not the urger's."""
+    found = events(text)
+    assert expected in found, found

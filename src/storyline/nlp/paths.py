@@ -45,6 +45,18 @@ def children(token: Token, deps: set[str]) -> list[Token]:
     return [c for c in token.children if c.dep_ in deps]
 
 
+def _object_controller(verb: Token) -> list[Token]:
+    """The one asked, urged or forced to act: the object of the verb an infinitive hangs on
+    ("urged Lind to resign"), or of its "on" ("called on Lind to step down")."""
+    return children(verb, {"dobj"}) or [
+        p
+        for c in verb.children
+        if c.dep_ == "prep" and c.lower_ == "on"
+        for p in c.children
+        if p.dep_ == "pobj"
+    ]
+
+
 def logical_subject(verb: Token, depth: int = 0) -> list[Token]:
     if _is_passive(verb):
         by = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
@@ -74,6 +86,8 @@ def logical_subject(verb: Token, depth: int = 0) -> list[Token]:
                 return own
             if verb.dep_ == "xcomp" and _is_passive(head):
                 return children(head, {"nsubjpass"})  # "Haddad is expected to step down"
+            if verb.dep_ == "xcomp" and (controller := _object_controller(head)):
+                return controller  # "urged Lind to resign", "called on Lind to step down": Lind
             return logical_subject(head, depth + 1) or own
         if head.dep_ in {"ROOT"} or head.head.i == head.i:
             break
