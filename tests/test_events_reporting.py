@@ -111,6 +111,10 @@ def test_a_denial_of_the_allegations_answers_the_accuser_reported_before() -> No
         ("Ada Crane urged Paul Lind to resign.", ("resignation", ["Paul Lind"], [], None, "hedged")),
         ("Ada Crane called on Paul Lind to step down.", ("resignation", ["Paul Lind"], [], None, "hedged")),
         ("Ada Crane wants to sue Paul Lind.", ("lawsuit", ["Ada Crane"], ["Paul Lind"], None, "hedged")),
+        (  # pressed to act: not (yet) done
+            "Donors pressured Paul Lind to endorse Ada Crane.",
+            ("support", ["Paul Lind"], ["Ada Crane"], None, "hedged"),
+        ),
     ],
 )
 def test_the_one_urged_to_act_is_who_would_act(text: str, expected: tuple) -> None:
