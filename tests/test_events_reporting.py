@@ -121,3 +121,14 @@ def test_the_one_urged_to_act_is_who_would_act(text: str, expected: tuple) -> No
     """An infinitive after an object ("urged Lind to resign") is the object's act, not the urger's."""
     found = events(text)
     assert expected in found, found
+
+
+def test_nobody_is_the_target_of_their_own_act_but_by_a_reflexive() -> None:
+    """ "backed her minister": "her" is the one who backs, so no support of herself is reported."""
+    assert not [
+        e for e in events("Prime Minister Ada Crane backed her minister on Monday.") if e[0] == "support"
+    ]
+    assert ("support", ["Ada Crane"], ["Ada Crane"]) in [e[:3] for e in events("Ada Crane defended herself.")]
+    assert ("support", ["Ada Crane"], ["Paul Lind"]) in [
+        e[:3] for e in events("Ada Crane defended Paul Lind's record.")
+    ]
