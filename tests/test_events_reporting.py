@@ -132,3 +132,5 @@ def test_nobody_is_the_target_of_their_own_act_but_by_a_reflexive() -> None:
     assert ("support", ["Ada Crane"], ["Paul Lind"]) in [
         e[:3] for e in events("Ada Crane defended Paul Lind's record.")
     ]
+    # only a possessive is the agent's own: who pleads guilty is the verdict's target too
+    assert ("verdict", ["Paul Lind"], ["Paul Lind"]) in [e[:3] for e in events("Paul Lind pleaded guilty.")]

@@ -235,7 +235,6 @@ class EventFinder:
         if speaker is not None and finding.args.get("agent") != [speaker]:
             # "..., Flynn said Thursday on Fox's “Fox and Friends.”": the quote stage knows who spoke
             finding.args["agent"] = [speaker]
-        self._not_own_target(finding, token)
         for key, words in rule.requires:
             if key == "has" and not any(finding.args.get(r) or finding.values.get(r) for r in words):
                 return None
@@ -247,23 +246,6 @@ class EventFinder:
             0.6 + 0.2 * bool(finding.args.get("agent")) + 0.1 * bool(finding.args.get("target"))
         )
         return finding
-
-    @staticmethod
-    def _not_own_target(finding: EventFinding, trigger: Token) -> None:
-        """Nobody is the target of their own act unless a reflexive says so ("defended himself"):
-        in "backed her minister", "denied his involvement" the possessive is the agent, not whom
-        the act is about."""
-        agents = {c.id for c in finding.args.get("agent", [])}
-        targets = finding.args.get("target", [])
-        if not agents or not any(c.id in agents for c in targets):
-            return
-        if any("Yes" in t.morph.get("Reflex") for t in trigger.subtree):
-            return
-        kept = [c for c in targets if c.id not in agents]
-        if kept:
-            finding.args["target"] = kept
-        else:
-            del finding.args["target"]
 
     def _in_headline(self, token: Token) -> bool:
         """The article opens with its headline as a paragraph of one sentence of its own."""
@@ -317,10 +299,13 @@ class EventFinder:
                 if terminal == "text" or role in {"position"}:
                     texts += [phrase(t) for t in tokens if t.i != trigger.i]
                     continue
+                # "backed her minister", "denied his involvement": the possessive is the agent, not
+                # whom the act is about
+                own = finding.args.get("agent", []) if role == "target" and path[-1:] == ("poss",) else []
                 for t in tokens:
                     for c in self.referents.of(t):
                         # a group ("Veterans were killing themselves", "blaming Muslims") is nobody named
-                        if c not in clusters and c.type not in _GROUP_TYPES:
+                        if c not in clusters and c.type not in _GROUP_TYPES and c not in own:
                             clusters.append(c)
             if texts:
                 finding.values[role] = texts if role == "claims" else texts[0]
