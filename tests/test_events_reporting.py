@@ -134,3 +134,9 @@ def test_nobody_is_the_target_of_their_own_act_but_by_a_reflexive() -> None:
     ]
     # only a possessive is the agent's own: who pleads guilty is the verdict's target too
     assert ("verdict", ["Paul Lind"], ["Paul Lind"]) in [e[:3] for e in events("Paul Lind pleaded guilty.")]
+
+
+def test_found_guilty_with_the_defendant_parsed_as_the_subject_of_guilty() -> None:
+    """spaCy parses "found X guilty" as a clause "X guilty": X is still the one found guilty."""
+    found = [e[:3] for e in events("A jury found Paul Lind guilty of fraud.")]
+    assert ("verdict", [], ["Paul Lind"]) in found, found
