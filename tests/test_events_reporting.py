@@ -79,19 +79,6 @@ def test_a_statement_made_on_a_platform_is_reported() -> None:
     assert not [e for e in events("Paul Lind said he read it on Twitter.") if e[0] == "statement"]
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "The lawsuit filed by Harlow Foods Inc. against Castor Packaging Co. seeks damages.",
-        "The suit, brought by Harlow Foods Inc. against Castor Packaging Co., was dismissed.",
-    ],
-)
-def test_a_lawsuit_filed_by_someone_against_someone(text: str) -> None:
-    """A participle after the noun names who sues (its by-phrase) and whom (its against-phrase)."""
-    found = [e[:3] for e in events(text) if e[0] == "lawsuit"]
-    assert found == [("lawsuit", ["Harlow Foods Inc."], ["Castor Packaging Co."])], found
-
-
 def test_a_denial_of_the_allegations_answers_the_accuser_reported_before() -> None:
     """ "X denied the allegations": the accuser is the one the article named earlier, not an
     accuser of somebody else."""
