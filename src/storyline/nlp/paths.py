@@ -16,6 +16,7 @@ from storyline.nlp import lexicon
 # what their object started ("settled the lawsuit in August"): rules/verb_classes.tsv
 UNDERGOING = lexicon.word_class("undergoing", "verb_classes.tsv")
 ENDING = lexicon.word_class("ending", "verb_classes.tsv")
+EXAMINING = lexicon.word_class("examining", "verb_classes.tsv")
 
 
 def _is_passive(verb: Token) -> bool:
@@ -202,6 +203,8 @@ def step_from(step: str, token: Token) -> list[Token]:
             return []
         if step == "head-subj" and verb.lemma_ in ENDING:
             return []  # "the company settled a lawsuit": either side settles
+        if verb.lemma_ in EXAMINING or (token.dep_ == "pobj" and token.head.lower_ in EXAMINING):
+            return []  # "hired a firm to investigate the allegations": the firm alleges nothing
         return logical_subject(verb)
     if step == "author":
         return _author(token)
