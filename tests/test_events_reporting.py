@@ -13,10 +13,6 @@ from tests.test_events import events
             "Ada Crane, chief financial officer of Harlow Foods Inc., resigned on Friday.",
             ("resignation", ["Ada Crane"], ["Harlow Foods Inc."], "2022-03-11", "asserted"),
         ),
-        (  # a title with its organisation before the name
-            "Valley Water Board member Paul Lind resigned on Friday.",
-            ("resignation", ["Paul Lind"], ["Valley Water Board"], "2022-03-11", "asserted"),
-        ),
         (  # "its board appointed X": the board's organisation appoints
             "Harlow Foods Inc. said on Monday that its board had appointed Ada Crane as chief executive.",
             ("appointment", ["Ada Crane"], ["Harlow Foods Inc."], "BEFORE2022-03-14", "asserted"),
@@ -127,3 +123,9 @@ def test_found_guilty_with_the_defendant_parsed_as_the_subject_of_guilty() -> No
     """spaCy parses "found X guilty" as a clause "X guilty": X is still the one found guilty."""
     found = [e[:3] for e in events("A jury found Paul Lind guilty of fraud.")]
     assert ("verdict", [], ["Paul Lind"]) in found, found
+
+
+def test_who_looks_into_the_allegations_did_not_make_them() -> None:
+    """ "hired a firm to investigate the allegations": the firm is no accuser."""
+    text = "The board hired Calloway Partners to conduct an investigation into allegations against Paul Lind."
+    assert not [e for e in events(text) if e[0] == "accusation" and e[1]], events(text)
