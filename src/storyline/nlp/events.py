@@ -126,6 +126,26 @@ _NOUN_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "poss"})
 # Affordable Care Act): never a participant, who is a person, an organisation or a place
 _GROUP_TYPES = frozenset({"NORP", "OTHER"})
 HEADLINE_TOKENS = 40  # a first paragraph longer than this is a lead, not a headline
+_ANSWER_LOOKBACK = 8  # earlier accusations a denial of "the allegations" may answer
+
+
+def _answered(events: list[EventFinding]) -> list[EventFinding]:
+    """A denial of "the allegations" with no accuser named answers the ones the article reported
+    before it: its target is the agent of the nearest earlier accusation, against the denier or
+    against nobody named, that the denier did not make. `events` is in text order."""
+    accusations: list[EventFinding] = []
+    for f in events:
+        if f.type == "accusation" and f.args.get("agent"):
+            accusations = [*accusations[-_ANSWER_LOOKBACK + 1 :], f]
+        if f.type != "denial" or f.args.get("target") or f.values.get("about") != "accusation":
+            continue
+        denier = {c.id for c in f.args.get("agent", [])}
+        for prior in reversed(accusations):
+            accused = {c.id for c in prior.args.get("target", [])}
+            if not denier & {c.id for c in prior.args["agent"]} and (not accused or accused & denier):
+                f.args["target"] = list(prior.args["agent"])
+                break
+    return events
 
 
 # ---------------------------------------------------------------- the finder
@@ -148,7 +168,7 @@ class EventFinder:
                 if finding is not None:
                     found.append(finding)
                     break
-        return self._merge(found)
+        return _answered(self._merge(found))
 
     # ------------------------------------------------------------ one rule on one token
     def _apply(self, rule: EventRule, token: Token) -> EventFinding | None:
@@ -281,10 +301,13 @@ class EventFinder:
                 if terminal == "text" or role in {"position"}:
                     texts += [phrase(t) for t in tokens if t.i != trigger.i]
                     continue
+                # "backed her minister", "denied his involvement": the possessive is the agent, not
+                # whom the act is about
+                own = finding.args.get("agent", []) if role == "target" and path[-1:] == ("poss",) else []
                 for t in tokens:
                     for c in self.referents.of(t):
                         # a group ("Veterans were killing themselves", "blaming Muslims") is nobody named
-                        if c not in clusters and c.type not in _GROUP_TYPES:
+                        if c not in clusters and c.type not in _GROUP_TYPES and c not in own:
                             clusters.append(c)
             if texts:
                 finding.values[role] = texts if role == "claims" else texts[0]
@@ -318,7 +341,9 @@ class EventFinder:
             if c.dep_ != "prep":
                 continue
             for obj in c.children:
-                if obj.dep_ == "pobj" and (obj.lemma_.lower() in nouns or obj.ent_type_ in {"DATE", "TIME"}):
+                if obj.dep_ == "pobj" and (
+                    obj.lemma_.lower() in nouns or obj.text in nouns or obj.ent_type_ in {"DATE", "TIME"}
+                ):
                     return True
         return False
 

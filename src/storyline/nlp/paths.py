@@ -16,6 +16,7 @@ from storyline.nlp import lexicon
 # what their object started ("settled the lawsuit in August"): rules/verb_classes.tsv
 UNDERGOING = lexicon.word_class("undergoing", "verb_classes.tsv")
 ENDING = lexicon.word_class("ending", "verb_classes.tsv")
+EXAMINING = lexicon.word_class("examining", "verb_classes.tsv")
 
 
 def _is_passive(verb: Token) -> bool:
@@ -45,6 +46,18 @@ def children(token: Token, deps: set[str]) -> list[Token]:
     return [c for c in token.children if c.dep_ in deps]
 
 
+def _object_controller(verb: Token) -> list[Token]:
+    """The one asked, urged or forced to act: the object of the verb an infinitive hangs on
+    ("urged Lind to resign"), or of its "on" ("called on Lind to step down")."""
+    return children(verb, {"dobj"}) or [
+        p
+        for c in verb.children
+        if c.dep_ == "prep" and c.lower_ == "on"
+        for p in c.children
+        if p.dep_ == "pobj"
+    ]
+
+
 def logical_subject(verb: Token, depth: int = 0) -> list[Token]:
     if _is_passive(verb):
         by = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
@@ -60,7 +73,11 @@ def logical_subject(verb: Token, depth: int = 0) -> list[Token]:
         if objects:  # "thanked Trump for backing his bill", "accused him of lying": the one thanked
             return objects
     if verb.dep_ == "acl":  # "a report accusing him": the report; "the man arrested": no subject
-        return [verb.head] if verb.tag_ == "VBG" else own
+        if verb.tag_ == "VBG":
+            return [verb.head]
+        # "an analysis released by the department": a participle's by-phrase is its subject
+        by = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        return by or own
     # a non-finite verb takes the subject of the clause it hangs on ("penned an article accusing him")
     head = verb.head
     steps = 0
@@ -70,6 +87,8 @@ def logical_subject(verb: Token, depth: int = 0) -> list[Token]:
                 return own
             if verb.dep_ == "xcomp" and _is_passive(head):
                 return children(head, {"nsubjpass"})  # "Haddad is expected to step down"
+            if verb.dep_ == "xcomp" and (controller := _object_controller(head)):
+                return controller  # "urged Lind to resign", "called on Lind to step down": Lind
             return logical_subject(head, depth + 1) or own
         if head.dep_ in {"ROOT"} or head.head.i == head.i:
             break
@@ -184,6 +203,8 @@ def step_from(step: str, token: Token) -> list[Token]:
             return []
         if step == "head-subj" and verb.lemma_ in ENDING:
             return []  # "the company settled a lawsuit": either side settles
+        if verb.lemma_ in EXAMINING or (token.dep_ == "pobj" and token.head.lower_ in EXAMINING):
+            return []  # "hired a firm to investigate the allegations": the firm alleges nothing
         return logical_subject(verb)
     if step == "author":
         return _author(token)
