@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from storyline.nlp import lexicon
 from storyline.nlp.identity.clusters import POSSESSIVE
@@ -222,8 +222,8 @@ def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
         span = _mend(doc, ent)
         if span is None or any(t.i in taken for t in span):
             continue
-        if not any(t.is_alpha and (t.is_title or t.is_upper) for t in span):
-            continue
+        if not any(t.is_alpha and t.text[:1].isupper() for t in span):
+            continue  # a capital opens a name: "NASA", "Payne", "McCain" (whose is_title is False)
         type_ = _type_of(span, label)
         if type_ == "NORP" and len(span) == 1 and span.text in lexicon.parties():
             type_ = "ORG"  # "Republican Sen. Lindsey Graham": the party, an organisation
@@ -263,4 +263,54 @@ def _untagged_given_names(doc: Doc, taken: set[int]) -> list[tuple[Span, str]]:
         if i > 0 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].is_title:
             continue
         out.append((doc[i : i + 1], "PERSON"))
+    return out
+
+
+def _capitalised(token: Token) -> bool:
+    """Written with a capital and not in capitals: "Payne", "McCain", "O'Neill", not "NASA"."""
+    return token.text[:1].isupper() and not token.is_upper
+
+
+def person_shaped(span: Span) -> bool:
+    """Whether a name the NER typed as an organisation, place or work, or passed over, is written
+    as a person's may be: one or two capitalised proper nouns ("Payne", "Kane Cleal"), no
+    organisation word, no article, not an acronym, and not the object of a preposition of place
+    ("in Denver") or a modifier of another noun ("the Denver office")."""
+    words = [t for t in span if not t.is_punct]
+    if not 1 <= len(words) <= 2 or not all(t.pos_ == "PROPN" and _capitalised(t) for t in words):
+        return False
+    if words[-1].tag_ == "NNPS" or words[-1].text in lexicon.word_list("org_words.txt"):
+        return False
+    if span[0].text in lexicon.word_list("platforms.txt") | lexicon.word_list("media.txt"):
+        return False
+    doc = span.doc
+    if span.start > 0 and doc[span.start - 1].lower_ in {"the", "a", "an"}:
+        return False
+    root = span.root
+    if root.dep_ in {"compound", "nmod", "amod"}:
+        return False
+    if root.ent_type_ in {"GPE", "LOC", "FAC"} and root.text not in lexicon.first_name_genders():
+        return False  # "Denver was cold": a place the NER knows stays one, unless it is a given name
+    return not (root.dep_ == "pobj" and root.head.lower_ in lexicon.word_class("place-preposition"))
+
+
+def unnamed_proper_nouns(doc: Doc, taken: set[int]) -> list[Span]:
+    """Runs of capitalised proper nouns the NER gave no label ("Robles was sentenced"), outside
+    every name, that are `person_shaped`."""
+    out: list[Span] = []
+    i = 0
+    while i < len(doc):
+        t = doc[i]
+        if t.pos_ != "PROPN" or not _capitalised(t) or t.ent_type_ or i in taken:
+            i += 1
+            continue
+        end = i + 1
+        while (
+            end < len(doc) and doc[end].pos_ == "PROPN" and _capitalised(doc[end]) and not doc[end].ent_type_
+        ):
+            end += 1
+        span = doc[i:end]
+        if end not in taken and (i == 0 or i - 1 not in taken) and person_shaped(span):
+            out.append(span)
+        i = end
     return out

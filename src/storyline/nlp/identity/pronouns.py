@@ -20,7 +20,8 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from storyline.nlp import budget, lexicon
-from storyline.nlp.identity.clusters import Cluster, EntityIndex
+from storyline.nlp.identity.clusters import Cluster, EntityIndex, key_words, name_text
+from storyline.nlp.identity.names import person_shaped, unnamed_proper_nouns
 from storyline.nlp.sentences import Sentences
 
 # pronoun -> the gender it states, "p" for a plural (rules/identity_words.tsv)
@@ -36,6 +37,7 @@ _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _OBJECT_DEPS = {"dobj", "pobj", "dative", "iobj"}
 _GENDERED_POSSESSIVES = frozenset({"his", "her"})
 _PERSON_PRONOUNS = frozenset(w for w, g in PRONOUN_GENDER.items() if g in {"m", "f"})
+_MISTYPED = frozenset({"ORG", "GPE", "NORP", "OTHER", "WORK"})  # types a person's name may get
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Settings:
     cataphora: float
     speaker: float
     margin: float
+    latent: float
 
 
 @cache
@@ -69,6 +72,12 @@ def settings() -> Settings:
 @cache
 def gendered_nouns() -> dict[str, str]:
     return {word: gender for gender, words in lexicon.table("gendered_nouns.tsv") for word in words.split()}
+
+
+@cache
+def _person_words() -> frozenset[str]:
+    """Nouns that name a person by role or kinship ("spokeswoman", "actor", "mother")."""
+    return lexicon.word_list("person_nouns.txt") | frozenset(gendered_nouns()) | lexicon.word_class("kin")
 
 
 def assign_genders(doc: Doc, index: EntityIndex, in_quote: list[int]) -> None:
@@ -151,6 +160,9 @@ class PronounResolver:
         self.in_quote = in_quote
         self.sentences = sentences
         self.settings = settings()
+        self._latent: list[tuple[Span, Cluster]] | None = None
+        self._provisional: dict[int, Cluster] = {}  # latent people not in the index yet
+        self._mistyped: set[int] = set()  # indexes of the clusters typed otherwise that may be people
 
     def sentence_of(self, i: int) -> int:
         return self.sentences.index(i)
@@ -206,12 +218,19 @@ class PronounResolver:
         bound: set[int] = set()
         clusters: dict[int, Cluster] = {}
         latest: dict[int, Span] = {}
-        for mention, cluster in self.index.before(pronoun.i, first):
-            if cluster.type not in types or mention.end > pronoun.i:
-                continue
+        pool = [(m, c, False) for m, c in self.index.before(pronoun.i, first) if c.type in types]
+        if gender:
+            since = max(first, self._last_person_noun(first, pronoun.i) + 1)
+            latent = [(m, c, True) for m, c in self._latent_people() if since <= m.start < pronoun.i]
+            pool = sorted(pool + latent, key=lambda mch: mch[0].start)
+        names = lexicon.first_name_genders()
+        for mention, cluster, hidden in pool:
+            if mention.end > pronoun.i or (hidden and not self._is_latent(cluster)):
+                continue  # a latent name another pronoun made a person is in the index's mentions
             if self.in_quote[mention.start] >= 0 and self.in_quote[mention.start] != self.in_quote[pronoun.i]:
                 continue  # names inside someone else's quotation are not the narrator's antecedents
-            if gender and cluster.gender and cluster.gender != gender:
+            stated = cluster.gender or (names.get(cluster.key[0]) if hidden and cluster.key else None)
+            if gender and stated and stated != gender:
                 continue
             if (
                 gender
@@ -239,9 +258,74 @@ class PronounResolver:
             if previous_speaker is not None and clusters[k] is previous_speaker:
                 score += s.speaker
             score += 0.001 * latest[k].start / max(1, pronoun.i)  # the nearer of equals
+            if self._is_latent(clusters[k]):
+                score *= s.latent  # a name the NER did not type as a person's: the weaker evidence
             if k not in best or score > best[k][0]:
                 best[k] = (score, clusters[k])
         return sorted(best.values(), key=lambda sc: -sc[0])
+
+    def _is_latent(self, cluster: Cluster) -> bool:
+        """Whether a person may be what the cluster is: not once "it" or "they" stood for it ("Apple
+        hired Tim Cook. It said ...")."""
+        if cluster.index < 0:
+            return True
+        return (
+            cluster.type in _MISTYPED
+            and cluster.index in self._mistyped
+            and not any(p.root.lower_ in ORG_PRONOUNS | _PLURAL for p in cluster.pronouns)
+        )
+
+    def _latent_people(self) -> list[tuple[Span, Cluster]]:
+        """Names that may be people's though the NER said otherwise: the mentions of entities typed
+        as organisations, places or works whose every name is `person_shaped` ("Payne went to
+        Northside School"), and runs of proper nouns it passed over ("Robles was sentenced"), one
+        provisional entity per name. A gendered pronoun may resolve to one (at a cost in score),
+        and then the entity becomes a person."""
+        if self._latent is not None:
+            return self._latent
+        out: list[tuple[Span, Cluster]] = []
+        for c in self.index.clusters:
+            if c.type in _MISTYPED and c.mentions and all(person_shaped(m) for m in c.mentions):
+                self._mistyped.add(c.index)
+                out += [(m, c) for m in c.mentions]
+        taken = {t.i for c in self.index.clusters for m, _ in c.all_mentions() for t in m}
+        known = {k for c in self.index.clusters for k in c.alias_keys}
+        groups: dict[str, Cluster] = {}
+        for span in unnamed_proper_nouns(self.doc, taken):
+            key = name_text(span).lower()
+            if key in known:
+                continue
+            if key not in groups:
+                groups[key] = Cluster(-1 - len(groups), "PERSON", key=key_words(span), alias_keys={key})
+            groups[key].mentions.append(span)
+            out.append((span, groups[key]))
+        self._provisional = {c.index: c for c in groups.values()}
+        self._latent = sorted(out, key=lambda mc: mc[0].start)
+        return self._latent
+
+    def _last_person_noun(self, first: int, end: int) -> int:
+        """The last person noun in [first, end) that no pass linked to an entity and no possessive
+        owns ("A spokeswoman said she ..."): a latent name before it is no antecedent; -1 if none."""
+        for t in reversed(self.doc[first:end]):
+            if (
+                t.pos_ == "NOUN"
+                and t.tag_ == "NN"
+                and t.lower_ in _person_words()
+                and not self.index.at(t)
+                and not any(c.dep_ == "poss" for c in t.children)
+            ):
+                return t.i
+        return -1
+
+    def _adopt(self, cluster: Cluster, gender: str | None) -> None:
+        """A latent person a pronoun resolved to becomes one: the NER's type is corrected, or the
+        proper nouns it passed over become an entity of the index."""
+        if cluster.index < 0:
+            del self._provisional[cluster.index]
+            self.index.adopt(cluster)
+        cluster.type = "PERSON"
+        if gender in {"m", "f"}:
+            cluster.gender = cluster.gender or gender
 
     def _weight(self, mention: Span) -> float:
         """A mention's salience factors (Lappin and Leass 1994): recency, grammatical role, being
@@ -296,7 +380,10 @@ class PronounResolver:
             return None
         if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < self.settings.margin:
             return None
-        return ranked[0][1]
+        best = ranked[0][1]
+        if self._is_latent(best):
+            self._adopt(best, PRONOUN_GENDER.get(pronoun.lower_))
+        return best
 
 
 def link_pronouns(doc: Doc, index: EntityIndex, in_quote: list[int], sentences: Sentences, quotes) -> None:

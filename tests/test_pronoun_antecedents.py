@@ -1,0 +1,40 @@
+"""Pronoun antecedents the NER typed otherwise or passed over, on sentences a reporter could write
+(issue 13: GAP pronoun resolution)."""
+
+from __future__ import annotations
+
+from storyline import extract
+from storyline.model import Article
+
+
+def people(a: Article) -> dict[str, tuple[str, list[str]]]:
+    """Entity name -> (type, the texts of its pronoun mentions)."""
+    return {e.name: (e.type, [m.text for m in e.mentions if m.kind == "pronoun"]) for e in a.entities}
+
+
+def test_a_name_written_mc_is_a_name() -> None:
+    # spaCy's is_title is False for "McCain": the name must not be dropped for want of a capital
+    a = extract("McCain was born in 1936. McCain said he would run.")
+    assert people(a)["McCain"] == ("PERSON", ["he"])
+
+
+def test_a_surname_the_ner_typed_as_a_group_is_the_person_a_pronoun_names() -> None:
+    a = extract(
+        "In 2003, Kellerby moved to the Eastside Academy of Music and trained under the direction "
+        "of Thomas R Hale. She later joined the city orchestra."
+    )
+    assert people(a)["Kellerby"] == ("PERSON", ["She"])
+    assert people(a)["Thomas R Hale"] == ("PERSON", [])
+
+
+def test_a_surname_the_ner_passed_over_is_the_person_a_pronoun_names() -> None:
+    a = extract("Pellowski finished third in the final round. She had led after the first day.")
+    assert people(a) == {"Pellowski": ("PERSON", ["She"])}
+
+
+def test_a_company_and_a_place_stay_what_they_are() -> None:
+    # "A spokeswoman said she": the unnamed spokeswoman, not Apple
+    a = extract("Apple said on Tuesday that sales rose. A spokeswoman said she expected more.")
+    assert people(a) == {"Apple": ("ORG", [])}
+    b = extract("Anna Berg moved to Denver in 2001. Denver was cold that winter. She left in March.")
+    assert people(b) == {"Anna Berg": ("PERSON", ["She"]), "Denver": ("GPE", [])}
