@@ -38,3 +38,14 @@ def test_a_company_and_a_place_stay_what_they_are() -> None:
     assert people(a) == {"Apple": ("ORG", [])}
     b = extract("Anna Berg moved to Denver in 2001. Denver was cold that winter. She left in March.")
     assert people(b) == {"Anna Berg": ("PERSON", ["She"]), "Denver": ("GPE", [])}
+
+
+def test_a_given_name_the_ner_cut_off_belongs_to_the_name() -> None:
+    # the NER found "Vautrin" only: the given name before it is the name's, not the father's
+    a = extract(
+        "Wilhelmina Vautrin was born in Secor to Pauline and Edmond Vautrin. Her father was a farmer."
+    )
+    assert people(a)["Wilhelmina Vautrin"] == ("PERSON", ["Her"])
+    assert people(a)["Edmond Vautrin"] == ("PERSON", [])
+    b = extract("The council thanked Isabel Marquand for the report.")
+    assert people(b) == {"Isabel Marquand": ("PERSON", [])}

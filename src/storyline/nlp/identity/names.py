@@ -220,6 +220,8 @@ def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
         if label is None:
             continue
         span = _mend(doc, ent)
+        if span is not None:
+            span = _given_name_before(span, taken)
         if span is None or any(t.i in taken for t in span):
             continue
         if not any(t.is_alpha and t.text[:1].isupper() for t in span):
@@ -250,19 +252,43 @@ def _given_names() -> frozenset[str]:
     return frozenset(lexicon.first_name_genders())
 
 
+def _untagged(token: Token, taken: set[int]) -> bool:
+    """A capitalised proper noun that the NER gave no label and no name holds."""
+    return token.pos_ == "PROPN" and _capitalised(token) and not token.ent_type_ and token.i not in taken
+
+
+def _given_name_before(span: Span, taken: set[int]) -> Span:
+    """ "Wilhelmina Vautrin" of which the NER found "Vautrin": an untagged given name just before a
+    name is its first word."""
+    k = span.start - 1
+    if (
+        k >= 0
+        and span[0].pos_ == "PROPN"
+        and _untagged(span.doc[k], taken)
+        and span.doc[k].text in _given_names()
+    ):
+        return span.doc[k : span.end]
+    return span
+
+
 def _untagged_given_names(doc: Doc, taken: set[int]) -> list[tuple[Span, str]]:
-    """A proper noun the NER passed over that is a common given name ("Isabel", "Suzanne"), when
-    it is not part of a longer name."""
+    """A proper noun the NER passed over that is a common given name ("Isabel", "Suzanne"), with
+    the untagged proper nouns after it ("Isabel Marquand"), when it is not part of another name."""
     out: list[tuple[Span, str]] = []
     for i in lexicon.positions(doc, _given_names(), attr="orth"):
         token = doc[i]
-        if i in taken or token.pos_ != "PROPN" or not token.is_title:
+        if not _untagged(token, taken) or not token.is_title:
             continue
-        if token.dep_ == "compound" or (i + 1 < len(doc) and doc[i + 1].pos_ == "PROPN"):
+        if i > 0 and doc[i - 1].pos_ == "PROPN" and _capitalised(doc[i - 1]):
+            continue
+        end = i + 1
+        while end < min(len(doc), i + 3) and _untagged(doc[end], taken):
+            end += 1
+        if end < len(doc) and doc[end].pos_ == "PROPN":
             continue  # "Victoria Station", "Isabel Allende" split by the NER
-        if i > 0 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].is_title:
+        if end == i + 1 and token.dep_ == "compound":
             continue
-        out.append((doc[i : i + 1], "PERSON"))
+        out.append((doc[i:end], "PERSON"))
     return out
 
 
@@ -305,9 +331,7 @@ def unnamed_proper_nouns(doc: Doc, taken: set[int]) -> list[Span]:
             i += 1
             continue
         end = i + 1
-        while (
-            end < len(doc) and doc[end].pos_ == "PROPN" and _capitalised(doc[end]) and not doc[end].ent_type_
-        ):
+        while end < len(doc) and _untagged(doc[end], taken):
             end += 1
         span = doc[i:end]
         if end not in taken and (i == 0 or i - 1 not in taken) and person_shaped(span):
