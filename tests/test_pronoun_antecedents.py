@@ -49,3 +49,11 @@ def test_a_given_name_the_ner_cut_off_belongs_to_the_name() -> None:
     assert people(a)["Edmond Vautrin"] == ("PERSON", [])
     b = extract("The council thanked Isabel Marquand for the report.")
     assert people(b) == {"Isabel Marquand": ("PERSON", [])}
+
+
+def test_a_pronoun_in_a_preposed_phrase_is_the_subject_after_it() -> None:
+    # cataphora: the phrase before the main clause speaks of the main clause's subject
+    a = extract("Living with her aunt in Boston, Karen Olsen studied music.")
+    assert people(a)["Karen Olsen"] == ("PERSON", ["her"])
+    b = extract("When she arrived in Paris, Karen Olsen called her sister.")
+    assert people(b)["Karen Olsen"] == ("PERSON", ["she", "her"])

@@ -36,6 +36,7 @@ _OBJECT_FORMS = frozenset({"him", "her", "them", "it"})
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _OBJECT_DEPS = {"dobj", "pobj", "dative", "iobj"}
 _GENDERED_POSSESSIVES = frozenset({"his", "her"})
+_ADJUNCT_DEPS = {"prep", "advcl", "npadvmod"}
 _PERSON_PRONOUNS = frozenset(w for w, g in PRONOUN_GENDER.items() if g in {"m", "f"})
 _MISTYPED = frozenset({"ORG", "GPE", "NORP", "OTHER", "WORK"})  # types a person's name may get
 
@@ -211,7 +212,7 @@ class PronounResolver:
         for _, cluster in self._cataphora(pronoun, types):
             # "In his list for the Review, Robert Christgau named ...": the subject after the adjunct
             if not (gender and cluster.gender and cluster.gender != gender):
-                best[cluster.index] = (s.cataphora, cluster)
+                best[cluster.index] = (s.cataphora * (s.latent if self._is_latent(cluster) else 1), cluster)
         # Lappin and Leass count each factor once per entity and sentence: an apposition or a
         # repeated name in one sentence does not make its entity more salient.
         per_sentence: dict[tuple[int, int], float] = {}
@@ -347,24 +348,34 @@ class PronounResolver:
         return weight
 
     def _cataphora(self, pronoun: Token, types: set[str]) -> list[tuple[Span, Cluster]]:
-        """The main subject that follows a preposed adjunct holding the pronoun."""
-        if pronoun.dep_ != "poss":
+        """The main clause's subject after a preposed adjunct that holds the pronoun as a possessive
+        or as the subject of an adverbial clause: "In his list for the Review, Robert Christgau
+        named ...", "Living with her aunt, Kelsey studied ...", "When she arrived, Mary ..."."""
+        if pronoun.dep_ != "poss" and pronoun.dep_ not in _SUBJECT_DEPS:
             return []
-        step = pronoun
-        while step.head.i != step.i and step.dep_ not in {"prep", "advcl", "npadvmod"}:
+        adjunct, step = None, pronoun
+        while step.head.i != step.i:  # the outermost phrase before a verb that it modifies
+            if step.dep_ in _ADJUNCT_DEPS and step.head.pos_ in {"VERB", "AUX"} and step.i < step.head.i:
+                adjunct = step
             step = step.head
-        verb = step.head
-        if step.dep_ not in {"prep", "advcl", "npadvmod"} or verb.dep_ != "ROOT" or step.i > verb.i:
+        if adjunct is None or adjunct.head.dep_ != "ROOT":
             return []
-        subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS and c.i > pronoun.i), None)
-        hit = self.index.at(subject) if subject is not None else None
-        if (
-            hit is None
-            or hit[0].type not in types
-            or any(t.i in {x.i for x in step.subtree} for t in [subject])
-        ):
+        if pronoun.dep_ != "poss" and not (pronoun.head.i == adjunct.i and adjunct.dep_ == "advcl"):
+            return []  # a subject pronoun: only the subject of the adverbial clause itself
+        verb, last = adjunct.head, max(t.i for t in adjunct.subtree)
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS and c.i > last), None)
+        if subject is None:
             return []
-        return [(hit[1], hit[0])]
+        hit = self.index.at(subject)
+        if hit is not None and hit[0].type in types:
+            return [(hit[1], hit[0])]
+        if "PERSON" in types:
+            return [
+                (m, c)
+                for m, c in self._latent_people()
+                if m.start <= subject.i < m.end and self._is_latent(c)
+            ]
+        return []
 
     def resolve(self, pronoun: Token, previous_speaker: Cluster | None = None) -> Cluster | None:
         """The entity, when the best candidate clearly beats the next; else None."""
