@@ -57,3 +57,21 @@ def test_a_pronoun_in_a_preposed_phrase_is_the_subject_after_it() -> None:
     assert people(a)["Karen Olsen"] == ("PERSON", ["her"])
     b = extract("When she arrived in Paris, Karen Olsen called her sister.")
     assert people(b)["Karen Olsen"] == ("PERSON", ["she", "her"])
+
+
+def test_the_understood_subject_of_a_non_finite_clause_binds_its_object() -> None:
+    # "asked Carla Lund to lend her": Carla Lund is the one to lend, so "her" is someone else
+    a = extract("Anna Berg asked Carla Lund to lend her a car.")
+    assert (people(a)["Anna Berg"], people(a)["Carla Lund"]) == (("PERSON", ["her"]), ("PERSON", []))
+    b = extract("Tom Hale returned to face Peter Salter, defeating him in the second round.")
+    assert (people(b)["Tom Hale"], people(b)["Peter Salter"]) == (("PERSON", []), ("PERSON", ["him"]))
+
+
+def test_a_main_clause_subject_outweighs_a_subject_inside_its_complement() -> None:
+    a = extract("Tom Hale suspects that Peter Salter is in the building, and he calls the police.")
+    assert (people(a)["Tom Hale"], people(a)["Peter Salter"]) == (("PERSON", ["he"]), ("PERSON", []))
+
+
+def test_a_possessive_in_a_non_finite_clause_is_its_understood_subject_s() -> None:
+    a = extract("The Federal Trade Commission forced Acme Corp. to lower its prices.")
+    assert people(a) == {"Federal Trade Commission": ("ORG", []), "Acme Corp.": ("ORG", ["its"])}

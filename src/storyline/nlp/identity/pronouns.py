@@ -59,6 +59,7 @@ class Settings:
     speaker: float
     margin: float
     latent: float
+    main_clause: float
 
 
 @cache
@@ -131,6 +132,28 @@ def _clause_verb(token: Token) -> Token:
     return verb
 
 
+def _controller(pronoun: Token) -> Token | None:
+    """The understood subject of the non-finite clause that holds the pronoun: the object of the
+    verb it complements ("asks Felix to do him", "forced Apple to lower its prices"), else that
+    verb's subject ("wants to see him", "returned to face Salter, defeating him")."""
+    verb = _clause_verb(pronoun)
+    if verb.tag_ not in {"VB", "VBG"} or any(c.dep_ in _SUBJECT_DEPS for c in verb.children):
+        return None
+    if verb.dep_ not in {"xcomp", "advcl", "pcomp"}:
+        return None
+    governor = verb.head
+    if verb.dep_ == "pcomp":  # "by informing her": the verb the preposition hangs on
+        governor = governor.head
+    if governor.pos_ not in {"VERB", "AUX"}:
+        return None
+    children = list(governor.children)
+    if verb.dep_ == "xcomp":
+        obj = next((c for c in children if c.dep_ in {"dobj", "dative"} and c.i < verb.i), None)
+        if obj is not None:
+            return obj
+    return next((c for c in children if c.dep_ in _SUBJECT_DEPS), None)
+
+
 def _role(token: Token) -> str:
     while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head  # "Brown and Green argued": both are subjects
@@ -187,6 +210,9 @@ class PronounResolver:
         same_clause = _clause_verb(root).i == _clause_verb(pronoun).i
         if reflexive:
             return not (same_clause and root.dep_ in _SUBJECT_DEPS)
+        controller = _controller(pronoun) if pronoun.dep_ in _OBJECT_DEPS else None
+        if controller is not None and root.i in {controller.i, *(t.i for t in controller.conjuncts)}:
+            return True  # "Jesus asks Felix to do him a favour": not Felix, who is to do it
         if pronoun.dep_ != "poss" and same_clause and root.dep_ in _SUBJECT_DEPS | _OBJECT_DEPS:
             return True
         if pronoun.dep_ == "poss":
@@ -252,8 +278,14 @@ class PronounResolver:
         for (k, _), weight in per_sentence.items():
             if k not in bound:
                 salience[k] = salience.get(k, 0.0) + weight
+        controller = _controller(pronoun) if pronoun.dep_ == "poss" else None
+        owner = self.index.at(controller) if controller is not None else None
         for k, total in salience.items():
             score = total
+            if owner is not None and owner[0] is clusters[k]:
+                # "forced Apple to lower its prices": the understood subject of the possessive's
+                # clause weighs as much as a stated main-clause subject does
+                score += s.subject + s.main_clause
             if _role(latest[k].root) == role and role in {"subject", "object", "poss"}:
                 score += s.parallel
             if previous_speaker is not None and clusters[k] is previous_speaker:
@@ -337,6 +369,11 @@ class PronounResolver:
         role = _role(root)
         if role == "subject":
             weight += s.subject
+            verb = _clause_verb(root)
+            while verb.dep_ == "conj" and verb.head.i != verb.i:
+                verb = verb.head
+            if verb.dep_ == "ROOT":
+                weight += s.main_clause  # "Dan senses that Sil is in the hotel": Dan
         elif root.dep_ == "dobj":
             weight += s.object
         elif root.dep_ in {"dative", "iobj", "pobj", "attr"}:
