@@ -186,6 +186,7 @@ class PronounResolver:
         self.settings = settings()
         self._latent: list[tuple[Span, Cluster]] | None = None
         self._provisional: dict[int, Cluster] = {}  # latent people not in the index yet
+        self.latest: dict[int, Span] = {}  # cluster index -> its latest mention, of the last ranking
         self._mistyped: set[int] = set()  # indexes of the clusters typed otherwise that may be people
 
     def sentence_of(self, i: int) -> int:
@@ -274,6 +275,7 @@ class PronounResolver:
             key = (k, distance)
             per_sentence[key] = max(per_sentence.get(key, 0.0), weight)
             clusters[k], latest[k] = cluster, mention
+        self.latest = {clusters[k].index: span for k, span in latest.items()}
         salience: dict[int, float] = {}
         for (k, _), weight in per_sentence.items():
             if k not in bound:
@@ -296,6 +298,11 @@ class PronounResolver:
             if k not in best or score > best[k][0]:
                 best[k] = (score, clusters[k])
         return sorted(best.values(), key=lambda sc: -sc[0])
+
+    def _coordinated(self, a: Cluster, b: Cluster) -> bool:
+        """Whether the latest mentions of two candidates are conjuncts of each other."""
+        x, y = self.latest.get(a.index), self.latest.get(b.index)
+        return x is not None and y is not None and x.root.i in {t.i for t in y.root.conjuncts}
 
     def _is_latent(self, cluster: Cluster) -> bool:
         """Whether a person may be what the cluster is: not once "it" or "they" stood for it ("Apple
@@ -428,6 +435,8 @@ class PronounResolver:
             return None
         if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < self.settings.margin:
             return None
+        if len(ranked) > 1 and self._coordinated(ranked[0][1], ranked[1][1]):
+            return None  # "Brown and Green argued. He left": equals, whatever came before
         best = ranked[0][1]
         if self._is_latent(best):
             self._adopt(best, PRONOUN_GENDER.get(pronoun.lower_))
