@@ -28,8 +28,20 @@ def test_a_surname_the_ner_typed_as_a_group_is_the_person_a_pronoun_names() -> N
 
 
 def test_a_surname_the_ner_passed_over_is_the_person_a_pronoun_names() -> None:
-    a = extract("Pellowski finished third in the final round. She had led after the first day.")
+    a = extract("On Sunday, Pellowski finished third in the final round. She had led after the first day.")
     assert people(a) == {"Pellowski": ("PERSON", ["She"])}
+    # a capital at the start of a sentence is no evidence of a name
+    b = extract("Immigration, his signature issue, never came up. That was a missed chance for him.")
+    assert people(b) == {}
+
+
+def test_an_organisation_that_speaks_is_no_person_a_pronoun_may_name() -> None:
+    a = extract(
+        "Tim Cook met the press on Monday. Apple accused Samsung of copying. He said the talks were over."
+    )
+    assert (people(a)["Tim Cook"], people(a)["Apple"]) == (("PERSON", ["He"]), ("ORG", []))
+    b = extract("Boeing said on Monday that it would cut jobs. He said the plan was final.")
+    assert people(b)["Boeing"] == ("ORG", [])
 
 
 def test_a_company_and_a_place_stay_what_they_are() -> None:

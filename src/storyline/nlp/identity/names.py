@@ -29,6 +29,7 @@ LABELS = {
     "LAW": "OTHER",
 }
 _KIN_DEPS = {"appos", "conj", "compound"}
+_ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "dative"}
 _MARKUP = re.compile(r"[<>=@#{}\[\]|_*/]|https?:|www\.")
 _VERB_TAGS = {"VBZ", "VBP", "VBD"}
 
@@ -303,8 +304,10 @@ def person_shaped(span: Span) -> bool:
     organisation word, no article, not an acronym, and not the object of a preposition of place
     ("in Denver") or a modifier of another noun ("the Denver office")."""
     words = [t for t in span if not t.is_punct]
-    if not 1 <= len(words) <= 2 or not all(t.pos_ == "PROPN" and _capitalised(t) for t in words):
+    if not all(t.pos_ == "PROPN" and _capitalised(t) for t in words):
         return False
+    if len(words) != 1 and not (len(words) == 2 and words[0].text in _given_names()):
+        return False  # "Goldman Sachs", "Capitol Hill": two words are a person's with a given name
     if words[-1].tag_ == "NNPS" or words[-1].text in lexicon.word_list("org_words.txt"):
         return False
     if span[0].text in lexicon.word_list("platforms.txt") | lexicon.word_list("media.txt"):
@@ -317,6 +320,8 @@ def person_shaped(span: Span) -> bool:
         return False
     if root.ent_type_ in {"GPE", "LOC", "FAC"} and root.text not in lexicon.first_name_genders():
         return False  # "Denver was cold": a place the NER knows stays one, unless it is a given name
+    if root.dep_ == "pobj" and root.head.head.pos_ not in {"VERB", "AUX"}:
+        return False  # "the annexation of Crimea": a noun's complement, more often a thing's name
     return not (root.dep_ == "pobj" and root.head.lower_ in lexicon.word_class("place-preposition"))
 
 
@@ -324,6 +329,7 @@ def unnamed_proper_nouns(doc: Doc, taken: set[int]) -> list[Span]:
     """Runs of capitalised proper nouns the NER gave no label ("Robles was sentenced"), outside
     every name, that are `person_shaped`."""
     out: list[Span] = []
+    mid_sentence = {u.text for u in doc if not u.is_sent_start and _capitalised(u)}
     i = 0
     while i < len(doc):
         t = doc[i]
@@ -334,7 +340,11 @@ def unnamed_proper_nouns(doc: Doc, taken: set[int]) -> list[Span]:
         while end < len(doc) and _untagged(doc[end], taken):
             end += 1
         span = doc[i:end]
-        if end not in taken and (i == 0 or i - 1 not in taken) and person_shaped(span):
+        if span.root.dep_ not in _ARGUMENT_DEPS:
+            pass  # "Fill in the gaps": a verb the tagger took for a name
+        elif t.is_sent_start and t.text not in mid_sentence:
+            pass  # "Immigration, his signature issue, ...": a capital the sentence gave it
+        elif end not in taken and (i == 0 or i - 1 not in taken) and person_shaped(span):
             out.append(span)
         i = end
     return out

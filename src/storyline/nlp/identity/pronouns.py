@@ -154,6 +154,12 @@ def _controller(pronoun: Token) -> Token | None:
     return next((c for c in children if c.dep_ in _SUBJECT_DEPS), None)
 
 
+def _speaks(root: Token) -> bool:
+    """The subject of a verb of speech: "Boeing said", "Google accused Microsoft". Organisations
+    speak in the news as often as people, so that is no evidence of a person."""
+    return root.dep_ in _SUBJECT_DEPS and lexicon.cue_verbs().get(root.head.text) is not None
+
+
 def _role(token: Token) -> str:
     while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head  # "Brown and Green argued": both are subjects
@@ -220,6 +226,8 @@ class PronounResolver:
             owner = pronoun.head  # "his brother, John": John is the brother
             if root.i in {t.i for t in owner.subtree} or (root.dep_ == "appos" and root.head.i == owner.i):
                 return True
+            if owner.dep_ == "appos" and owner.head.i == root.i:
+                return True  # "Immigration, his signature issue": not Immigration
         return False
 
     def candidates(
@@ -325,13 +333,19 @@ class PronounResolver:
             return self._latent
         out: list[tuple[Span, Cluster]] = []
         for c in self.index.clusters:
-            if c.type in _MISTYPED and c.mentions and all(person_shaped(m) for m in c.mentions):
+            if (
+                c.type in _MISTYPED
+                and c.mentions
+                and all(person_shaped(m) and not _speaks(m.root) for m in c.mentions)
+            ):
                 self._mistyped.add(c.index)
                 out += [(m, c) for m in c.mentions]
         taken = {t.i for c in self.index.clusters for m, _ in c.all_mentions() for t in m}
         known = {k for c in self.index.clusters for k in c.alias_keys}
         groups: dict[str, Cluster] = {}
         for span in unnamed_proper_nouns(self.doc, taken):
+            if self.in_quote[span.start] >= 0:
+                continue  # "Rally To 'Reclaim Our Schools'": words quoted, not a name
             key = name_text(span).lower()
             if key in known:
                 continue
@@ -430,6 +444,7 @@ class PronounResolver:
                 previous_speaker is not None
                 and gender in {"m", "f"}
                 and previous_speaker.gender in {None, gender}
+                and previous_speaker.type == "PERSON"
             ):
                 return previous_speaker  # "..., she added": the quote's speaker goes on
             return None
