@@ -161,6 +161,14 @@ class EntityIndex:
         self._register(cluster, span)
         return True
 
+    def adopt(self, cluster: Cluster) -> None:
+        """A cluster built outside the index (a person a pronoun showed the NER had missed) joins
+        it, its mentions with it."""
+        cluster.index = len(self.clusters) + 1
+        self.clusters.append(cluster)
+        for span in cluster.mentions:
+            self._register(cluster, span)
+
     def add(self, span: Span, type_: str) -> Cluster:
         """An entity found by a later stage (a speaker the NER missed, a channel's outlet): joins
         the one entity it names, if any ("Ruiz" after "Ana Ruiz"), else starts a new one."""

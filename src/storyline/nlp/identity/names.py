@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from storyline.nlp import lexicon
 from storyline.nlp.identity.clusters import POSSESSIVE
@@ -29,6 +29,7 @@ LABELS = {
     "LAW": "OTHER",
 }
 _KIN_DEPS = {"appos", "conj", "compound"}
+_ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "dative"}
 _MARKUP = re.compile(r"[<>=@#{}\[\]|_*/]|https?:|www\.")
 _VERB_TAGS = {"VBZ", "VBP", "VBD"}
 
@@ -244,10 +245,12 @@ def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
         if label is None:
             continue
         span = _mend(doc, ent)
+        if span is not None:
+            span = _given_name_before(span, taken)
         if span is None or any(t.i in taken for t in span):
             continue
-        if not any(t.is_alpha and (t.is_title or t.is_upper) for t in span):
-            continue
+        if not any(t.is_alpha and t.text[:1].isupper() for t in span):
+            continue  # a capital opens a name: "NASA", "Payne", "McCain" (whose is_title is False)
         type_ = _type_of(span, label)
         if type_ == "NORP" and len(span) == 1 and span.text in lexicon.parties():
             type_ = "ORG"  # "Republican Sen. Lindsey Graham": the party, an organisation
@@ -274,17 +277,98 @@ def _given_names() -> frozenset[str]:
     return frozenset(lexicon.first_name_genders())
 
 
+def _untagged(token: Token, taken: set[int]) -> bool:
+    """A capitalised proper noun that the NER gave no label and no name holds."""
+    return token.pos_ == "PROPN" and _capitalised(token) and not token.ent_type_ and token.i not in taken
+
+
+def _given_name_before(span: Span, taken: set[int]) -> Span:
+    """ "Wilhelmina Vautrin" of which the NER found "Vautrin": an untagged given name just before a
+    name is its first word."""
+    k = span.start - 1
+    if (
+        k >= 0
+        and span[0].pos_ == "PROPN"
+        and _untagged(span.doc[k], taken)
+        and span.doc[k].text in _given_names()
+    ):
+        return span.doc[k : span.end]
+    return span
+
+
 def _untagged_given_names(doc: Doc, taken: set[int]) -> list[tuple[Span, str]]:
-    """A proper noun the NER passed over that is a common given name ("Isabel", "Suzanne"), when
-    it is not part of a longer name."""
+    """A proper noun the NER passed over that is a common given name ("Isabel", "Suzanne"), with
+    the untagged proper nouns after it ("Isabel Marquand"), when it is not part of another name."""
     out: list[tuple[Span, str]] = []
     for i in lexicon.positions(doc, _given_names(), attr="orth"):
         token = doc[i]
-        if i in taken or token.pos_ != "PROPN" or not token.is_title:
+        if not _untagged(token, taken) or not token.is_title:
             continue
-        if token.dep_ == "compound" or (i + 1 < len(doc) and doc[i + 1].pos_ == "PROPN"):
+        if i > 0 and doc[i - 1].pos_ == "PROPN" and _capitalised(doc[i - 1]):
+            continue
+        end = i + 1
+        while end < min(len(doc), i + 3) and _untagged(doc[end], taken):
+            end += 1
+        if end < len(doc) and doc[end].pos_ == "PROPN":
             continue  # "Victoria Station", "Isabel Allende" split by the NER
-        if i > 0 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].is_title:
+        if end == i + 1 and token.dep_ == "compound":
             continue
-        out.append((doc[i : i + 1], "PERSON"))
+        out.append((doc[i:end], "PERSON"))
+    return out
+
+
+def _capitalised(token: Token) -> bool:
+    """Written with a capital and not in capitals: "Payne", "McCain", "O'Neill", not "NASA"."""
+    return token.text[:1].isupper() and not token.is_upper
+
+
+def person_shaped(span: Span) -> bool:
+    """Whether a name the NER typed as an organisation, place or work, or passed over, is written
+    as a person's may be: one or two capitalised proper nouns ("Payne", "Kane Cleal"), no
+    organisation word, no article, not an acronym, and not the object of a preposition of place
+    ("in Denver") or a modifier of another noun ("the Denver office")."""
+    words = [t for t in span if not t.is_punct]
+    if not all(t.pos_ == "PROPN" and _capitalised(t) for t in words):
+        return False
+    if len(words) != 1 and not (len(words) == 2 and words[0].text in _given_names()):
+        return False  # "Goldman Sachs", "Capitol Hill": two words are a person's with a given name
+    if words[-1].tag_ == "NNPS" or words[-1].text in lexicon.word_list("org_words.txt"):
+        return False
+    if span[0].text in lexicon.word_list("platforms.txt") | lexicon.word_list("media.txt"):
+        return False
+    doc = span.doc
+    if span.start > 0 and doc[span.start - 1].lower_ in {"the", "a", "an"}:
+        return False
+    root = span.root
+    if root.dep_ in {"compound", "nmod", "amod"}:
+        return False
+    if root.ent_type_ in {"GPE", "LOC", "FAC"} and root.text not in lexicon.first_name_genders():
+        return False  # "Denver was cold": a place the NER knows stays one, unless it is a given name
+    if root.dep_ == "pobj" and root.head.head.pos_ not in {"VERB", "AUX"}:
+        return False  # "the annexation of Crimea": a noun's complement, more often a thing's name
+    return not (root.dep_ == "pobj" and root.head.lower_ in lexicon.word_class("place-preposition"))
+
+
+def unnamed_proper_nouns(doc: Doc, taken: set[int]) -> list[Span]:
+    """Runs of capitalised proper nouns the NER gave no label ("Robles was sentenced"), outside
+    every name, that are `person_shaped`."""
+    out: list[Span] = []
+    mid_sentence = {u.text for u in doc if not u.is_sent_start and _capitalised(u)}
+    i = 0
+    while i < len(doc):
+        t = doc[i]
+        if t.pos_ != "PROPN" or not _capitalised(t) or t.ent_type_ or i in taken:
+            i += 1
+            continue
+        end = i + 1
+        while end < len(doc) and _untagged(doc[end], taken):
+            end += 1
+        span = doc[i:end]
+        if span.root.dep_ not in _ARGUMENT_DEPS:
+            pass  # "Fill in the gaps": a verb the tagger took for a name
+        elif t.is_sent_start and t.text not in mid_sentence:
+            pass  # "Immigration, his signature issue, ...": a capital the sentence gave it
+        elif end not in taken and (i == 0 or i - 1 not in taken) and person_shaped(span):
+            out.append(span)
+        i = end
     return out

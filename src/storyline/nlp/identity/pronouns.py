@@ -20,7 +20,8 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from storyline.nlp import budget, lexicon
-from storyline.nlp.identity.clusters import Cluster, EntityIndex
+from storyline.nlp.identity.clusters import Cluster, EntityIndex, key_words, name_text
+from storyline.nlp.identity.names import person_shaped, unnamed_proper_nouns
 from storyline.nlp.sentences import Sentences
 
 # pronoun -> the gender it states, "p" for a plural (rules/identity_words.tsv)
@@ -35,7 +36,9 @@ _OBJECT_FORMS = frozenset({"him", "her", "them", "it"})
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _OBJECT_DEPS = {"dobj", "pobj", "dative", "iobj"}
 _GENDERED_POSSESSIVES = frozenset({"his", "her"})
+_ADJUNCT_DEPS = {"prep", "advcl", "npadvmod"}
 _PERSON_PRONOUNS = frozenset(w for w, g in PRONOUN_GENDER.items() if g in {"m", "f"})
+_MISTYPED = frozenset({"ORG", "GPE", "NORP", "OTHER", "WORK"})  # types a person's name may get
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ class Settings:
     cataphora: float
     speaker: float
     margin: float
+    latent: float
+    main_clause: float
 
 
 @cache
@@ -69,6 +74,12 @@ def settings() -> Settings:
 @cache
 def gendered_nouns() -> dict[str, str]:
     return {word: gender for gender, words in lexicon.table("gendered_nouns.tsv") for word in words.split()}
+
+
+@cache
+def _person_words() -> frozenset[str]:
+    """Nouns that name a person by role or kinship ("spokeswoman", "actor", "mother")."""
+    return lexicon.word_list("person_nouns.txt") | frozenset(gendered_nouns()) | lexicon.word_class("kin")
 
 
 def assign_genders(doc: Doc, index: EntityIndex, in_quote: list[int]) -> None:
@@ -121,6 +132,34 @@ def _clause_verb(token: Token) -> Token:
     return verb
 
 
+def _controller(pronoun: Token) -> Token | None:
+    """The understood subject of the non-finite clause that holds the pronoun: the object of the
+    verb it complements ("asks Felix to do him", "forced Apple to lower its prices"), else that
+    verb's subject ("wants to see him", "returned to face Salter, defeating him")."""
+    verb = _clause_verb(pronoun)
+    if verb.tag_ not in {"VB", "VBG"} or any(c.dep_ in _SUBJECT_DEPS for c in verb.children):
+        return None
+    if verb.dep_ not in {"xcomp", "advcl", "pcomp"}:
+        return None
+    governor = verb.head
+    if verb.dep_ == "pcomp":  # "by informing her": the verb the preposition hangs on
+        governor = governor.head
+    if governor.pos_ not in {"VERB", "AUX"}:
+        return None
+    children = list(governor.children)
+    if verb.dep_ == "xcomp":
+        obj = next((c for c in children if c.dep_ in {"dobj", "dative"} and c.i < verb.i), None)
+        if obj is not None:
+            return obj
+    return next((c for c in children if c.dep_ in _SUBJECT_DEPS), None)
+
+
+def _speaks(root: Token) -> bool:
+    """The subject of a verb of speech: "Boeing said", "Google accused Microsoft". Organisations
+    speak in the news as often as people, so that is no evidence of a person."""
+    return root.dep_ in _SUBJECT_DEPS and lexicon.cue_verbs().get(root.head.text) is not None
+
+
 def _role(token: Token) -> str:
     while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head  # "Brown and Green argued": both are subjects
@@ -151,6 +190,10 @@ class PronounResolver:
         self.in_quote = in_quote
         self.sentences = sentences
         self.settings = settings()
+        self._latent: list[tuple[Span, Cluster]] | None = None
+        self._provisional: dict[int, Cluster] = {}  # latent people not in the index yet
+        self.latest: dict[int, Span] = {}  # cluster index -> its latest mention, of the last ranking
+        self._mistyped: set[int] = set()  # indexes of the clusters typed otherwise that may be people
 
     def sentence_of(self, i: int) -> int:
         return self.sentences.index(i)
@@ -174,12 +217,17 @@ class PronounResolver:
         same_clause = _clause_verb(root).i == _clause_verb(pronoun).i
         if reflexive:
             return not (same_clause and root.dep_ in _SUBJECT_DEPS)
+        controller = _controller(pronoun) if pronoun.dep_ in _OBJECT_DEPS else None
+        if controller is not None and root.i in {controller.i, *(t.i for t in controller.conjuncts)}:
+            return True  # "Jesus asks Felix to do him a favour": not Felix, who is to do it
         if pronoun.dep_ != "poss" and same_clause and root.dep_ in _SUBJECT_DEPS | _OBJECT_DEPS:
             return True
         if pronoun.dep_ == "poss":
             owner = pronoun.head  # "his brother, John": John is the brother
             if root.i in {t.i for t in owner.subtree} or (root.dep_ == "appos" and root.head.i == owner.i):
                 return True
+            if owner.dep_ == "appos" and owner.head.i == root.i:
+                return True  # "Immigration, his signature issue": not Immigration
         return False
 
     def candidates(
@@ -199,19 +247,26 @@ class PronounResolver:
         for _, cluster in self._cataphora(pronoun, types):
             # "In his list for the Review, Robert Christgau named ...": the subject after the adjunct
             if not (gender and cluster.gender and cluster.gender != gender):
-                best[cluster.index] = (s.cataphora, cluster)
+                best[cluster.index] = (s.cataphora * (s.latent if self._is_latent(cluster) else 1), cluster)
         # Lappin and Leass count each factor once per entity and sentence: an apposition or a
         # repeated name in one sentence does not make its entity more salient.
         per_sentence: dict[tuple[int, int], float] = {}
         bound: set[int] = set()
         clusters: dict[int, Cluster] = {}
         latest: dict[int, Span] = {}
-        for mention, cluster in self.index.before(pronoun.i, first):
-            if cluster.type not in types or mention.end > pronoun.i:
-                continue
+        pool = [(m, c, False) for m, c in self.index.before(pronoun.i, first) if c.type in types]
+        if gender:
+            since = max(first, self._last_person_noun(first, pronoun.i) + 1)
+            latent = [(m, c, True) for m, c in self._latent_people() if since <= m.start < pronoun.i]
+            pool = sorted(pool + latent, key=lambda mch: mch[0].start)
+        names = lexicon.first_name_genders()
+        for mention, cluster, hidden in pool:
+            if mention.end > pronoun.i or (hidden and not self._is_latent(cluster)):
+                continue  # a latent name another pronoun made a person is in the index's mentions
             if self.in_quote[mention.start] >= 0 and self.in_quote[mention.start] != self.in_quote[pronoun.i]:
                 continue  # names inside someone else's quotation are not the narrator's antecedents
-            if gender and cluster.gender and cluster.gender != gender:
+            stated = cluster.gender or (names.get(cluster.key[0]) if hidden and cluster.key else None)
+            if gender and stated and stated != gender:
                 continue
             if (
                 gender
@@ -228,20 +283,103 @@ class PronounResolver:
             key = (k, distance)
             per_sentence[key] = max(per_sentence.get(key, 0.0), weight)
             clusters[k], latest[k] = cluster, mention
+        self.latest = {clusters[k].index: span for k, span in latest.items()}
         salience: dict[int, float] = {}
         for (k, _), weight in per_sentence.items():
             if k not in bound:
                 salience[k] = salience.get(k, 0.0) + weight
+        controller = _controller(pronoun) if pronoun.dep_ == "poss" else None
+        owner = self.index.at(controller) if controller is not None else None
         for k, total in salience.items():
             score = total
+            if owner is not None and owner[0] is clusters[k]:
+                # "forced Apple to lower its prices": the understood subject of the possessive's
+                # clause weighs as much as a stated main-clause subject does
+                score += s.subject + s.main_clause
             if _role(latest[k].root) == role and role in {"subject", "object", "poss"}:
                 score += s.parallel
             if previous_speaker is not None and clusters[k] is previous_speaker:
                 score += s.speaker
             score += 0.001 * latest[k].start / max(1, pronoun.i)  # the nearer of equals
+            if self._is_latent(clusters[k]):
+                score *= s.latent  # a name the NER did not type as a person's: the weaker evidence
             if k not in best or score > best[k][0]:
                 best[k] = (score, clusters[k])
         return sorted(best.values(), key=lambda sc: -sc[0])
+
+    def _coordinated(self, a: Cluster, b: Cluster) -> bool:
+        """Whether the latest mentions of two candidates are conjuncts of each other."""
+        x, y = self.latest.get(a.index), self.latest.get(b.index)
+        return x is not None and y is not None and x.root.i in {t.i for t in y.root.conjuncts}
+
+    def _is_latent(self, cluster: Cluster) -> bool:
+        """Whether a person may be what the cluster is: not once "it" or "they" stood for it ("Apple
+        hired Tim Cook. It said ...")."""
+        if cluster.index < 0:
+            return True
+        return (
+            cluster.type in _MISTYPED
+            and cluster.index in self._mistyped
+            and not any(p.root.lower_ in ORG_PRONOUNS | _PLURAL for p in cluster.pronouns)
+        )
+
+    def _latent_people(self) -> list[tuple[Span, Cluster]]:
+        """Names that may be people's though the NER said otherwise: the mentions of entities typed
+        as organisations, places or works whose every name is `person_shaped` ("Payne went to
+        Northside School"), and runs of proper nouns it passed over ("Robles was sentenced"), one
+        provisional entity per name. A gendered pronoun may resolve to one (at a cost in score),
+        and then the entity becomes a person."""
+        if self._latent is not None:
+            return self._latent
+        out: list[tuple[Span, Cluster]] = []
+        for c in self.index.clusters:
+            if (
+                c.type in _MISTYPED
+                and c.mentions
+                and all(person_shaped(m) and not _speaks(m.root) for m in c.mentions)
+            ):
+                self._mistyped.add(c.index)
+                out += [(m, c) for m in c.mentions]
+        taken = {t.i for c in self.index.clusters for m, _ in c.all_mentions() for t in m}
+        known = {k for c in self.index.clusters for k in c.alias_keys}
+        groups: dict[str, Cluster] = {}
+        for span in unnamed_proper_nouns(self.doc, taken):
+            if self.in_quote[span.start] >= 0:
+                continue  # "Rally To 'Reclaim Our Schools'": words quoted, not a name
+            key = name_text(span).lower()
+            if key in known:
+                continue
+            if key not in groups:
+                groups[key] = Cluster(-1 - len(groups), "PERSON", key=key_words(span), alias_keys={key})
+            groups[key].mentions.append(span)
+            out.append((span, groups[key]))
+        self._provisional = {c.index: c for c in groups.values()}
+        self._latent = sorted(out, key=lambda mc: mc[0].start)
+        return self._latent
+
+    def _last_person_noun(self, first: int, end: int) -> int:
+        """The last person noun in [first, end) that no pass linked to an entity and no possessive
+        owns ("A spokeswoman said she ..."): a latent name before it is no antecedent; -1 if none."""
+        for t in reversed(self.doc[first:end]):
+            if (
+                t.pos_ == "NOUN"
+                and t.tag_ == "NN"
+                and t.lower_ in _person_words()
+                and not self.index.at(t)
+                and not any(c.dep_ == "poss" for c in t.children)
+            ):
+                return t.i
+        return -1
+
+    def _adopt(self, cluster: Cluster, gender: str | None) -> None:
+        """A latent person a pronoun resolved to becomes one: the NER's type is corrected, or the
+        proper nouns it passed over become an entity of the index."""
+        if cluster.index < 0:
+            del self._provisional[cluster.index]
+            self.index.adopt(cluster)
+        cluster.type = "PERSON"
+        if gender in {"m", "f"}:
+            cluster.gender = cluster.gender or gender
 
     def _weight(self, mention: Span) -> float:
         """A mention's salience factors (Lappin and Leass 1994): recency, grammatical role, being
@@ -252,6 +390,11 @@ class PronounResolver:
         role = _role(root)
         if role == "subject":
             weight += s.subject
+            verb = _clause_verb(root)
+            while verb.dep_ == "conj" and verb.head.i != verb.i:
+                verb = verb.head
+            if verb.dep_ == "ROOT":
+                weight += s.main_clause  # "Dan senses that Sil is in the hotel": Dan
         elif root.dep_ == "dobj":
             weight += s.object
         elif root.dep_ in {"dative", "iobj", "pobj", "attr"}:
@@ -263,24 +406,34 @@ class PronounResolver:
         return weight
 
     def _cataphora(self, pronoun: Token, types: set[str]) -> list[tuple[Span, Cluster]]:
-        """The main subject that follows a preposed adjunct holding the pronoun."""
-        if pronoun.dep_ != "poss":
+        """The main clause's subject after a preposed adjunct that holds the pronoun as a possessive
+        or as the subject of an adverbial clause: "In his list for the Review, Robert Christgau
+        named ...", "Living with her aunt, Kelsey studied ...", "When she arrived, Mary ..."."""
+        if pronoun.dep_ != "poss" and pronoun.dep_ not in _SUBJECT_DEPS:
             return []
-        step = pronoun
-        while step.head.i != step.i and step.dep_ not in {"prep", "advcl", "npadvmod"}:
+        adjunct, step = None, pronoun
+        while step.head.i != step.i:  # the outermost phrase before a verb that it modifies
+            if step.dep_ in _ADJUNCT_DEPS and step.head.pos_ in {"VERB", "AUX"} and step.i < step.head.i:
+                adjunct = step
             step = step.head
-        verb = step.head
-        if step.dep_ not in {"prep", "advcl", "npadvmod"} or verb.dep_ != "ROOT" or step.i > verb.i:
+        if adjunct is None or adjunct.head.dep_ != "ROOT":
             return []
-        subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS and c.i > pronoun.i), None)
-        hit = self.index.at(subject) if subject is not None else None
-        if (
-            hit is None
-            or hit[0].type not in types
-            or any(t.i in {x.i for x in step.subtree} for t in [subject])
-        ):
+        if pronoun.dep_ != "poss" and not (pronoun.head.i == adjunct.i and adjunct.dep_ == "advcl"):
+            return []  # a subject pronoun: only the subject of the adverbial clause itself
+        verb, last = adjunct.head, max(t.i for t in adjunct.subtree)
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS and c.i > last), None)
+        if subject is None:
             return []
-        return [(hit[1], hit[0])]
+        hit = self.index.at(subject)
+        if hit is not None and hit[0].type in types:
+            return [(hit[1], hit[0])]
+        if "PERSON" in types:
+            return [
+                (m, c)
+                for m, c in self._latent_people()
+                if m.start <= subject.i < m.end and self._is_latent(c)
+            ]
+        return []
 
     def resolve(self, pronoun: Token, previous_speaker: Cluster | None = None) -> Cluster | None:
         """The entity, when the best candidate clearly beats the next; else None."""
@@ -291,12 +444,18 @@ class PronounResolver:
                 previous_speaker is not None
                 and gender in {"m", "f"}
                 and previous_speaker.gender in {None, gender}
+                and previous_speaker.type == "PERSON"
             ):
                 return previous_speaker  # "..., she added": the quote's speaker goes on
             return None
         if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < self.settings.margin:
             return None
-        return ranked[0][1]
+        if len(ranked) > 1 and self._coordinated(ranked[0][1], ranked[1][1]):
+            return None  # "Brown and Green argued. He left": equals, whatever came before
+        best = ranked[0][1]
+        if self._is_latent(best):
+            self._adopt(best, PRONOUN_GENDER.get(pronoun.lower_))
+        return best
 
 
 def link_pronouns(doc: Doc, index: EntityIndex, in_quote: list[int], sentences: Sentences, quotes) -> None:

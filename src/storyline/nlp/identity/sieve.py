@@ -101,7 +101,7 @@ def _name_pass(doc: Doc, spans: list[tuple[Span, str]]) -> list[Cluster]:
             matches = [c for c in people if short_form_of(toks, c.key)]
         elif (
             len(toks) == 1
-            and span.root.dep_ in _ARGUMENT_DEPS
+            and _argument(span.root)
             and (matches := [c for c in people if short_form_of(toks, c.key)])
         ):
             pass  # "Kimora married Simmons", "Kimora" tagged as a place: a person's name as an argument
@@ -142,6 +142,14 @@ def _name_pass(doc: Doc, spans: list[tuple[Span, str]]) -> list[Cluster]:
     for c in clusters:
         c.mentions.sort(key=lambda m: m.start)
     return clusters
+
+
+def _argument(root: Token) -> bool:
+    """A name that is an argument of its clause, as people's are: not a modifier, and not the
+    object of a preposition of place ("told by Cowan", not "in Cowan")."""
+    if root.dep_ == "pobj":
+        return root.head.lower_ not in lexicon.word_class("place-preposition")
+    return root.dep_ in _ARGUMENT_DEPS
 
 
 def _party_cluster(index: int, span: Span, text_key: str, party: str) -> Cluster:
