@@ -497,3 +497,12 @@ def test_a_defence_answers_a_claim_only_by_its_defending_reports(tmp_path: Path)
         "On Monday, Ann Fields also defended Maria Lopez on her radio show.\n",
     }
     assert _contradictions_in(tmp_path, texts, "Maria Lopez") == []
+
+
+def test_an_accuser_does_not_defend_against_their_own_claim(tmp_path: Path) -> None:
+    """Who criticised someone and later praised or defended them is no contradiction of parties."""
+    texts = {
+        "2016-04-11-guns.txt": "date 2016-04-11 Guns\nMaria Lopez accused Tom Reyes of voting against "
+        "the gun bill. On Monday, Maria Lopez also defended Tom Reyes at a rally in Ohio.\n",
+    }
+    assert _contradictions_in(tmp_path, texts, "Maria Lopez") == []

@@ -132,8 +132,10 @@ def _pairs(groups: list[GroupData], entity_id: int) -> list[tuple[str, GroupData
             answered = [c for c in claims if _agents(response) & _others(c)]
         elif response.type == "support" and _agents(response) and _is_defence(response):
             kind = "accusation and defence"
-            answered = [
-                c for c in claims if _others(response) & _others(c) and not _agents(response) & _others(c)
+            answered = [  # the defender is neither the one accused nor the accuser
+                c
+                for c in claims
+                if _others(response) & _others(c) and not _agents(response) & (_others(c) | _agents(c))
             ]
         else:
             continue
