@@ -198,27 +198,25 @@ def _not_an_entity(span: Span, type_: str) -> bool:
     return type_ in {"PERSON", "ORG"} and all(t.lower_ in person_nouns for t in words)
 
 
-def _family(span: Span) -> bool:
+def _family(span: Span, full_surnames: set[str]) -> bool:
     """ "the Clintons", "the Obamas": a surname made plural names a family, several people, never
-    one of them; only when the article names someone of that surname in full."""
+    one of them; only when the article names someone of that surname in full (`full_surnames`:
+    the last words of the multi-word PERSON spans)."""
     doc = span.doc
     if len(span) != 1 or span.start == 0 or doc[span.start - 1].lower_ != "the":
         return False
-    surnames = {e[-1].text for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2}
     word = span[0].text
-    return any(word.endswith(end) and word[: -len(end)] in surnames for end in ("es", "s"))
+    return any(word.endswith(end) and word[: -len(end)] in full_surnames for end in ("es", "s"))
 
 
-def _pair_of_people(span: Span) -> bool:
+def _pair_of_people(span: Span, last_words: dict[str, set[tuple[int, int]]]) -> bool:
     """ "the Obama-Clinton foreign policy": two people's surnames hyphened into a modifier name
-    neither of them; a double-barrelled surname ("Eva Resnick-Day") is not two people named apart."""
-    doc = span.doc
-    if len(span) != 3 or not _hyphened(doc, span.start + 2):
+    neither of them; a double-barrelled surname ("Eva Resnick-Day") is not two people named apart.
+    `last_words`: the last word of each PERSON span, to the spans' (start, end)."""
+    if len(span) != 3 or not _hyphened(span.doc, span.start + 2):
         return False
-    others = {
-        e[-1].text for e in doc.ents if e.label_ == "PERSON" and (e.start, e.end) != (span.start, span.end)
-    }
-    return span[0].text in others and span[2].text in others
+    own = {(span.start, span.end)}
+    return all(last_words.get(span[i].text, set()) - own for i in (0, 2))
 
 
 def _split_possessives(doc: Doc) -> list[Span]:
@@ -237,7 +235,12 @@ def _split_possessives(doc: Doc) -> list[Span]:
 
 def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
     """Every name mention of the article with its type, in text order."""
-    person_words = {t.text for e in doc.ents if e.label_ == "PERSON" for t in e}
+    persons = [e for e in doc.ents if e.label_ == "PERSON"]
+    person_words = {t.text for e in persons for t in e}
+    full_surnames = {e[-1].text for e in persons if len(e) >= 2}
+    last_words: dict[str, set[tuple[int, int]]] = {}
+    for e in persons:
+        last_words.setdefault(e[-1].text, set()).add((e.start, e.end))
     out: list[tuple[Span, str]] = []
     taken: set[int] = set()
     for ent in _split_possessives(doc):
@@ -258,7 +261,9 @@ def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
             _person_like(span, person_words) or _person_evidence(span, ent.label_)
         ):
             type_ = "PERSON"
-        if _not_an_entity(span, type_) or (type_ == "PERSON" and (_family(span) or _pair_of_people(span))):
+        if _not_an_entity(span, type_) or (
+            type_ == "PERSON" and (_family(span, full_surnames) or _pair_of_people(span, last_words))
+        ):
             continue
         taken.update(t.i for t in span)
         out.append((span, type_))

@@ -20,6 +20,7 @@ asserted event is never dated after the publication date.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from datetime import date, timedelta
 
 from spacy.tokens import Token
@@ -128,7 +129,9 @@ def event_times(
         out.append(None)
     # the story around an event dates it only where its own clause gives no time at all: "Over
     # the past few days, Cruz signaled ..." is not the next sentence's Wednesday
-    free = {k for k, ev in enumerate(events) if out[k] is None and not _has_own_time(ev, timexes)}
+    by_start = sorted(timexes, key=lambda t: t.start)
+    starts = [t.start for t in by_start]
+    free = {k for k, ev in enumerate(events) if out[k] is None and not _has_own_time(ev, by_start, starts)}
     _continued_statements(events, out, by_own_date, free)
     _lede_detailed(events, out, by_own_date, free)
     _about_today(events, out, points, dct, free)
@@ -367,13 +370,14 @@ def _agents(ev: EventFinding) -> set[str]:
     return {c.id for c in ev.args.get("agent", [])}
 
 
-def _has_own_time(ev: EventFinding, timexes: list[Timex]) -> bool:
+def _has_own_time(ev: EventFinding, timexes: list[Timex], starts: list[int]) -> bool:
     """Whether a time expression of any kind ("over the past few days", "for years") other than
-    "now", which is the story's own time, lies in the event's own clause."""
+    "now", which is the story's own time, lies in the event's own clause. `timexes` are sorted by
+    start (`starts`), so only the sentence's own are looked at: linear in the article."""
     lo, hi = ev.sentence
     return any(
-        lo <= t.start < hi and t.value != "PRESENT_REF" and _in_clause(ev.trigger, t.start, ev.type)
-        for t in timexes
+        t.value != "PRESENT_REF" and _in_clause(ev.trigger, t.start, ev.type)
+        for t in timexes[bisect_left(starts, lo) : bisect_left(starts, hi)]
     )
 
 
@@ -442,19 +446,17 @@ def _repeated_statements(events: list[EventFinding], times: list[TimeValue | Non
 def _simultaneous_events(events: list[EventFinding], times: list[TimeValue | None]) -> None:
     """An event in a clause that happens at its governing clause's time takes the time of that
     clause's event, however that one was dated: "He made the criticism while showing support"."""
+    heads = [_clause_head(ev.trigger, ev.type) for ev in events]
+    by_head: dict[int, list[int]] = {}  # clause head -> its events, in list order
+    for j, head in enumerate(heads):
+        by_head.setdefault(head.i, []).append(j)
     for k, ev in enumerate(events):
-        clause = _clause_head(ev.trigger, ev.type)
+        clause = heads[k]
         if times[k] is not None or ev.modality != "asserted" or not _simultaneous(clause):
             continue
-        for j, other in enumerate(events):
+        for j in by_head.get(clause.head.i, ()):
             when = times[j]
-            if (
-                j != k
-                and when is not None
-                and not when.mod
-                and other.modality == "asserted"
-                and _clause_head(other.trigger, other.type).i == clause.head.i
-            ):
+            if j != k and when is not None and not when.mod and events[j].modality == "asserted":
                 times[k] = when
                 break
 
