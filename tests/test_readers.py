@@ -300,3 +300,42 @@ def test_read_text_raises_only_value_error(text: str) -> None:
     except ValueError:
         return
     assert a.text and a.text == a.text.strip() and a.text in text
+
+
+def _page(article: str, *, nav_links: int = 0, extra: str = "") -> bytes:
+    nav = "".join(f'<li><a href="/s/{i}">Section number {i} of the site</a></li>' for i in range(nav_links))
+    return (
+        f"<html><head><title>Council vote</title></head><body><nav><ul>{nav}</ul></nav>"
+        f"<article><h1>Council vote</h1>{article}</article>{extra}</body></html>"
+    ).encode()
+
+
+PROSE = "".join(
+    f"<p>The council voted {n} to 2 on the budget after a long debate about the new library, "
+    f"the mayor said on the steps of the town hall in the evening.</p>"
+    for n in range(3, 9)
+)
+
+
+def test_html_fast_extraction_falls_back_only_when_it_kept_little(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page whose article is most of its text is read once, in fast mode; one whose fast text is
+    short is read again with trafilatura's fallback extractors, and both give the same article."""
+    import storyline.readers.html as html_reader
+
+    calls: list[bool] = []
+    real = html_reader.trafilatura.bare_extraction
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(bool(kwargs.get("fast")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(html_reader.trafilatura, "bare_extraction", counting)
+    article = html_reader.read_html_bytes(_page(PROSE), "page.html")
+    assert isinstance(article, Article) and article.text.startswith("The council voted 3 to 2")
+    assert calls == [True]
+    calls.clear()
+    short = "<p>The council voted 5 to 2 on the budget, the mayor said.</p>"
+    article = html_reader.read_html_bytes(_page(short, nav_links=80), "short.html")
+    assert calls == [True, False]  # 58 characters kept: the full cascade decides
+    assert isinstance(article, Article)
+    assert article.text == "The council voted 5 to 2 on the budget, the mayor said."
