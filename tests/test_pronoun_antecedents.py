@@ -87,3 +87,11 @@ def test_a_main_clause_subject_outweighs_a_subject_inside_its_complement() -> No
 def test_a_possessive_in_a_non_finite_clause_is_its_understood_subject_s() -> None:
     a = extract("The Federal Trade Commission forced Acme Corp. to lower its prices.")
     assert people(a) == {"Federal Trade Commission": ("ORG", []), "Acme Corp.": ("ORG", ["its"])}
+
+
+def test_a_possessive_coordinated_with_a_name_is_that_name_s() -> None:
+    # "Brandt and her husband": the possessor is the first conjunct, not the clause's subject
+    a = extract("Laura Brandt met Anne Kessler at the station. Kessler thanked Brandt and her husband.")
+    assert (people(a)["Laura Brandt"], people(a)["Anne Kessler"]) == (("PERSON", ["her"]), ("PERSON", []))
+    b = extract("Tom Hale met Peter Salter in Rome. Salter later visited Hale and his brother in Paris.")
+    assert (people(b)["Tom Hale"], people(b)["Peter Salter"]) == (("PERSON", ["his"]), ("PERSON", []))
