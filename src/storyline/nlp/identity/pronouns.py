@@ -60,7 +60,6 @@ class Settings:
     margin: float
     latent: float
     main_clause: float
-    governing_subject: float
     conjunct_owner: float
 
 
@@ -154,20 +153,6 @@ def _controller(pronoun: Token) -> Token | None:
         if obj is not None:
             return obj
     return next((c for c in children if c.dep_ in _SUBJECT_DEPS), None)
-
-
-def _governing_subject(pronoun: Token) -> Token | None:
-    """The subject, written before it, of the nearest verb above the clause whose subject the
-    pronoun is: "Smith said that he ...", "Kim left the party when she ...", "Ann sang and she ..."."""
-    if pronoun.dep_ not in _SUBJECT_DEPS:
-        return None
-    verb = pronoun.head
-    while verb.head.i != verb.i:
-        verb = verb.head
-        subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
-        if subject is not None:
-            return subject if subject.i < pronoun.i else None
-    return None
 
 
 def _conjunct_owner(pronoun: Token) -> Token | None:
@@ -317,15 +302,13 @@ class PronounResolver:
                 salience[k] = salience.get(k, 0.0) + weight
         controller = _controller(pronoun) if pronoun.dep_ == "poss" else None
         owner = self.index.at(controller) if controller is not None else None
-        governor, conjunct = _governing_subject(pronoun), _conjunct_owner(pronoun)
+        conjunct = _conjunct_owner(pronoun)
         for k, total in salience.items():
             score = total
             if owner is not None and owner[0] is clusters[k]:
                 # "forced Apple to lower its prices": the understood subject of the possessive's
                 # clause weighs as much as a stated main-clause subject does
                 score += s.subject + s.main_clause
-            if governor is not None and self._names(clusters[k], governor, first):
-                score += s.governing_subject
             if conjunct is not None and self._names(clusters[k], conjunct, first):
                 score += s.conjunct_owner
             if _role(latest[k].root) == role and role in {"subject", "object", "poss"}:
