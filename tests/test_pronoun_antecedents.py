@@ -87,3 +87,25 @@ def test_a_main_clause_subject_outweighs_a_subject_inside_its_complement() -> No
 def test_a_possessive_in_a_non_finite_clause_is_its_understood_subject_s() -> None:
     a = extract("The Federal Trade Commission forced Acme Corp. to lower its prices.")
     assert people(a) == {"Federal Trade Commission": ("ORG", []), "Acme Corp.": ("ORG", ["its"])}
+
+
+def test_a_possessive_coordinated_with_a_name_is_that_name_s() -> None:
+    # "Brandt and her husband": the possessor is the first conjunct, not the clause's subject
+    a = extract("Laura Brandt met Anne Kessler at the station. Kessler thanked Brandt and her husband.")
+    assert (people(a)["Laura Brandt"], people(a)["Anne Kessler"]) == (("PERSON", ["her"]), ("PERSON", []))
+    b = extract("Tom Hale met Peter Salter in Rome. Salter later visited Hale and his brother in Paris.")
+    assert (people(b)["Tom Hale"], people(b)["Peter Salter"]) == (("PERSON", ["his"]), ("PERSON", []))
+
+
+def test_a_preposed_phrase_speaks_of_its_own_clause_s_subject_over_an_earlier_one() -> None:
+    # two sentences of Hale as subject do not outweigh the subject the phrase stands before
+    a = extract(
+        "Tom Hale ran the mission from Paris. Hale told reporters that he was tired. "
+        "During his stay in Russia, Peter Salter met many officials."
+    )
+    assert (people(a)["Tom Hale"], people(a)["Peter Salter"]) == (("PERSON", ["he"]), ("PERSON", ["his"]))
+    b = extract(
+        "Anna Berg ran the firm until 2010. Berg said she was proud of it. "
+        "In her first year there, Carla Lund won three cases."
+    )
+    assert (people(b)["Anna Berg"], people(b)["Carla Lund"]) == (("PERSON", ["she"]), ("PERSON", ["her"]))

@@ -60,6 +60,7 @@ class Settings:
     margin: float
     latent: float
     main_clause: float
+    conjunct_owner: float
 
 
 @cache
@@ -152,6 +153,17 @@ def _controller(pronoun: Token) -> Token | None:
         if obj is not None:
             return obj
     return next((c for c in children if c.dep_ in _SUBJECT_DEPS), None)
+
+
+def _conjunct_owner(pronoun: Token) -> Token | None:
+    """The name a possessive's noun is coordinated with: "Smith and his wife", "Ann and her
+    sister": the possessor is the first conjunct."""
+    if pronoun.dep_ != "poss" or pronoun.head.dep_ != "conj":
+        return None
+    first = pronoun.head.head
+    if first.pos_ != "PROPN" or first.i > pronoun.i:
+        return None
+    return first
 
 
 def _speaks(root: Token) -> bool:
@@ -290,12 +302,15 @@ class PronounResolver:
                 salience[k] = salience.get(k, 0.0) + weight
         controller = _controller(pronoun) if pronoun.dep_ == "poss" else None
         owner = self.index.at(controller) if controller is not None else None
+        conjunct = _conjunct_owner(pronoun)
         for k, total in salience.items():
             score = total
             if owner is not None and owner[0] is clusters[k]:
                 # "forced Apple to lower its prices": the understood subject of the possessive's
                 # clause weighs as much as a stated main-clause subject does
                 score += s.subject + s.main_clause
+            if conjunct is not None and self._names(clusters[k], conjunct, first):
+                score += s.conjunct_owner
             if _role(latest[k].root) == role and role in {"subject", "object", "poss"}:
                 score += s.parallel
             if previous_speaker is not None and clusters[k] is previous_speaker:
@@ -306,6 +321,14 @@ class PronounResolver:
             if k not in best or score > best[k][0]:
                 best[k] = (score, clusters[k])
         return sorted(best.values(), key=lambda sc: -sc[0])
+
+    def _names(self, cluster: Cluster, token: Token, first: int) -> bool:
+        """Whether `token` is in one of the cluster's mentions since `first` (latent ones too)."""
+        hit = self.index.at(token)
+        if hit is not None:
+            return hit[0] is cluster
+        spans = cluster.mentions if self._is_latent(cluster) else []
+        return any(first <= m.start <= token.i < m.end for m in spans)
 
     def _coordinated(self, a: Cluster, b: Cluster) -> bool:
         """Whether the latest mentions of two candidates are conjuncts of each other."""
