@@ -105,3 +105,14 @@ def test_an_act_with_a_time_of_its_own_takes_no_date_from_the_next_sentence() ->
 def test_a_law_is_no_participant() -> None:
     found = events("Senator Paul Lind criticized the Affordable Care Act as a crazy system.")
     assert [e[:3] for e in found if e[0] == "statement"] == [("statement", ["Paul Lind"], [])], found
+
+
+def test_a_refusal_its_own_clause_dates_keeps_that_date_and_an_undated_one_gets_none() -> None:
+    found = events(
+        "Senator Ada Crane refused to endorse Paul Lind at the party convention in January. "
+        "Lind did not resign."
+    )
+    assert ("support", ["Ada Crane"], ["Paul Lind"], "2022-01", "negated") in found, found
+    assert [e[3:] for e in found if e[0] == "resignation"] == [(None, "negated")], found
+    ahead = events("Paul Lind will not resign on Friday.")  # not happened, and a date ahead
+    assert [e[3:] for e in ahead] == [(None, "negated")], ahead
