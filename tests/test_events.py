@@ -296,6 +296,15 @@ def test_event_triggers_of_news_reports(text: str, expected: tuple) -> None:
     assert expected in found, found
 
 
+def test_a_conjoined_verb_shares_the_auxiliaries_of_the_first_only_in_its_form() -> None:
+    unable = events("Paul Lind will be unable to win the vote and defend Ada Crane.")
+    assert unable == [("support", ["Paul Lind"], ["Ada Crane"], None, "hedged")], unable
+    refused = events("Paul Lind refused to apologize and defend Ada Crane.")
+    assert ("support", ["Paul Lind"], ["Ada Crane"], None, "negated") in refused, refused
+    past = events("Paul Lind did not apologize and criticized Ada Crane.")  # "criticized" is not under "did"
+    assert ("statement", ["Paul Lind"], ["Ada Crane"], "BEFORE2022-03-15", "asserted") in past, past
+
+
 def test_declining_to_comment_is_no_statement_and_a_modifier_is_no_event() -> None:
     found = events("Paul Lind declined to comment. Retired Gen. Ada Crane spoke to the council.")
     assert not [e for e in found if e[0] in {"statement", "resignation"}], found

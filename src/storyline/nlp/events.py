@@ -148,6 +148,30 @@ def _answered(events: list[EventFinding]) -> list[EventFinding]:
     return events
 
 
+def _auxiliaries_of(governor: Token) -> list[Token]:
+    """The children of a verb or adjective an infinitive hangs on, and for an adjective
+    ("will be unable to", "could be able to") those of its copula."""
+    found = list(governor.children)
+    if governor.dep_ == "acomp" and governor.head.i != governor.i:
+        found += governor.head.children
+    return found
+
+
+def _shares_frame(verb: Token) -> bool:
+    """A verb conjoined to another in the same form, with no subject or auxiliary of its own
+    ("could resign and leave", "refused to comment or apologize"), is said under the same
+    auxiliaries; "did not apologize and attacked her" is not (the past form is outside "did")."""
+    head = verb.head
+    return (
+        verb.dep_ == "conj"
+        and verb.pos_ == "VERB"
+        and head.pos_ in {"VERB", "AUX"}
+        and head.i != verb.i
+        and verb.tag_ == head.tag_
+        and not any(c.dep_ in {"nsubj", "nsubjpass", "aux", "auxpass", "neg"} for c in verb.children)
+    )
+
+
 # ---------------------------------------------------------------- the finder
 class EventFinder:
     """Applies the trigger table to one Doc."""
@@ -348,7 +372,7 @@ class EventFinder:
         return False
 
     # ------------------------------------------------------------ modality and order
-    def _modality(self, trigger: Token) -> tuple[bool, bool]:
+    def _modality(self, trigger: Token, depth: int = 0) -> tuple[bool, bool]:
         """(negated, hedged): "did not resign", "no lawsuit"; "may resign", "threatened to sue"."""
         frames = [trigger]
         if (
@@ -390,12 +414,17 @@ class EventFinder:
             elif top.dep_ == "xcomp" and (
                 governor.lemma_ in _HEDGE_GOVERNORS
                 or any(c.lower_ in {"likely", "expected", "set", "poised"} for c in governor.children)
-                or any(c.dep_ == "aux" and c.lower_ in _HEDGE_AUX for c in governor.children)
+                or any(c.dep_ == "aux" and c.lower_ in _HEDGE_AUX for c in _auxiliaries_of(governor))
                 or any(
                     c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in governor.children
                 )
             ):
                 hedged = True  # "is expected to step down", "could be forced to resign"
+        if _shares_frame(trigger) and depth < 3:
+            # "will be unable to turn the crowds and accuse the audience": the second verb is
+            # under the first one's auxiliaries and governor
+            shared = self._modality(trigger.head, depth + 1)
+            negated, hedged = negated or shared[0], hedged or shared[1]
         return negated, hedged
 
     def _order(self, trigger: Token) -> str | None:
