@@ -32,6 +32,11 @@ def test_an_act_named_again_takes_the_date_of_the_speakers_last_act() -> None:
     assert [e[3] for e in statements] == ["2022-03-14", "2022-03-14"], found
 
 
+def test_an_act_named_again_takes_the_date_of_the_speakers_last_speech_act_of_any_type() -> None:
+    found = events("Paul Lind accused Ada Crane of lying at a rally on Monday. Critics mocked Lind's remarks")
+    assert [(e[0], e[3]) for e in found] == [("accusation", "2022-03-14"), ("statement", "2022-03-14")], found
+
+
 def test_a_simultaneous_clause_takes_its_governing_events_date() -> None:
     found = events(
         "Paul Lind said at a rally on Monday that taxes would fall. "

@@ -434,7 +434,8 @@ def _continued_statements(
 
 def _repeated_statements(events: list[EventFinding], times: list[TimeValue | None], free: set[int]) -> None:
     """A speech act named again by a definite or possessive noun ("the criticism", "his comments",
-    "Trump's declaration") is the same speaker's last act of its type, and takes that act's date."""
+    "Trump's declaration", "her appearance") is the same speaker's last speech act, whatever its
+    type ("accused the officer on Tuesday ... her comments"), and takes that act's date."""
     for k, ev in enumerate(events):
         trigger = ev.trigger
         if k not in free or not _undated_speech(ev, times[k]) or trigger.pos_ != "NOUN":
@@ -445,7 +446,7 @@ def _repeated_statements(events: list[EventFinding], times: list[TimeValue | Non
             j
             for j, other in enumerate(events)
             if other.start < ev.start
-            and other.type == ev.type
+            and other.type in words("speech")
             and other.quote is None
             and _agents(ev) & _agents(other)
         ]
