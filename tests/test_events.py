@@ -285,6 +285,14 @@ def test_a_senator_is_a_member_of_the_one_senate_the_article_names() -> None:
             "During a May interview, Ada Crane said she would run again.",
             ("statement", ["Ada Crane"], [], "2022-05", "asserted"),
         ),
+        (  # a declaration of war is directed at whom war is declared on
+            "Ada Crane declared war on Harlow Foods Inc. last year.",
+            ("statement", ["Ada Crane"], ["Harlow Foods Inc."], "2021", "asserted"),
+        ),
+        (  # an outlet a declaration is made on is not its target
+            "Ada Crane declared her candidacy on Twitter on Monday.",
+            ("statement", ["Ada Crane"], [], "2022-03-14", "asserted"),
+        ),
         (  # calling for something is asking for it, not its happening
             "Lawmakers called for the dismissal of Paul Lind.",
             ("resignation", ["Paul Lind"], [], None, "hedged"),
