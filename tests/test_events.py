@@ -293,6 +293,14 @@ def test_a_senator_is_a_member_of_the_one_senate_the_article_names() -> None:
             "Ada Crane declared her candidacy on Twitter on Monday.",
             ("statement", ["Ada Crane"], [], "2022-03-14", "asserted"),
         ),
+        (  # advice offered is a remark made to someone
+            "Ada Crane offered some pointed advice to Paul Lind on Monday.",
+            ("statement", ["Ada Crane"], ["Paul Lind"], "2022-03-14", "asserted"),
+        ),
+        (
+            "Ada Crane gave Paul Lind advice on Monday.",
+            ("statement", ["Ada Crane"], ["Paul Lind"], "2022-03-14", "asserted"),
+        ),
         (  # calling for something is asking for it, not its happening
             "Lawmakers called for the dismissal of Paul Lind.",
             ("resignation", ["Paul Lind"], [], None, "hedged"),
@@ -311,6 +319,11 @@ def test_a_conjoined_verb_shares_the_auxiliaries_of_the_first_only_in_its_form()
     assert ("support", ["Paul Lind"], ["Ada Crane"], None, "negated") in refused, refused
     past = events("Paul Lind did not apologize and criticized Ada Crane.")  # "criticized" is not under "did"
     assert ("statement", ["Paul Lind"], ["Ada Crane"], "BEFORE2022-03-15", "asserted") in past, past
+
+
+def test_acting_on_advice_is_no_statement() -> None:
+    found = events("On the advice of Ada Crane, Paul Lind stayed home on Monday.")
+    assert found == [], found
 
 
 def test_declining_to_comment_is_no_statement_and_a_modifier_is_no_event() -> None:
