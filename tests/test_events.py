@@ -301,6 +301,10 @@ def test_a_senator_is_a_member_of_the_one_senate_the_article_names() -> None:
             "Ada Crane gave Paul Lind advice on Monday.",
             ("statement", ["Ada Crane"], ["Paul Lind"], "2022-03-14", "asserted"),
         ),
+        (  # the parser may make the one called a second complement ("oprd") beside the insult
+            "One of the nurses who signed the petition called Paul Lind a quack and a fraud.",
+            ("accusation", [], ["Paul Lind"], "BEFORE2022-03-15", "asserted"),
+        ),
         (  # calling for something is asking for it, not its happening
             "Lawmakers called for the dismissal of Paul Lind.",
             ("resignation", ["Paul Lind"], [], None, "hedged"),
