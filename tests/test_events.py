@@ -325,6 +325,18 @@ def test_a_conjoined_verb_shares_the_auxiliaries_of_the_first_only_in_its_form()
     assert ("statement", ["Paul Lind"], ["Ada Crane"], "BEFORE2022-03-15", "asserted") in past, past
 
 
+def test_a_speech_an_act_is_made_during_is_a_statement_of_its_own_that_took_place() -> None:
+    found = events("Ada Crane refused to endorse Paul Lind during a speech at the convention on Monday.")
+    assert found == [
+        ("support", ["Ada Crane"], ["Paul Lind"], "2022-03-14", "negated"),
+        ("statement", ["Ada Crane"], [], "2022-03-14", "asserted"),
+    ], found
+    ahead = events("Ada Crane will praise Paul Lind in a speech on Friday.")  # the speech is ahead too
+    assert [e[4] for e in ahead] == ["hedged", "hedged"], ahead
+    said = events("Ada Crane said in an interview on Monday that she would run.")  # one act, not two
+    assert said == [("statement", ["Ada Crane"], [], "2022-03-14", "asserted")], said
+
+
 def test_acting_on_advice_is_no_statement() -> None:
     found = events("On the advice of Ada Crane, Paul Lind stayed home on Monday.")
     assert found == [], found

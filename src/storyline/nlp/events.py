@@ -148,6 +148,16 @@ def _answered(events: list[EventFinding]) -> list[EventFinding]:
     return events
 
 
+# prepositions of the occasion an act is done on ("endorsed him in a speech"): rules/event_times.tsv
+_FRAMING = lexicon.word_class("framing", "event_times.tsv")
+
+
+def _occasion_of(f: EventFinding) -> bool:
+    """A statement noun framing another act ("refused to endorse him during a speech", "accused
+    her in an interview") is an event of its own, not what the act is about."""
+    return f.type == "statement" and f.trigger.dep_ == "pobj" and f.trigger.head.lower_ in _FRAMING
+
+
 def _auxiliaries_of(governor: Token) -> list[Token]:
     """The children of a verb or adjective an infinitive hangs on, and for an adjective
     ("will be unable to", "could be able to") those of its copula."""
@@ -379,9 +389,7 @@ class EventFinder:
             trigger.pos_ in {"NOUN", "PROPN"}
             and (
                 trigger.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}
-                or (
-                    trigger.dep_ == "pobj" and trigger.head.lower_ in {"in", "through", "via", "during", "at"}
-                )
+                or (trigger.dep_ == "pobj" and trigger.head.lower_ in _FRAMING)
             )
             and (verb := governing_verb(trigger)) is not None
         ):
@@ -420,6 +428,10 @@ class EventFinder:
                 )
             ):
                 hedged = True  # "is expected to step down", "could be forced to resign"
+        if len(frames) > 1 and trigger.dep_ == "pobj":
+            # "refused to endorse him during a speech": the speech took place; only its own "no"
+            # negates the occasion, though the act's future or hedge is the occasion's too
+            negated = any(c.dep_ == "det" and c.lower_ in _NEGATIONS for c in trigger.children)
         if _shares_frame(trigger) and depth < 3:
             # "will be unable to turn the crowds and accuse the audience": the second verb is
             # under the first one's auxiliaries and governor
@@ -461,8 +473,8 @@ class EventFinder:
                 dropped.add(id(outer))
                 if not f.args.get("agent") and outer.args.get("agent"):
                     f.args["agent"] = outer.args["agent"]
-            elif outer.type == "statement":
-                continue  # "spoke out about the death": two events
+            elif outer.type == "statement" or _occasion_of(f):
+                continue  # "spoke out about the death", "refused to endorse him during a speech": two events
             elif outer.type != f.type:
                 outer.values.setdefault("about", f.type)
                 dropped.add(id(f))
