@@ -305,6 +305,10 @@ def test_a_senator_is_a_member_of_the_one_senate_the_article_names() -> None:
             "One of the nurses who signed the petition called Paul Lind a quack and a fraud.",
             ("accusation", [], ["Paul Lind"], "BEFORE2022-03-15", "asserted"),
         ),
+        (  # honored by someone's endorsement: the endorser honors
+            "Paul Lind was honored by the endorsement of Senator Ada Crane on Monday.",
+            ("support", ["Ada Crane"], ["Paul Lind"], "2022-03-14", "asserted"),
+        ),
         (  # calling for something is asking for it, not its happening
             "Lawmakers called for the dismissal of Paul Lind.",
             ("resignation", ["Paul Lind"], [], None, "hedged"),
