@@ -309,6 +309,14 @@ def test_a_senator_is_a_member_of_the_one_senate_the_article_names() -> None:
             "Paul Lind was honored by the endorsement of Senator Ada Crane on Monday.",
             ("support", ["Ada Crane"], ["Paul Lind"], "2022-03-14", "asserted"),
         ),
+        (  # a paper writing, on a day, that someone did something writes about them
+            "The Harlow Ledger on Monday wrote that Paul Lind had hidden a loss of $9 million.",
+            ("publication", ["Harlow Ledger"], ["Paul Lind"], "2022-03-14", "asserted"),
+        ),
+        (  # what the writer writes of herself has no target
+            "Ada Crane wrote on Monday that she had been ill for weeks.",
+            ("publication", ["Ada Crane"], [], "2022-03-14", "asserted"),
+        ),
         (  # calling for something is asking for it, not its happening
             "Lawmakers called for the dismissal of Paul Lind.",
             ("resignation", ["Paul Lind"], [], None, "hedged"),

@@ -335,9 +335,10 @@ class EventFinder:
                 if terminal == "text" or role in {"position"}:
                     texts += [phrase(t) for t in tokens if t.i != trigger.i]
                     continue
-                # "backed her minister", "denied his involvement": the possessive is the agent, not
-                # whom the act is about
-                own = finding.args.get("agent", []) if role == "target" and path[-1:] == ("poss",) else []
+                # "backed her minister", "denied his involvement", "wrote that she had been ill": the
+                # possessive, or the reported clause's subject, is the agent, not whom the act is about
+                about_self = path[-1:] == ("poss",) or path[-2:] == ("ccomp", "subj")
+                own = finding.args.get("agent", []) if role == "target" and about_self else []
                 for t in tokens:
                     for c in self.referents.of(t):
                         # a group ("Veterans were killing themselves", "blaming Muslims") is nobody named
