@@ -32,6 +32,11 @@ def test_an_act_named_again_takes_the_date_of_the_speakers_last_act() -> None:
     assert [e[3] for e in statements] == ["2022-03-14", "2022-03-14"], found
 
 
+def test_an_act_named_again_takes_the_date_of_the_speakers_last_speech_act_of_any_type() -> None:
+    found = events("Paul Lind accused Ada Crane of lying at a rally on Monday. Critics mocked Lind's remarks")
+    assert [(e[0], e[3]) for e in found] == [("accusation", "2022-03-14"), ("statement", "2022-03-14")], found
+
+
 def test_a_simultaneous_clause_takes_its_governing_events_date() -> None:
     found = events(
         "Paul Lind said at a rally on Monday that taxes would fall. "
@@ -105,3 +110,14 @@ def test_an_act_with_a_time_of_its_own_takes_no_date_from_the_next_sentence() ->
 def test_a_law_is_no_participant() -> None:
     found = events("Senator Paul Lind criticized the Affordable Care Act as a crazy system.")
     assert [e[:3] for e in found if e[0] == "statement"] == [("statement", ["Paul Lind"], [])], found
+
+
+def test_a_refusal_its_own_clause_dates_keeps_that_date_and_an_undated_one_gets_none() -> None:
+    found = events(
+        "Senator Ada Crane refused to endorse Paul Lind at the party convention in January. "
+        "Lind did not resign."
+    )
+    assert ("support", ["Ada Crane"], ["Paul Lind"], "2022-01", "negated") in found, found
+    assert [e[3:] for e in found if e[0] == "resignation"] == [(None, "negated")], found
+    ahead = events("Paul Lind will not resign on Friday.")  # not happened, and a date ahead
+    assert [e[3:] for e in ahead] == [(None, "negated")], ahead

@@ -285,6 +285,38 @@ def test_a_senator_is_a_member_of_the_one_senate_the_article_names() -> None:
             "During a May interview, Ada Crane said she would run again.",
             ("statement", ["Ada Crane"], [], "2022-05", "asserted"),
         ),
+        (  # a declaration of war is directed at whom war is declared on
+            "Ada Crane declared war on Harlow Foods Inc. last year.",
+            ("statement", ["Ada Crane"], ["Harlow Foods Inc."], "2021", "asserted"),
+        ),
+        (  # an outlet a declaration is made on is not its target
+            "Ada Crane declared her candidacy on Twitter on Monday.",
+            ("statement", ["Ada Crane"], [], "2022-03-14", "asserted"),
+        ),
+        (  # advice offered is a remark made to someone
+            "Ada Crane offered some pointed advice to Paul Lind on Monday.",
+            ("statement", ["Ada Crane"], ["Paul Lind"], "2022-03-14", "asserted"),
+        ),
+        (
+            "Ada Crane gave Paul Lind advice on Monday.",
+            ("statement", ["Ada Crane"], ["Paul Lind"], "2022-03-14", "asserted"),
+        ),
+        (  # the parser may make the one called a second complement ("oprd") beside the insult
+            "One of the nurses who signed the petition called Paul Lind a quack and a fraud.",
+            ("accusation", [], ["Paul Lind"], "BEFORE2022-03-15", "asserted"),
+        ),
+        (  # honored by someone's endorsement: the endorser honors
+            "Paul Lind was honored by the endorsement of Senator Ada Crane on Monday.",
+            ("support", ["Ada Crane"], ["Paul Lind"], "2022-03-14", "asserted"),
+        ),
+        (  # a paper writing, on a day, that someone did something writes about them
+            "The Harlow Ledger on Monday wrote that Paul Lind had hidden a loss of $9 million.",
+            ("publication", ["Harlow Ledger"], ["Paul Lind"], "2022-03-14", "asserted"),
+        ),
+        (  # what the writer writes of herself has no target
+            "Ada Crane wrote on Monday that she had been ill for weeks.",
+            ("publication", ["Ada Crane"], [], "2022-03-14", "asserted"),
+        ),
         (  # calling for something is asking for it, not its happening
             "Lawmakers called for the dismissal of Paul Lind.",
             ("resignation", ["Paul Lind"], [], None, "hedged"),
@@ -294,6 +326,32 @@ def test_a_senator_is_a_member_of_the_one_senate_the_article_names() -> None:
 def test_event_triggers_of_news_reports(text: str, expected: tuple) -> None:
     found = events(text)
     assert expected in found, found
+
+
+def test_a_conjoined_verb_shares_the_auxiliaries_of_the_first_only_in_its_form() -> None:
+    unable = events("Paul Lind will be unable to win the vote and defend Ada Crane.")
+    assert unable == [("support", ["Paul Lind"], ["Ada Crane"], None, "hedged")], unable
+    refused = events("Paul Lind refused to apologize and defend Ada Crane.")
+    assert ("support", ["Paul Lind"], ["Ada Crane"], None, "negated") in refused, refused
+    past = events("Paul Lind did not apologize and criticized Ada Crane.")  # "criticized" is not under "did"
+    assert ("statement", ["Paul Lind"], ["Ada Crane"], "BEFORE2022-03-15", "asserted") in past, past
+
+
+def test_a_speech_an_act_is_made_during_is_a_statement_of_its_own_that_took_place() -> None:
+    found = events("Ada Crane refused to endorse Paul Lind during a speech at the convention on Monday.")
+    assert found == [
+        ("support", ["Ada Crane"], ["Paul Lind"], "2022-03-14", "negated"),
+        ("statement", ["Ada Crane"], [], "2022-03-14", "asserted"),
+    ], found
+    ahead = events("Ada Crane will praise Paul Lind in a speech on Friday.")  # the speech is ahead too
+    assert [e[4] for e in ahead] == ["hedged", "hedged"], ahead
+    said = events("Ada Crane said in an interview on Monday that she would run.")  # one act, not two
+    assert said == [("statement", ["Ada Crane"], [], "2022-03-14", "asserted")], said
+
+
+def test_acting_on_advice_is_no_statement() -> None:
+    found = events("On the advice of Ada Crane, Paul Lind stayed home on Monday.")
+    assert found == [], found
 
 
 def test_declining_to_comment_is_no_statement_and_a_modifier_is_no_event() -> None:

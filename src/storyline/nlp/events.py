@@ -148,6 +148,40 @@ def _answered(events: list[EventFinding]) -> list[EventFinding]:
     return events
 
 
+# prepositions of the occasion an act is done on ("endorsed him in a speech"): rules/event_times.tsv
+_FRAMING = lexicon.word_class("framing", "event_times.tsv")
+
+
+def _occasion_of(f: EventFinding) -> bool:
+    """A statement noun framing another act ("refused to endorse him during a speech", "accused
+    her in an interview") is an event of its own, not what the act is about."""
+    return f.type == "statement" and f.trigger.dep_ == "pobj" and f.trigger.head.lower_ in _FRAMING
+
+
+def _auxiliaries_of(governor: Token) -> list[Token]:
+    """The children of a verb or adjective an infinitive hangs on, and for an adjective
+    ("will be unable to", "could be able to") those of its copula."""
+    found = list(governor.children)
+    if governor.dep_ == "acomp" and governor.head.i != governor.i:
+        found += governor.head.children
+    return found
+
+
+def _shares_frame(verb: Token) -> bool:
+    """A verb conjoined to another in the same form, with no subject or auxiliary of its own
+    ("could resign and leave", "refused to comment or apologize"), is said under the same
+    auxiliaries; "did not apologize and attacked her" is not (the past form is outside "did")."""
+    head = verb.head
+    return (
+        verb.dep_ == "conj"
+        and verb.pos_ == "VERB"
+        and head.pos_ in {"VERB", "AUX"}
+        and head.i != verb.i
+        and verb.tag_ == head.tag_
+        and not any(c.dep_ in {"nsubj", "nsubjpass", "aux", "auxpass", "neg"} for c in verb.children)
+    )
+
+
 # ---------------------------------------------------------------- the finder
 class EventFinder:
     """Applies the trigger table to one Doc."""
@@ -301,9 +335,10 @@ class EventFinder:
                 if terminal == "text" or role in {"position"}:
                     texts += [phrase(t) for t in tokens if t.i != trigger.i]
                     continue
-                # "backed her minister", "denied his involvement": the possessive is the agent, not
-                # whom the act is about
-                own = finding.args.get("agent", []) if role == "target" and path[-1:] == ("poss",) else []
+                # "backed her minister", "denied his involvement", "wrote that she had been ill": the
+                # possessive, or the reported clause's subject, is the agent, not whom the act is about
+                about_self = path[-1:] == ("poss",) or path[-2:] == ("ccomp", "subj")
+                own = finding.args.get("agent", []) if role == "target" and about_self else []
                 for t in tokens:
                     for c in self.referents.of(t):
                         # a group ("Veterans were killing themselves", "blaming Muslims") is nobody named
@@ -348,16 +383,14 @@ class EventFinder:
         return False
 
     # ------------------------------------------------------------ modality and order
-    def _modality(self, trigger: Token) -> tuple[bool, bool]:
+    def _modality(self, trigger: Token, depth: int = 0) -> tuple[bool, bool]:
         """(negated, hedged): "did not resign", "no lawsuit"; "may resign", "threatened to sue"."""
         frames = [trigger]
         if (
             trigger.pos_ in {"NOUN", "PROPN"}
             and (
                 trigger.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}
-                or (
-                    trigger.dep_ == "pobj" and trigger.head.lower_ in {"in", "through", "via", "during", "at"}
-                )
+                or (trigger.dep_ == "pobj" and trigger.head.lower_ in _FRAMING)
             )
             and (verb := governing_verb(trigger)) is not None
         ):
@@ -390,12 +423,21 @@ class EventFinder:
             elif top.dep_ == "xcomp" and (
                 governor.lemma_ in _HEDGE_GOVERNORS
                 or any(c.lower_ in {"likely", "expected", "set", "poised"} for c in governor.children)
-                or any(c.dep_ == "aux" and c.lower_ in _HEDGE_AUX for c in governor.children)
+                or any(c.dep_ == "aux" and c.lower_ in _HEDGE_AUX for c in _auxiliaries_of(governor))
                 or any(
                     c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in governor.children
                 )
             ):
                 hedged = True  # "is expected to step down", "could be forced to resign"
+        if len(frames) > 1 and trigger.dep_ == "pobj":
+            # "refused to endorse him during a speech": the speech took place; only its own "no"
+            # negates the occasion, though the act's future or hedge is the occasion's too
+            negated = any(c.dep_ == "det" and c.lower_ in _NEGATIONS for c in trigger.children)
+        if _shares_frame(trigger) and depth < 3:
+            # "will be unable to turn the crowds and accuse the audience": the second verb is
+            # under the first one's auxiliaries and governor
+            shared = self._modality(trigger.head, depth + 1)
+            negated, hedged = negated or shared[0], hedged or shared[1]
         return negated, hedged
 
     def _order(self, trigger: Token) -> str | None:
@@ -432,8 +474,8 @@ class EventFinder:
                 dropped.add(id(outer))
                 if not f.args.get("agent") and outer.args.get("agent"):
                     f.args["agent"] = outer.args["agent"]
-            elif outer.type == "statement":
-                continue  # "spoke out about the death": two events
+            elif outer.type == "statement" or _occasion_of(f):
+                continue  # "spoke out about the death", "refused to endorse him during a speech": two events
             elif outer.type != f.type:
                 outer.values.setdefault("about", f.type)
                 dropped.add(id(f))

@@ -11,7 +11,8 @@ the lede's event, for the sentence after the lede; the body's recent date of the
 the lede; the publication day, for an act about or after what happened that day; for an event
 the article reports more than once, the date another report of it gives ("Cruz endorsed Trump
 on Friday ... his endorsement"). Else, for an asserted event, a bound from the publication date
-("before 2018-01-26"); nothing for a hedged one, and no time at all for a negated one. A clause
+("before 2018-01-26"); nothing for a hedged one, and for a negated one only a past date its own
+clause gives ("refused to endorse him at the convention in July": July's refusal), never a bound. A clause
 introduced by "after" or "since" happened before its main clause's time, one introduced by
 "before" or "until" after it; "nine days after" moves the main clause's date by nine days. An
 asserted event is never dated after the publication date.
@@ -25,7 +26,7 @@ from datetime import date, timedelta
 
 from spacy.tokens import Token
 
-from storyline.intervals import COARSE, POINTS, granularity
+from storyline.intervals import COARSE, POINTS, granularity, interval
 from storyline.model import TimeValue, Timex
 from storyline.nlp import lexicon
 from storyline.nlp.events import HEADLINE_TOKENS, EventFinding
@@ -142,11 +143,22 @@ def event_times(
     _headline_dates(events, out)
     _lede_dates(events, out, dct, free)
     for k, ev in enumerate(events):  # hedged: "would consider naming him": no bound, it has not happened
-        if ev.modality == "negated":
-            out[k] = None  # "refused to disclose them until Thursday": what did not happen has no date
+        if ev.modality == "negated" and not (k in by_own_date and _past_date(out[k], dct)):
+            # "refused to disclose them until Thursday", "won't testify Friday": what did not happen
+            # has no date, nor a bound; but "refused to endorse him at the convention in July" is
+            # July's refusal
+            out[k] = None
         elif out[k] is None and dct is not None and ev.modality == "asserted":
             out[k] = TimeValue(dct.isoformat(), "day", "BEFORE")
     return out
+
+
+def _past_date(value: TimeValue | None, dct: date | None) -> bool:
+    """A date with no bound that ends before the publication day (or any, with no publication date)."""
+    if value is None or value.mod:
+        return False
+    span = interval(value.value)
+    return dct is None or (span is not None and span[1] < dct) or value.value[:10] == dct.isoformat()
 
 
 _DURATION = re.compile(r"P(\d+)([DWMY])")
@@ -422,7 +434,8 @@ def _continued_statements(
 
 def _repeated_statements(events: list[EventFinding], times: list[TimeValue | None], free: set[int]) -> None:
     """A speech act named again by a definite or possessive noun ("the criticism", "his comments",
-    "Trump's declaration") is the same speaker's last act of its type, and takes that act's date."""
+    "Trump's declaration", "her appearance") is the same speaker's last speech act, whatever its
+    type ("accused the officer on Tuesday ... her comments"), and takes that act's date."""
     for k, ev in enumerate(events):
         trigger = ev.trigger
         if k not in free or not _undated_speech(ev, times[k]) or trigger.pos_ != "NOUN":
@@ -433,7 +446,7 @@ def _repeated_statements(events: list[EventFinding], times: list[TimeValue | Non
             j
             for j, other in enumerate(events)
             if other.start < ev.start
-            and other.type == ev.type
+            and other.type in words("speech")
             and other.quote is None
             and _agents(ev) & _agents(other)
         ]
