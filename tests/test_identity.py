@@ -208,3 +208,23 @@ def test_two_surnames_hyphened_into_a_modifier_name_neither_person() -> None:
     names = {e.name for e in a.entities if e.type == "PERSON"}
     assert {"Tom Pruitt", "Ann Dalton", "Eva Resnick-Day"} <= names
     assert "Pruitt-Dalton" not in names
+
+
+def test_a_headline_name_run_on_into_its_verb_is_cut_to_the_name_the_article_uses() -> None:
+    """Title case hides where a name ends: "Gomez Hid Old Debts" is Gomez, named in the body."""
+    a = extract(
+        "Gomez Hid Old Debts From Investors, Former Partner Claims.\n\n"
+        "Maria Gomez kept the debts secret for years, her former partner said. Gomez wrote of them in 2012.",
+        plain=True,
+    )
+    assert [e.name for e in a.entities if e.type == "PERSON"] == ["Maria Gomez"]
+    assert [m.text for m in entity(a, "Maria Gomez").mentions if m.kind == "name"][:2] == [
+        "Gomez",
+        "Maria Gomez",
+    ]
+    b = extract(
+        "Clinton Foundation Donors Gave Millions To Charity, Report Says.\n\n"
+        "Hillary Clinton praised the Clinton Foundation on Monday.",
+        plain=True,
+    )
+    assert "Clinton Foundation Donors" in [e.name for e in b.entities]  # an organisation's name stays whole

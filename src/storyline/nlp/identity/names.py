@@ -198,6 +198,36 @@ def _not_an_entity(span: Span, type_: str) -> bool:
     return type_ in {"PERSON", "ORG"} and all(t.lower_ in person_nouns for t in words)
 
 
+def _headline_tokens(doc: Doc) -> set[int]:
+    """The tokens of the lines written in title case (a headline, a subhead), where capitals are no
+    cue to a name; by line, as the parser may cut a headline into sentences. Linear."""
+    out: set[int] = set()
+    start = 0
+    for i in range(len(doc) + 1):
+        if i < len(doc) and "\n" not in doc[i].text:
+            continue
+        words = [t for t in doc[start:i] if t.is_alpha]
+        if len(words) >= 5 and sum(t.text[:1].isupper() for t in words) >= 0.8 * len(words):
+            out.update(range(start, i))
+        start = i + 1
+    return out
+
+
+def _trim_to_known_name(span: Span, label: str, known: set[str], headlines: set[int]) -> Span:
+    """ "Clinton Hid Past Health Problems From Public": in a title-case headline the NER runs a name
+    on into the words after it ("Warren Hid"); the span is cut to its longest first words that the
+    article names elsewhere (a name, or a full name's surname), when there are any. Not an
+    organisation's name ("Clinton Foundation Donors"): only a span the NER called a person."""
+    if len(span) < 2 or span.text in known or span.start not in headlines:
+        return span
+    if label != "PERSON" or span[-1].text in lexicon.word_list("org_words.txt"):
+        return span
+    for end in range(span.end - 1, span.start, -1):
+        if span.doc[span.start : end].text in known:
+            return span.doc[span.start : end]
+    return span
+
+
 def _family(span: Span, full_surnames: set[str]) -> bool:
     """ "the Clintons", "the Obamas": a surname made plural names a family, several people, never
     one of them; only when the article names someone of that surname in full (`full_surnames`:
@@ -241,6 +271,9 @@ def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
     last_words: dict[str, set[tuple[int, int]]] = {}
     for e in persons:
         last_words.setdefault(e[-1].text, set()).add((e.start, e.end))
+    headlines = _headline_tokens(doc)
+    in_prose = [e for e in persons if e.start not in headlines]
+    known = {e.text for e in in_prose} | {e[-1].text for e in in_prose if len(e) >= 2}
     out: list[tuple[Span, str]] = []
     taken: set[int] = set()
     for ent in _split_possessives(doc):
@@ -249,7 +282,7 @@ def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
             continue
         span = _mend(doc, ent)
         if span is not None:
-            span = _given_name_before(span, taken)
+            span = _trim_to_known_name(_given_name_before(span, taken), ent.label_, known, headlines)
         if span is None or any(t.i in taken for t in span):
             continue
         if not any(t.is_alpha and t.text[:1].isupper() for t in span):
