@@ -17,7 +17,7 @@ from functools import cache
 
 import numpy as np
 import spacy
-from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -38,7 +38,7 @@ from storyline.nlp.events import EventFinder, EventFinding
 from storyline.nlp.identity import EntityIndex, Referents, assign_genders, build_entities, link_pronouns
 from storyline.nlp.quotes import Finding, QuoteExtractor
 from storyline.nlp.relations import RelationFinder, RelationFinding, dedupe, end_at_death, spouses_from_events
-from storyline.nlp.sentences import MAX_SENTENCE, Sentences
+from storyline.nlp.sentences import MAX_SENTENCE, Sentences, dateline_end
 from storyline.nlp.time import components as _time_components  # noqa: F401 - registers the time stages
 from storyline.nlp.tokenizer import BoundedTokenizer
 from storyline.quoting import nest
@@ -68,7 +68,8 @@ def paragraphs_component(doc: Doc) -> Doc:
 
     And no sentence runs past MAX_SENTENCE tokens without a full stop: every rule that looks
     at a sentence or walks its parse tree then does bounded work per word, where 8 KB of "she
-    said " with no stop was one sentence, and its rules quadratic (see MAX_SENTENCE)."""
+    said " with no stop was one sentence, and its rules quadratic (see MAX_SENTENCE). A wire
+    dateline ("LONDON (Reuters) - ") is a sentence of its own, not the subject of the next."""
     starts = doc.to_array(SENT_START)  # written back at once: Token.is_sent_start scans the Doc
     ends = [-1]  # tokens after which a sentence may start: line breaks and stops
     for i in np.nonzero(doc.to_array(IS_SPACE) | doc.to_array(IS_PUNCT))[0].tolist():
@@ -81,6 +82,12 @@ def paragraphs_component(doc: Doc) -> Doc:
     ends.append(len(doc))
     for previous, end in zip(ends, ends[1:], strict=False):
         starts[previous + 1 + MAX_SENTENCE : end : MAX_SENTENCE] = 1
+    offsets, text = doc.to_array(IDX), doc.text
+    for first in [0][: len(doc)] + [i + 1 for i in ends[1:-1] if "\n" in doc[i].text and i + 1 < len(doc)]:
+        after = dateline_end(text, int(offsets[first]))
+        j = int(np.searchsorted(offsets, after)) if after is not None else len(doc)
+        if j < len(doc) and offsets[j] == after:
+            starts[j] = 1
     doc.from_array([SENT_START], starts.reshape(-1, 1))
     return doc
 

@@ -1,0 +1,31 @@
+"""Event rules from the events_dev gap (issue 14), each on a short sentence written for it."""
+
+from __future__ import annotations
+
+import pytest
+from tests.test_events import events
+
+from storyline.nlp.sentences import dateline_end
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("BRISTOL (Harbor Wire) - Ada Crane resigned.", "BRISTOL (Harbor Wire) - "),
+        ("EL PASO, Texas, Feb. 3, 2022 -- Ada Crane resigned.", "EL PASO, Texas, Feb. 3, 2022 -- "),
+        ("OSLO — Ada Crane resigned.", "OSLO — "),
+        ("ACME Corp. - a maker of locks - said so.", None),  # no sentence after the dash
+        ("FBI Director Ada Crane - who resigned - said so.", None),  # a title, not a place
+        ("ADA CRANE, HOST: Welcome back.", None),  # a transcript's speaker
+    ],
+)
+def test_a_wire_dateline_is_found_at_a_paragraph_start(text: str, place: str | None) -> None:
+    end = dateline_end(text, 0)
+    assert (text[:end] if end is not None else None) == place
+
+
+def test_the_place_of_a_dateline_is_not_the_subject_of_the_sentence() -> None:
+    """Parsed with the dateline, "BRISTOL" was the subject of "resigned" and the event had nobody."""
+    text = "BRISTOL (Harbor Wire) - Ada Crane, chief executive of Harlow Foods Inc., resigned on Friday."
+    found = events(text)
+    assert ("resignation", ["Ada Crane"], ["Harlow Foods Inc."], "2022-03-11", "asserted") in found, found
