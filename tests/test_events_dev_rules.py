@@ -29,3 +29,14 @@ def test_the_place_of_a_dateline_is_not_the_subject_of_the_sentence() -> None:
     text = "BRISTOL (Harbor Wire) - Ada Crane, chief executive of Harlow Foods Inc., resigned on Friday."
     found = events(text)
     assert ("resignation", ["Ada Crane"], ["Harlow Foods Inc."], "2022-03-11", "asserted") in found, found
+
+
+def test_who_resigns_resigns_from_the_one_employer_the_article_names() -> None:
+    """The organisation is named in an earlier sentence; with two employers named, neither."""
+    one = events("Ada Crane is the chief executive of Harlow Foods Inc.\nOn Friday, Crane resigned.")
+    assert ("resignation", ["Ada Crane"], ["Harlow Foods Inc."], "2022-03-11", "asserted") in one, one
+    two = events(
+        "Ada Crane is the chief executive of Harlow Foods Inc. and a director of Castor Packaging Co.\n"
+        "On Friday, Crane resigned."
+    )
+    assert ("resignation", ["Ada Crane"], [], "2022-03-11", "asserted") in two, two

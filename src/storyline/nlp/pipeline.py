@@ -37,7 +37,14 @@ from storyline.nlp.budget import budget_of, budgeted
 from storyline.nlp.events import EventFinder, EventFinding
 from storyline.nlp.identity import EntityIndex, Referents, assign_genders, build_entities, link_pronouns
 from storyline.nlp.quotes import Finding, QuoteExtractor
-from storyline.nlp.relations import RelationFinder, RelationFinding, dedupe, end_at_death, spouses_from_events
+from storyline.nlp.relations import (
+    RelationFinder,
+    RelationFinding,
+    dedupe,
+    employers,
+    end_at_death,
+    spouses_from_events,
+)
 from storyline.nlp.sentences import MAX_SENTENCE, Sentences, dateline_end
 from storyline.nlp.time import components as _time_components  # noqa: F401 - registers the time stages
 from storyline.nlp.tokenizer import BoundedTokenizer
@@ -144,10 +151,26 @@ def events_component(doc: Doc) -> Doc:
         referents = Referents(doc, index, doc._.quotes or [], sentences)
         doc._.events = EventFinder(doc, referents, sentences).run()
         doc._.relations = RelationFinder(doc, referents, sentences).run()
+        _resigned_from_employer(doc._.events, doc._.relations)
     except Exception as exc:
         doc._.events, doc._.relations = [], []
         doc._.failure = doc._.failure or f"events: {type(exc).__name__}: {exc}"
     return doc
+
+
+def _resigned_from_employer(found: list[EventFinding], relations: list[RelationFinding]) -> None:
+    """ "Lind, chief executive of Acme, ... Lind resigned": who resigns with no organisation named
+    in the sentence resigns from the one the article says they work for (only one: else unsaid)."""
+    employer = employers(relations)
+    for f in found:
+        agents = f.args.get("agent", [])
+        if (
+            f.type == "resignation"
+            and len(agents) == 1
+            and not f.args.get("target")
+            and agents[0].id in employer
+        ):
+            f.args["target"] = [employer[agents[0].id]]
 
 
 @Language.component("storyline_spouses")
