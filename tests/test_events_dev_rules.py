@@ -40,3 +40,10 @@ def test_who_resigns_resigns_from_the_one_employer_the_article_names() -> None:
         "On Friday, Crane resigned."
     )
     assert ("resignation", ["Ada Crane"], [], "2022-03-11", "asserted") in two, two
+
+
+def test_meeting_an_obligation_is_no_meeting() -> None:
+    found = events("Castor Packaging Co. met every deadline in the contract, Ada Crane said on Monday.")
+    assert not [e for e in found if e[0] == "meeting"], found
+    found = events("Ada Crane met with Paul Lind on Monday.")
+    assert ("meeting", ["Ada Crane"], ["Paul Lind"], "2022-03-14", "asserted") in found, found
