@@ -47,3 +47,12 @@ def test_meeting_an_obligation_is_no_meeting() -> None:
     assert not [e for e in found if e[0] == "meeting"], found
     found = events("Ada Crane met with Paul Lind on Monday.")
     assert ("meeting", ["Ada Crane"], ["Paul Lind"], "2022-03-14", "asserted") in found, found
+
+
+def test_who_reads_a_book_did_not_write_it() -> None:
+    """The subject of the verb governing a document is its author only for a verb of making or
+    saying it ("wrote in a report"), not for "read" or "cited"."""
+    assert not [e for e in events("Paul Lind said he had not read the book.") if e[0] == "publication"]
+    assert not [e for e in events("Paul Lind cited a study on Monday.") if e[0] == "publication"]
+    found = events("Ada Crane argued in a report on Monday that the plant was unsafe.")
+    assert ("publication", ["Ada Crane"]) in [e[:2] for e in found], found
