@@ -56,3 +56,8 @@ def test_who_reads_a_book_did_not_write_it() -> None:
     assert not [e for e in events("Paul Lind cited a study on Monday.") if e[0] == "publication"]
     found = events("Ada Crane argued in a report on Monday that the plant was unsafe.")
     assert ("publication", ["Ada Crane"]) in [e[:2] for e in found], found
+
+
+def test_a_question_reports_no_event() -> None:
+    assert events("Will Ada Crane step down as chief executive of Harlow Foods Inc.?") == []
+    assert events("Ada Crane resigned from the board of Harlow Foods Inc.")[0][0] == "resignation"

@@ -25,7 +25,7 @@ from storyline.nlp.paths import (
     step_from,
 )
 from storyline.nlp.quotes import Finding
-from storyline.nlp.sentences import Sentences
+from storyline.nlp.sentences import Sentences, text_of
 
 Path = list[str]  # steps
 Alternative = list[Path]  # parts whose results are joined ("subj+obj")
@@ -229,6 +229,8 @@ class EventFinder:
             quote=self.referents.quote_of(token),
         )
         sent = self.sentences.of(token)
+        if text_of(self.doc)[sent.start_char : sent.end_char].rstrip().rstrip("”\"’'").endswith("?"):
+            return None  # "Will you step aside?": a question asks, it reports no event
         finding.sentence = (sent.start_char, sent.end_char)
         finding.headline = self._in_headline(token)
         for role, alternatives in rule.roles:
