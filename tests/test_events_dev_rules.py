@@ -61,3 +61,12 @@ def test_who_reads_a_book_did_not_write_it() -> None:
 def test_a_question_reports_no_event() -> None:
     assert events("Will Ada Crane step down as chief executive of Harlow Foods Inc.?") == []
     assert events("Ada Crane resigned from the board of Harlow Foods Inc.")[0][0] == "resignation"
+
+
+def test_born_opening_a_sentence_is_the_birth_of_its_subject() -> None:
+    """ "Born in Leeds in 1951, Ada Crane ...": the participle hangs on the clause whose subject was
+    born; "natural-born" is an adjective and tells no birth."""
+    found = events("Born in Leeds in 1951, Ada Crane moved to London in 1970.")
+    assert ("birth", ["Ada Crane"], [], "1951", "asserted") in found, found
+    found = events("Paul Lind said on Monday that Ada Crane is a natural-born citizen.")
+    assert not [e for e in found if e[0] == "birth"], found

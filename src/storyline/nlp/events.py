@@ -193,6 +193,8 @@ class EventFinder:
             return None
         if "clause" in requires and (token.dep_ in {"amod", "compound"} or token.tag_ == "VBG"):
             return None
+        if "whole" in requires and token.i > 0 and self.doc[token.i - 1].text == "-":
+            return None  # "natural-born", "Canadian-born": an adjective, no birth told
         if "asserted" in requires and (negated or hedged):
             return None
         if "headline" in requires and not (self._in_headline(token) and token.tag_ in {"VBZ", "VBP"}):
