@@ -70,3 +70,9 @@ def test_born_opening_a_sentence_is_the_birth_of_its_subject() -> None:
     assert ("birth", ["Ada Crane"], [], "1951", "asserted") in found, found
     found = events("Paul Lind said on Monday that Ada Crane is a natural-born citizen.")
     assert not [e for e in found if e[0] == "birth"], found
+
+
+def test_who_is_hired_is_appointed_without_a_title_named() -> None:
+    """ "was hired to write for the show": a hiring is an appointment though no post is named."""
+    found = events("In 2019, Ada Crane was hired by Harlow Foods Inc. to run its bakeries.")
+    assert ("appointment", ["Ada Crane"], ["Harlow Foods Inc."], "2019", "asserted") in found, found
