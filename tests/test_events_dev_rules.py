@@ -76,3 +76,23 @@ def test_who_is_hired_is_appointed_without_a_title_named() -> None:
     """ "was hired to write for the show": a hiring is an appointment though no post is named."""
     found = events("In 2019, Ada Crane was hired by Harlow Foods Inc. to run its bakeries.")
     assert ("appointment", ["Ada Crane"], ["Harlow Foods Inc."], "2019", "asserted") in found, found
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "Crane denied the claim on Tuesday.",
+        "On Tuesday, Crane dismissed the charge as a lie.",
+    ],
+)
+def test_a_denied_claim_answers_the_accuser_reported_before(denial: str) -> None:
+    """A denial of "the claim" or "the charge", which names no accuser, answers the accusation the
+    article reported before it, as one of "the allegations" does."""
+    found = events("Paul Lind accused Ada Crane of fraud on Monday.\n" + denial)
+    assert ("denial", ["Ada Crane"], ["Paul Lind"]) in [e[:3] for e in found], found
+
+
+def test_a_claim_denied_in_a_relative_clause() -> None:
+    """ "a claim Crane denied": the relative clause's object is the noun it modifies."""
+    found = events("Paul Lind accused Ada Crane of fraud on Monday, a claim Crane dismissed as a lie.")
+    assert ("denial", ["Ada Crane"], ["Paul Lind"]) in [e[:3] for e in found], found

@@ -126,7 +126,32 @@ _NOUN_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "poss"})
 # Affordable Care Act): never a participant, who is a person, an organisation or a place
 _GROUP_TYPES = frozenset({"NORP", "OTHER"})
 HEADLINE_TOKENS = 40  # a first paragraph longer than this is a lead, not a headline
+_RELATIVES = frozenset({"that", "which", "who", "whom"})
 _ANSWER_LOOKBACK = 8  # earlier accusations a denial of "the allegations" may answer
+
+
+def _denies_a_claim(trigger: Token) -> bool:
+    """ "denied the claim", "a claim Okonkwo denied": the denial's object is a claim (rules/claim_words.txt);
+    an object-gap relative clause denies the noun it modifies."""
+    return any(o.lemma_.lower() in _claim_words() for o in _objects(trigger))
+
+
+def _objects(verb: Token) -> list[Token]:
+    """The verb's logical objects; in a relative clause the noun it modifies stands for the
+    relative pronoun ("the records that Trump released") or the gap ("a charge she dismissed")."""
+    objs = logical_object(verb)
+    if verb.dep_ != "relcl":
+        return objs
+    objs = [verb.head if o.lower_ in _RELATIVES else o for o in objs]
+    subjects = children(verb, {"nsubj", "nsubjpass"})
+    if not objs and subjects and not any(t.lower_ in _RELATIVES for t in subjects):
+        objs = [verb.head]
+    return objs
+
+
+@cache
+def _claim_words() -> frozenset[str]:
+    return lexicon.word_list("claim_words.txt")
 
 
 def _answered(events: list[EventFinding]) -> list[EventFinding]:
@@ -137,7 +162,9 @@ def _answered(events: list[EventFinding]) -> list[EventFinding]:
     for f in events:
         if f.type == "accusation" and f.args.get("agent"):
             accusations = [*accusations[-_ANSWER_LOOKBACK + 1 :], f]
-        if f.type != "denial" or f.args.get("target") or f.values.get("about") != "accusation":
+        if f.type != "denial" or f.args.get("target"):
+            continue
+        if f.values.get("about") != "accusation" and not _denies_a_claim(f.trigger):
             continue
         denier = {c.id for c in f.args.get("agent", [])}
         for prior in reversed(accusations):
@@ -200,9 +227,7 @@ class EventFinder:
         if "headline" in requires and not (self._in_headline(token) and token.tag_ in {"VBZ", "VBP"}):
             return None
         if "obj" in requires or "notobj" in requires:
-            objs = logical_object(token) if rule.pos == "VERB" else []
-            if token.dep_ == "relcl":  # "the records that Trump released": the records
-                objs = [token.head if o.lower_ in {"that", "which"} else o for o in objs]
+            objs = _objects(token) if rule.pos == "VERB" else []
             words = {o.lemma_.lower() for o in objs} | {o.lower_ for o in objs}
             if "obj" in requires and not words & requires["obj"]:
                 return None
