@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.test_events import events
+from tests.test_events import events, extract
 
 from storyline.nlp.sentences import dateline_end
 
@@ -102,3 +102,13 @@ def test_two_verbs_of_one_type_in_a_sentence_are_two_events() -> None:
     """ "convicted her of fraud but acquitted her of theft": two verdicts, though nobody named gave them."""
     found = events("A jury convicted Ada Crane of fraud on Monday but acquitted her of theft.")
     assert [e[:3] for e in found if e[0] == "verdict"] == [("verdict", [], ["Ada Crane"])] * 2, found
+
+
+def test_a_countersuit_is_against_who_sued() -> None:
+    """ "X sued Y ... Y may countersue": the countersuit names no defendant; it is the plaintiff."""
+    found = events(
+        "Harlow Foods Inc. sued Castor Packaging Co. on Monday.\n"
+        "Paul Lind said Castor Packaging Co. may countersue."
+    )
+    assert ("lawsuit", ["Castor Packaging Co."], ["Harlow Foods Inc."], None, "hedged") in found, found
+    assert all("counter" not in a.args for a in extract("Castor Packaging Co. may countersue.").events)

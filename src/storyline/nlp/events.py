@@ -175,6 +175,23 @@ def _answered(events: list[EventFinding]) -> list[EventFinding]:
     return events
 
 
+def _countered(events: list[EventFinding]) -> list[EventFinding]:
+    """ "Brightwater sued Castellan ... Castellan may countersue": a counter-event with no target
+    named answers the nearest earlier event of its type against its agent; its agent is the target.
+    `events` is in text order."""
+    against: dict[tuple[str, int], list[Cluster]] = {}  # (type, target id) -> the latest agents
+    for f in events:
+        agents = f.args.get("agent", [])
+        if f.values.pop("counter", False) and agents and not f.args.get("target"):
+            answered = against.get((f.type, agents[0].id))
+            if answered:
+                f.args["target"] = list(answered)
+        for c in f.args.get("target", []):
+            if agents:
+                against[(f.type, c.id)] = agents
+    return events
+
+
 # ---------------------------------------------------------------- the finder
 class EventFinder:
     """Applies the trigger table to one Doc."""
@@ -195,7 +212,7 @@ class EventFinder:
                 if finding is not None:
                     found.append(finding)
                     break
-        return _answered(self._merge(found))
+        return _countered(_answered(self._merge(found)))
 
     # ------------------------------------------------------------ one rule on one token
     def _apply(self, rule: EventRule, token: Token) -> EventFinding | None:
@@ -272,6 +289,8 @@ class EventFinder:
         if not (finding.args.get("agent") or finding.args.get("target")):
             return None  # an event nobody takes part in ("the trial") says nothing about anyone
         finding.modality = "negated" if negated else "hedged" if hedged else "asserted"
+        if "counter" in requires:
+            finding.values["counter"] = True
         finding.order = self._order(token)
         finding.confidence = (
             0.6 + 0.2 * bool(finding.args.get("agent")) + 0.1 * bool(finding.args.get("target"))
