@@ -112,3 +112,12 @@ def test_a_countersuit_is_against_who_sued() -> None:
     )
     assert ("lawsuit", ["Castor Packaging Co."], ["Harlow Foods Inc."], None, "hedged") in found, found
     assert all("counter" not in a.args for a in extract("Castor Packaging Co. may countersue.").events)
+
+
+def test_who_reports_remarks_did_not_make_them() -> None:
+    """The subject of the verb governing a statement noun made it ("gave an interview"), unless the
+    verb relays it ("the remarks were reported by the Herald")."""
+    found = events("The remarks were first reported by the Valley Herald on Tuesday.")
+    assert not [e for e in found if e[0] == "statement"], found
+    found = events("Ada Crane gave an interview on Tuesday.")
+    assert ("statement", ["Ada Crane"]) in [e[:2] for e in found], found

@@ -263,6 +263,9 @@ class EventFinder:
             verb = governing_verb(token)
             if verb is None or verb.lemma_ not in requires["head"]:
                 return None
+        relay = governing_verb(token) if "nothead" in requires else None
+        if relay is not None and relay.lemma_ in requires["nothead"]:
+            return None  # "the remarks were reported by the Herald": the Herald did not make them
 
         finding = EventFinding(
             type=rule.type,
