@@ -495,9 +495,7 @@ class EventFinder:
         for f in sorted(found, key=lambda f: f.start):
             if id(f) in dropped:
                 continue
-            # "convicted him of fraud but acquitted him of conspiracy": two verbs, two verdicts
-            verb = f.trigger.lemma_ if f.trigger.pos_ == "VERB" else None
-            key = (f.type, f.sentence, tuple(c.id for c in f.args.get("agent", [])), f.modality, verb)
+            key = (f.type, f.sentence, tuple(c.id for c in f.args.get("agent", [])), f.modality)
             if key in seen:
                 continue
             seen.add(key)
