@@ -25,7 +25,7 @@ from storyline.nlp.paths import (
     step_from,
 )
 from storyline.nlp.quotes import Finding
-from storyline.nlp.sentences import Sentences
+from storyline.nlp.sentences import Sentences, text_of
 
 Path = list[str]  # steps
 Alternative = list[Path]  # parts whose results are joined ("subj+obj")
@@ -126,7 +126,32 @@ _NOUN_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "poss"})
 # Affordable Care Act): never a participant, who is a person, an organisation or a place
 _GROUP_TYPES = frozenset({"NORP", "OTHER"})
 HEADLINE_TOKENS = 40  # a first paragraph longer than this is a lead, not a headline
+_RELATIVES = frozenset({"that", "which", "who", "whom"})
 _ANSWER_LOOKBACK = 8  # earlier accusations a denial of "the allegations" may answer
+
+
+def _denies_a_claim(trigger: Token) -> bool:
+    """ "denied the claim", "a claim Okonkwo denied": the denial's object is a claim (rules/claim_words.txt);
+    an object-gap relative clause denies the noun it modifies."""
+    return any(o.lemma_.lower() in _claim_words() for o in _objects(trigger))
+
+
+def _objects(verb: Token) -> list[Token]:
+    """The verb's logical objects; in a relative clause the noun it modifies stands for the
+    relative pronoun ("the records that Trump released") or the gap ("a charge she dismissed")."""
+    objs = logical_object(verb)
+    if verb.dep_ != "relcl":
+        return objs
+    objs = [verb.head if o.lower_ in _RELATIVES else o for o in objs]
+    subjects = children(verb, {"nsubj", "nsubjpass"})
+    if not objs and subjects and not any(t.lower_ in _RELATIVES for t in subjects):
+        objs = [verb.head]
+    return objs
+
+
+@cache
+def _claim_words() -> frozenset[str]:
+    return lexicon.word_list("claim_words.txt")
 
 
 def _answered(events: list[EventFinding]) -> list[EventFinding]:
@@ -137,7 +162,9 @@ def _answered(events: list[EventFinding]) -> list[EventFinding]:
     for f in events:
         if f.type == "accusation" and f.args.get("agent"):
             accusations = [*accusations[-_ANSWER_LOOKBACK + 1 :], f]
-        if f.type != "denial" or f.args.get("target") or f.values.get("about") != "accusation":
+        if f.type != "denial" or f.args.get("target"):
+            continue
+        if f.values.get("about") != "accusation" and not _denies_a_claim(f.trigger):
             continue
         denier = {c.id for c in f.args.get("agent", [])}
         for prior in reversed(accusations):
@@ -182,6 +209,23 @@ def _shares_frame(verb: Token) -> bool:
     )
 
 
+def _countered(events: list[EventFinding]) -> list[EventFinding]:
+    """ "Brightwater sued Castellan ... Castellan may countersue": a counter-event with no target
+    named answers the nearest earlier event of its type against its agent; its agent is the target.
+    `events` is in text order."""
+    against: dict[tuple[str, int], list[Cluster]] = {}  # (type, target id) -> the latest agents
+    for f in events:
+        agents = f.args.get("agent", [])
+        if f.values.pop("counter", False) and agents and not f.args.get("target"):
+            answered = against.get((f.type, agents[0].id))
+            if answered:
+                f.args["target"] = list(answered)
+        for c in f.args.get("target", []):
+            if agents:
+                against[(f.type, c.id)] = agents
+    return events
+
+
 # ---------------------------------------------------------------- the finder
 class EventFinder:
     """Applies the trigger table to one Doc."""
@@ -202,7 +246,7 @@ class EventFinder:
                 if finding is not None:
                     found.append(finding)
                     break
-        return _answered(self._merge(found))
+        return _countered(_answered(self._merge(found)))
 
     # ------------------------------------------------------------ one rule on one token
     def _apply(self, rule: EventRule, token: Token) -> EventFinding | None:
@@ -227,14 +271,14 @@ class EventFinder:
             return None
         if "clause" in requires and (token.dep_ in {"amod", "compound"} or token.tag_ == "VBG"):
             return None
+        if "whole" in requires and token.i > 0 and self.doc[token.i - 1].text == "-":
+            return None  # "natural-born", "Canadian-born": an adjective, no birth told
         if "asserted" in requires and (negated or hedged):
             return None
         if "headline" in requires and not (self._in_headline(token) and token.tag_ in {"VBZ", "VBP"}):
             return None
         if "obj" in requires or "notobj" in requires:
-            objs = logical_object(token) if rule.pos == "VERB" else []
-            if token.dep_ == "relcl":  # "the records that Trump released": the records
-                objs = [token.head if o.lower_ in {"that", "which"} else o for o in objs]
+            objs = _objects(token) if rule.pos == "VERB" else []
             words = {o.lemma_.lower() for o in objs} | {o.lower_ for o in objs}
             if "obj" in requires and not words & requires["obj"]:
                 return None
@@ -253,6 +297,9 @@ class EventFinder:
             verb = governing_verb(token)
             if verb is None or verb.lemma_ not in requires["head"]:
                 return None
+        relay = governing_verb(token) if "nothead" in requires else None
+        if relay is not None and relay.lemma_ in requires["nothead"]:
+            return None  # "the remarks were reported by the Herald": the Herald did not make them
 
         finding = EventFinding(
             type=rule.type,
@@ -263,6 +310,8 @@ class EventFinder:
             quote=self.referents.quote_of(token),
         )
         sent = self.sentences.of(token)
+        if text_of(self.doc)[sent.start_char : sent.end_char].rstrip().rstrip("”\"’'").endswith("?"):
+            return None  # "Will you step aside?": a question asks, it reports no event
         finding.sentence = (sent.start_char, sent.end_char)
         finding.headline = self._in_headline(token)
         for role, alternatives in rule.roles:
@@ -277,6 +326,8 @@ class EventFinder:
         if not (finding.args.get("agent") or finding.args.get("target")):
             return None  # an event nobody takes part in ("the trial") says nothing about anyone
         finding.modality = "negated" if negated else "hedged" if hedged else "asserted"
+        if "counter" in requires:
+            finding.values["counter"] = True
         finding.order = self._order(token)
         finding.confidence = (
             0.6 + 0.2 * bool(finding.args.get("agent")) + 0.1 * bool(finding.args.get("target"))

@@ -17,7 +17,7 @@ from functools import cache
 
 import numpy as np
 import spacy
-from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -37,8 +37,15 @@ from storyline.nlp.budget import budget_of, budgeted
 from storyline.nlp.events import EventFinder, EventFinding
 from storyline.nlp.identity import EntityIndex, Referents, assign_genders, build_entities, link_pronouns
 from storyline.nlp.quotes import Finding, QuoteExtractor
-from storyline.nlp.relations import RelationFinder, RelationFinding, dedupe, end_at_death, spouses_from_events
-from storyline.nlp.sentences import MAX_SENTENCE, Sentences
+from storyline.nlp.relations import (
+    RelationFinder,
+    RelationFinding,
+    dedupe,
+    employers,
+    end_at_death,
+    spouses_from_events,
+)
+from storyline.nlp.sentences import MAX_SENTENCE, Sentences, dateline_end
 from storyline.nlp.time import components as _time_components  # noqa: F401 - registers the time stages
 from storyline.nlp.tokenizer import BoundedTokenizer
 from storyline.quoting import nest
@@ -68,7 +75,8 @@ def paragraphs_component(doc: Doc) -> Doc:
 
     And no sentence runs past MAX_SENTENCE tokens without a full stop: every rule that looks
     at a sentence or walks its parse tree then does bounded work per word, where 8 KB of "she
-    said " with no stop was one sentence, and its rules quadratic (see MAX_SENTENCE)."""
+    said " with no stop was one sentence, and its rules quadratic (see MAX_SENTENCE). A wire
+    dateline ("LONDON (Reuters) - ") is a sentence of its own, not the subject of the next."""
     starts = doc.to_array(SENT_START)  # written back at once: Token.is_sent_start scans the Doc
     ends = [-1]  # tokens after which a sentence may start: line breaks and stops
     for i in np.nonzero(doc.to_array(IS_SPACE) | doc.to_array(IS_PUNCT))[0].tolist():
@@ -81,6 +89,12 @@ def paragraphs_component(doc: Doc) -> Doc:
     ends.append(len(doc))
     for previous, end in zip(ends, ends[1:], strict=False):
         starts[previous + 1 + MAX_SENTENCE : end : MAX_SENTENCE] = 1
+    offsets, text = doc.to_array(IDX), doc.text
+    for first in [0][: len(doc)] + [i + 1 for i in ends[1:-1] if "\n" in doc[i].text and i + 1 < len(doc)]:
+        after = dateline_end(text, int(offsets[first]))
+        j = int(np.searchsorted(offsets, after)) if after is not None else len(doc)
+        if j < len(doc) and offsets[j] == after:
+            starts[j] = 1
     doc.from_array([SENT_START], starts.reshape(-1, 1))
     return doc
 
@@ -137,10 +151,26 @@ def events_component(doc: Doc) -> Doc:
         referents = Referents(doc, index, doc._.quotes or [], sentences)
         doc._.events = EventFinder(doc, referents, sentences).run()
         doc._.relations = RelationFinder(doc, referents, sentences).run()
+        _resigned_from_employer(doc._.events, doc._.relations)
     except Exception as exc:
         doc._.events, doc._.relations = [], []
         doc._.failure = doc._.failure or f"events: {type(exc).__name__}: {exc}"
     return doc
+
+
+def _resigned_from_employer(found: list[EventFinding], relations: list[RelationFinding]) -> None:
+    """ "Lind, chief executive of Acme, ... Lind resigned": who resigns with no organisation named
+    in the sentence resigns from the one the article says they work for (only one: else unsaid)."""
+    employer = employers(relations)
+    for f in found:
+        agents = f.args.get("agent", [])
+        if (
+            f.type == "resignation"
+            and len(agents) == 1
+            and not f.args.get("target")
+            and agents[0].id in employer
+        ):
+            f.args["target"] = [employer[agents[0].id]]
 
 
 @Language.component("storyline_spouses")

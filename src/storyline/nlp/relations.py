@@ -432,3 +432,13 @@ def end_at_death(found: list[RelationFinding], deaths: list[tuple[list[Cluster],
             if c.id in died and (r.start is None or died[c.id] >= r.start)
         ]
         r.end = min(years, default=None)
+
+
+def employers(found: Sequence[RelationFinding]) -> dict[int, Cluster]:
+    """Person cluster id -> the one organisation the article says they work for or founded; a
+    person with two is left out ("resigned" does not say which)."""
+    seen: dict[int, dict[int, Cluster]] = {}
+    for r in found:
+        if r.type in {"employee", "founder"} and r.tail.type == "ORG":
+            seen.setdefault(r.head.id, {})[r.tail.id] = r.tail
+    return {person: next(iter(orgs.values())) for person, orgs in seen.items() if len(orgs) == 1}

@@ -16,6 +16,22 @@ from spacy.tokens import Doc, Span, Token
 # names), so none of it is cut.
 MAX_SENTENCE = 300
 
+# A wire dateline opens a paragraph: the place in capitals, then its state, date and agency, then a
+# dash ("LONDON (Reuters) - ", "SAN JOSE, Calif., Jan. 10, 2022 -- ", "WASHINGTON — "). It is no part
+# of the sentence that follows; parsed with it, the place becomes the subject ("LONDON ... resigned").
+_DATELINE = re.compile(
+    r"[A-Z][A-Z'’.]+(?:[ -][A-Z][A-Z'’.]+){0,3}"  # the place
+    r"(?:,[^\n,()—–-]{1,20}){0,3}"  # ", Calif.", ", Jan. 10", ", 2022"
+    r"(?: ?\([^\n()]{1,30}\))?"  # "(Meridian Wire)"
+    r"[ \t]+(?:-{1,2}|—|–)[ \t]+(?=[A-Z“\"‘'])"  # then a sentence begins
+)
+
+
+def dateline_end(text: str, start: int) -> int | None:
+    """Where the sentence after a dateline at `start` (a paragraph's first character) begins."""
+    m = _DATELINE.match(text, start)
+    return m.end() if m else None
+
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """Paragraphs are the non-blank lines: one per line in scraped text, one per blank-line

@@ -1,0 +1,119 @@
+"""Event rules from the events_dev gap (issue 14), each on a short sentence written for it."""
+
+from __future__ import annotations
+
+import pytest
+from tests.test_events import events, extract
+
+from storyline.nlp.sentences import dateline_end
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("BRISTOL (Harbor Wire) - Ada Crane resigned.", "BRISTOL (Harbor Wire) - "),
+        ("EL PASO, Texas, Feb. 3, 2022 -- Ada Crane resigned.", "EL PASO, Texas, Feb. 3, 2022 -- "),
+        ("OSLO — Ada Crane resigned.", "OSLO — "),
+        ("ACME Corp. - a maker of locks - said so.", None),  # no sentence after the dash
+        ("FBI Director Ada Crane - who resigned - said so.", None),  # a title, not a place
+        ("ADA CRANE, HOST: Welcome back.", None),  # a transcript's speaker
+    ],
+)
+def test_a_wire_dateline_is_found_at_a_paragraph_start(text: str, place: str | None) -> None:
+    end = dateline_end(text, 0)
+    assert (text[:end] if end is not None else None) == place
+
+
+def test_the_place_of_a_dateline_is_not_the_subject_of_the_sentence() -> None:
+    """Parsed with the dateline, "BRISTOL" was the subject of "resigned" and the event had nobody."""
+    text = "BRISTOL (Harbor Wire) - Ada Crane, chief executive of Harlow Foods Inc., resigned on Friday."
+    found = events(text)
+    assert ("resignation", ["Ada Crane"], ["Harlow Foods Inc."], "2022-03-11", "asserted") in found, found
+
+
+def test_who_resigns_resigns_from_the_one_employer_the_article_names() -> None:
+    """The organisation is named in an earlier sentence; with two employers named, neither."""
+    one = events("Ada Crane is the chief executive of Harlow Foods Inc.\nOn Friday, Crane resigned.")
+    assert ("resignation", ["Ada Crane"], ["Harlow Foods Inc."], "2022-03-11", "asserted") in one, one
+    two = events(
+        "Ada Crane is the chief executive of Harlow Foods Inc. and a director of Castor Packaging Co.\n"
+        "On Friday, Crane resigned."
+    )
+    assert ("resignation", ["Ada Crane"], [], "2022-03-11", "asserted") in two, two
+
+
+def test_meeting_an_obligation_is_no_meeting() -> None:
+    found = events("Castor Packaging Co. met every deadline in the contract, Ada Crane said on Monday.")
+    assert not [e for e in found if e[0] == "meeting"], found
+    found = events("Ada Crane met with Paul Lind on Monday.")
+    assert ("meeting", ["Ada Crane"], ["Paul Lind"], "2022-03-14", "asserted") in found, found
+
+
+def test_who_reads_a_book_did_not_write_it() -> None:
+    """The subject of the verb governing a document is its author only for a verb of making or
+    saying it ("wrote in a report"), not for "read" or "cited"."""
+    assert not [e for e in events("Paul Lind said he had not read the book.") if e[0] == "publication"]
+    assert not [e for e in events("Paul Lind cited a study on Monday.") if e[0] == "publication"]
+    found = events("Ada Crane argued in a report on Monday that the plant was unsafe.")
+    assert ("publication", ["Ada Crane"]) in [e[:2] for e in found], found
+
+
+def test_a_question_reports_no_event() -> None:
+    assert events("Will Ada Crane step down as chief executive of Harlow Foods Inc.?") == []
+    assert events("Ada Crane resigned from the board of Harlow Foods Inc.")[0][0] == "resignation"
+
+
+def test_born_opening_a_sentence_is_the_birth_of_its_subject() -> None:
+    """ "Born in Leeds in 1951, Ada Crane ...": the participle hangs on the clause whose subject was
+    born; "natural-born" is an adjective and tells no birth."""
+    found = events("Born in Leeds in 1951, Ada Crane moved to London in 1970.")
+    assert ("birth", ["Ada Crane"], [], "1951", "asserted") in found, found
+    found = events("Paul Lind said on Monday that Ada Crane is a natural-born citizen.")
+    assert not [e for e in found if e[0] == "birth"], found
+    found = events("Paul Lind said on Monday that Ada Crane bore the cost of the merger.")
+    assert not [e for e in found if e[0] == "birth"], found  # "bore the cost": no one born
+
+
+def test_who_is_hired_is_appointed_without_a_title_named() -> None:
+    """ "was hired to write for the show": a hiring is an appointment though no post is named."""
+    found = events("In 2019, Ada Crane was hired by Harlow Foods Inc. to run its bakeries.")
+    assert ("appointment", ["Ada Crane"], ["Harlow Foods Inc."], "2019", "asserted") in found, found
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "Crane denied the claim on Tuesday.",
+        "On Tuesday, Crane dismissed the charge as a lie.",
+    ],
+)
+def test_a_denied_claim_answers_the_accuser_reported_before(denial: str) -> None:
+    """A denial of "the claim" or "the charge", which names no accuser, answers the accusation the
+    article reported before it, as one of "the allegations" does."""
+    found = events("Paul Lind accused Ada Crane of fraud on Monday.\n" + denial)
+    assert ("denial", ["Ada Crane"], ["Paul Lind"]) in [e[:3] for e in found], found
+
+
+def test_a_claim_denied_in_a_relative_clause() -> None:
+    """ "a claim Crane denied": the relative clause's object is the noun it modifies."""
+    found = events("Paul Lind accused Ada Crane of fraud on Monday, a claim Crane dismissed as a lie.")
+    assert ("denial", ["Ada Crane"], ["Paul Lind"]) in [e[:3] for e in found], found
+
+
+def test_a_countersuit_is_against_who_sued() -> None:
+    """ "X sued Y ... Y may countersue": the countersuit names no defendant; it is the plaintiff."""
+    found = events(
+        "Harlow Foods Inc. sued Castor Packaging Co. on Monday.\n"
+        "Paul Lind said Castor Packaging Co. may countersue."
+    )
+    assert ("lawsuit", ["Castor Packaging Co."], ["Harlow Foods Inc."], None, "hedged") in found, found
+    assert all("counter" not in a.args for a in extract("Castor Packaging Co. may countersue.").events)
+
+
+def test_who_reports_remarks_did_not_make_them() -> None:
+    """The subject of the verb governing a statement noun made it ("gave an interview"), unless the
+    verb relays it ("the remarks were reported by the Herald")."""
+    found = events("The remarks were first reported by the Valley Herald on Tuesday.")
+    assert not [e for e in found if e[0] == "statement"], found
+    found = events("Ada Crane gave an interview on Tuesday.")
+    assert ("statement", ["Ada Crane"]) in [e[:2] for e in found], found
