@@ -120,8 +120,11 @@ def _predicate(verb: Token) -> str | None:
         for c in children
         if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") and any(a.lower_ == "to" for a in c.children)
     ]
-    if to:
-        return f"{passive}{lemma} to {to[0].lemma_.lower()}"
+    if to:  # "is going to resign" predicts; "asked to be" leaves the claim to what is not read
+        infinitive = to[0].lemma_.lower()
+        if lemma in _words("future") or infinitive == "be":
+            return None
+        return f"{passive}{lemma} to {infinitive}"
     objects = [c for c in children if c.dep_ == "dobj"]
     if objects:
         thing = objects[0].lemma_.lower()
