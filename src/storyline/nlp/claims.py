@@ -120,7 +120,7 @@ def _predicate(verb: Token) -> str | None:
         for c in children
         if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") and any(a.lower_ == "to" for a in c.children)
     ]
-    if to:  # "is going to resign" predicts; "asked to be" leaves the claim to what is not read
+    if to:  # "is going to resign", "wants to run": not done; "asked to be": the claim is not read
         infinitive = to[0].lemma_.lower()
         if lemma in _words("future") or infinitive == "be":
             return None
