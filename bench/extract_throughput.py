@@ -12,9 +12,9 @@ on whatever else it is doing, so the headline figure is the ratio storyline/bare
 run in alternating rounds (bare, storyline, bare, ...) after a warm-up, so both see the same noise,
 and the medians are compared. Peak RSS (ru_maxrss) covers the whole process, both models loaded.
 
-Stage costs: the time tagger (`find_timexes`) and the events and relations stage are timed again
-on their own over the same parsed Docs, and reported as milliseconds per article and as a share
-of storyline's median extraction time (which includes them).
+Stage costs: the time tagger (`find_timexes`), the events and relations stage and the claims stage
+(`ClaimReader`) are timed again on their own over the same parsed Docs, and reported as
+milliseconds per article and as a share of storyline's median extraction time (which includes them).
 
 Run from the repo root: `.venv/bin/python bench/extract_throughput.py [--limit N] [--rounds R]`.
 """
@@ -37,6 +37,7 @@ import spacy
 
 from storyline.contract import to_json
 from storyline.model import Article
+from storyline.nlp.claims import ClaimReader
 from storyline.nlp.events import EventFinder
 from storyline.nlp.identity import Referents
 from storyline.nlp.pipeline import MODEL, Extractor
@@ -105,6 +106,10 @@ def stage_costs(
             find_timexes(a.text, a.published, d) for a, d in zip(articles, docs, strict=True)
         ],
         "events and relations": events,
+        "claims": lambda: [
+            ClaimReader(d, d._.entity_index, d._.sentences or Sentences(d)).read(d._.quotes or [])
+            for d in docs
+        ],
     }
     out = {}
     for name, run in stages.items():

@@ -21,6 +21,7 @@ import pytest
 from storyline.contract import RECORDS, from_dict, to_dict
 from storyline.model import (
     Article,
+    Claim,
     Entity,
     Event,
     Mention,
@@ -77,6 +78,7 @@ def sample() -> Article:
         time=TimeValue("2025-03-10", "day", "BEFORE"),
         confidence=0.9,
         within="q0",
+        claims=[Claim("e1", "sue company", False, sued.start, sued.end)],
     )
     monday = at("Monday")
     timex = Timex("t1", monday.text, monday.start, monday.end, "DATE", "2025-03-10", "APPROX", "t0")
@@ -202,7 +204,7 @@ def test_the_contract_doc_names_every_field() -> None:
 
 
 # What a table leaves out, on purpose: spans a reader takes from the contract, a mention's kind.
-NOT_STORED = {("Quote", "speaker_mention"), ("Quote", "cue_span")}
+NOT_STORED = {("Quote", "speaker_mention"), ("Quote", "cue_span"), ("Quote", "claims")}  # claims: a table
 NOT_IN_PARQUET = NOT_STORED | {("Event", "quotes"), ("Entity", "mentions"), ("Mention", "kind")}
 
 

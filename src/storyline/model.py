@@ -140,6 +140,18 @@ class TimeValue:
 FLAT_PARTS: dict[type, tuple[str, ...]] = {Span: ("start", "end"), TimeValue: ("value", "granularity", "mod")}
 
 
+@dataclass(frozen=True)
+class Claim:
+    """What a statement's own clause asserts or denies of a person: "he never raised his voice" is
+    (the man, "shout", negated). The contradictions query pairs an affirmed claim with a negated one."""
+
+    subject: str  # entity id
+    predicate: str  # the verb's lemma, or its key in rules/claims.tsv: "shout", "be in room"
+    negated: bool
+    start: int  # the clause's verb, as char offsets
+    end: int
+
+
 @dataclass
 class Quote:
     """One attributed statement: a direct or partial quotation, or indirect speech."""
@@ -159,6 +171,7 @@ class Quote:
     time: TimeValue | None = None
     confidence: float = 0.0
     within: str | None = None  # the id of the quote this one lies in (same speaker): one statement
+    claims: list[Claim] = declare(default_factory=list, store=None, parquet=None)  # table claims
 
 
 @dataclass

@@ -574,8 +574,8 @@ def add_parsers(sub: argparse._SubParsersAction, add_reading: Callable) -> None:
     p = sub.add_parser(
         "contradictions",
         help="pairs where one side affirms what the other denies",
-        description="Accusations and their denials, accusations and defences, and events reported both as "
-        "happening and as not, involving the person.",
+        description="Accusations and their denials, accusations and defences, events reported both as "
+        "happening and as not, and one speaker's claim about the person that another speaker denies.",
     )
     p.add_argument("name", help="a name or alias")
     _output(p)

@@ -32,6 +32,7 @@ from storyline.model import (
     Span,
     TimeValue,
 )
+from storyline.nlp import claims as _claims  # noqa: F401 - registers storyline_claims
 from storyline.nlp import language, lexicon
 from storyline.nlp.budget import budget_of, budgeted
 from storyline.nlp.events import EventFinder, EventFinding
@@ -229,6 +230,7 @@ def load(model: str = MODEL) -> Language:
     nlp.add_pipe("storyline_quotes", last=True)
     nlp.add_pipe("storyline_pronouns", last=True)
     nlp.add_pipe("storyline_events", last=True)
+    nlp.add_pipe("storyline_claims", last=True)
     for name in ("storyline_timexes", "storyline_quote_times", "storyline_event_times", "storyline_spouses"):
         nlp.add_pipe(name, last=True)
     return nlp
@@ -303,6 +305,8 @@ def to_article(doc: Doc, article: Article) -> Article:
     findings: list[Finding] = doc._.quotes or []
     times = doc._.quote_times or [None] * len(findings)
     quotes = [_quote(i, f, t) for i, (f, t) in enumerate(zip(findings, times, strict=True), start=1)]
+    for q, claims in zip(quotes, doc._.claims or [[] for _ in quotes], strict=True):
+        q.claims = claims
     for q, outer in zip(quotes, nest([(q.start, q.end, q.speaker) for q in quotes]), strict=True):
         q.within = None if outer is None else quotes[outer].id
     found = replace(

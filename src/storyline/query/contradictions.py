@@ -9,8 +9,11 @@ reader after a contradiction that is not there:
   the story's time (STORY_DAYS after the claim, never before it);
 - an event that happens once to the same people (rules/event_times.tsv: a birth, a resignation, a
   charge; not a statement or a meeting, which recur) reported as happening and, with the same
-  participants, as not happening, in one article or at overlapping dates.
-Both sides are event groups (store.event_groups): one line per real event, whatever the number of
+  participants, as not happening, in one article or at overlapping dates;
+- a claim one speaker's statement makes of a person and another speaker's statement that denies
+  it: the same subject and predicate (nlp/claims.py: "he shouted at people" and "he never once
+  raised his voice"), one affirmed and one negated, within the story's time (STORY_DAYS).
+The event sides are event groups (store.event_groups): one line per real event, whatever the number of
 articles that report it, and only lines at or above the timeline's confidence threshold.
 """
 
@@ -24,7 +27,15 @@ from storyline.nlp import lexicon
 from storyline.nlp.time.event_times import once_types
 from storyline.query.common import DEFAULT_MIN_CONFIDENCE, EntityRef, EvidenceMaker, Result, resolve
 from storyline.query.events import GroupData, read_groups
-from storyline.query.timeline import TimelineEntry, events_of, in_order, with_evidence
+from storyline.query.timeline import (
+    QUOTE_COLUMNS,
+    TimelineEntry,
+    as_shown,
+    events_of,
+    in_order,
+    quote_entries,
+    with_evidence,
+)
 
 CLAIMS = frozenset({"accusation", "lawsuit", "charge"})
 # words of a support report that make it a defence against a claim, not praise or an endorsement
@@ -162,6 +173,73 @@ def _pairs(groups: list[GroupData], entity_id: int) -> list[tuple[str, GroupData
     return out
 
 
+CLAIM_KIND = "claim and denial"
+
+
+@dataclass(frozen=True)
+class _Said:
+    """One claim about the entity, in the statement that shows it."""
+
+    predicate: str
+    negated: bool
+    statement: int  # the quote shown (the outer one of a quote within another)
+    group: int | None  # its quote group: one statement however many articles report it
+    speaker: int
+    day: date | None
+
+
+def _claims_about(conn: sqlite3.Connection, entity_id: int) -> list[_Said]:
+    """The entity's claims in attributed statements (a quote within another speaks with its outer
+    quote's speaker when it has none)."""
+    rows = conn.execute(
+        "SELECT c.predicate, c.negated, coalesce(o.id, q.id), coalesce(o.group_id, q.group_id), "
+        "coalesce(q.speaker_id, o.speaker_id), coalesce(q.date_start, a.published) "
+        "FROM article_entities ae JOIN quotes q ON q.article_id = ae.article_id "
+        "JOIN claims c ON c.quote_id = q.id AND c.subject_local = ae.local_id "
+        "JOIN articles a ON a.id = q.article_id "
+        "LEFT JOIN quotes o ON o.article_id = q.article_id AND o.local_id = q.within "
+        "WHERE ae.entity_id = ?",
+        (entity_id,),
+    ).fetchall()
+    return [
+        _Said(predicate, bool(negated), statement, group, speaker, _day(when))
+        for predicate, negated, statement, group, speaker, when in rows
+        if speaker is not None
+    ]
+
+
+def _near(a: _Said, b: _Said) -> bool:
+    return a.day is not None and b.day is not None and abs((a.day - b.day).days) <= STORY_DAYS
+
+
+def _claim_pairs(said: list[_Said]) -> list[tuple[_Said, _Said]]:
+    """Each denial with the nearest-dated affirmation of the same predicate by another speaker,
+    one pair per two statements."""
+    affirmed: dict[str, list[_Said]] = {}
+    for s in said:
+        if not s.negated:
+            affirmed.setdefault(s.predicate, []).append(s)
+    out: dict[tuple, tuple[_Said, _Said]] = {}
+    for denial in (s for s in said if s.negated):
+        others = [
+            s for s in affirmed.get(denial.predicate, []) if s.speaker != denial.speaker and _near(s, denial)
+        ]
+        if others:
+            best = min(others, key=lambda s: (abs((s.day - denial.day).days), s.statement))  # type: ignore[operator]
+            key = (best.group or -best.statement, denial.group or -denial.statement)
+            out.setdefault(key, (best, denial))
+    return list(out.values())
+
+
+def _statements(conn: sqlite3.Connection, ids: list[int]) -> dict[int, TimelineEntry]:
+    """A quote line for each statement id."""
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(
+        f"SELECT 'quote', {QUOTE_COLUMNS}, q.id FROM quotes q WHERE q.id IN ({marks})", ids
+    ).fetchall()
+    return {row[-1]: quote_entries(conn, [row[:-1]])[0] for row in rows}
+
+
 def contradictions(
     conn: sqlite3.Connection, name: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE
 ) -> Contradictions:
@@ -183,7 +261,11 @@ def contradictions(
         for kind, a, b in _pairs(groups, entity.id)
         if a.id in entries and b.id in entries
     ]
+    claimed = _claim_pairs(_claims_about(conn, entity.id))
+    statements = _statements(conn, sorted({s.statement for pair in claimed for s in pair}))
+    pairs += [Contradiction(CLAIM_KIND, statements[a.statement], statements[b.statement]) for a, b in claimed]
     shown = list({id(e): e for p in pairs for e in (p.affirmed, p.denied)}.values())
+    as_shown(conn, [e for e in shown if e.kind == "quote"])
     in_order(conn, shown)  # reads the dates the pairs sort by
     pairs.sort(key=lambda p: p.denied.sort_key())
     with_evidence(shown, EvidenceMaker(conn))

@@ -362,6 +362,22 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE entity_moves (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
     CREATE INDEX entity_moves_new ON entity_moves (new);
     """,
+    # 10: what a quote claims of a person (nlp/claims.py, the JSON contract's quotes[].claims), for
+    #     the contradictions query. The subject is the article's local entity id, read through
+    #     article_entities, so that a merge of entities needs no update here. A store written
+    #     before has no claims until its articles are extracted again.
+    """
+    CREATE TABLE claims (
+        quote_id INTEGER NOT NULL REFERENCES quotes (id),
+        subject_local TEXT NOT NULL,
+        predicate TEXT NOT NULL,
+        negated INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL
+    );
+    CREATE INDEX claims_quote ON claims (quote_id);
+    CREATE INDEX claims_predicate ON claims (predicate, negated);
+    """,
 )
 
 

@@ -223,3 +223,12 @@ def _write_quote(
         "INSERT OR IGNORE INTO quote_about (entity_id, quote_id, local_id) VALUES (?, ?, ?)",
         [(entity, quote_id, local) for entity, local in sorted(about)],
     )
+    conn.executemany(
+        "INSERT INTO claims (quote_id, subject_local, predicate, negated, start, end) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (quote_id, c.subject, c.predicate, int(c.negated), c.start, c.end)
+            for c in q.claims
+            if c.subject in ids
+        ],
+    )

@@ -1,0 +1,254 @@
+"""What a quote claims of a person: its subject, predicate and polarity (`doc._.claims`).
+
+The contradictions query pairs one speaker's "he never raised his voice" with another's "he
+shouted at people", so each side must be read as one checkable claim, not as a bag of words (word
+overlap paired unrelated statements). A claim is taken only from a statement's own clause (its
+top verb and that verb's conjuncts, not a clause it embeds), only when that clause is a plain
+statement of fact: no question, condition or modal, a subject that names a person, and a predicate
+that says something on its own (rules/claims.tsv: "be" needs its complement, "tell" its
+infinitive). A missed claim costs less than a wrong pair.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from storyline.model import Claim
+from storyline.nlp import lexicon
+from storyline.nlp.budget import budgeted
+from storyline.nlp.identity import EntityIndex
+from storyline.nlp.identity.clusters import Cluster
+from storyline.nlp.quotes import Finding
+from storyline.nlp.sentences import Sentences
+
+RULES = "claims.tsv"
+SENTENCES_BACK = 2  # a "he" in a quotation names the one man of these sentences before it, and
+# of the paragraph before the quotation's
+UNSAID_DEPTH = 3  # how far above a cue a word that unsays it is looked for ("stopped short of saying")
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+
+if not Doc.has_extension("claims"):
+    Doc.set_extension("claims", default=None)
+
+
+@cache
+def _words(name: str) -> frozenset[str]:
+    return frozenset(w.replace("_", " ") for w in lexicon.word_class(name, RULES))
+
+
+@cache
+def _same() -> dict[str, str]:
+    """A predicate's key -> the claim it states ("raise voice" -> "shout")."""
+    out = {}
+    for cls, words in lexicon.table(RULES):
+        if cls.startswith("same-"):
+            out.update({w.replace("_", " "): cls.removeprefix("same-") for w in words.split()})
+    return out
+
+
+@cache
+def _gendered() -> dict[str, str]:
+    """A third-person singular subject pronoun -> the gender it names."""
+    return {w: "m" for w in lexicon.word_class("he", RULES)} | {
+        w: "f" for w in lexicon.word_class("she", RULES)
+    }
+
+
+def _plain(verb: Token) -> bool:
+    """The clause states a fact: no modal, no condition, not a question."""
+    for child in verb.children:
+        if child.dep_ in ("aux", "auxpass") and child.lower_ in _words("modal"):
+            return False
+        if child.dep_ in ("mark", "advcl") and _conditional(child):
+            return False  # "if he was there", and "he lied" of "if he was there, he lied"
+    end = verb.right_edge.i  # a question mark in the clause or just after it
+    return verb.dep_ != "advcl" and all(t.text != "?" for t in verb.doc[verb.i : end + 2])
+
+
+def _conditional(token: Token) -> bool:
+    marks = [token] if token.dep_ == "mark" else [c for c in token.children if c.dep_ == "mark"]
+    return any(m.lower_ in _words("condition") for m in marks)
+
+
+def _unsaid(cue: Token) -> bool:
+    """The cue reports what was not said ("did not say", "stopped short of saying", "declined to
+    say"): its statement is nobody's claim."""
+    chain = [cue, *list(cue.ancestors)[:UNSAID_DEPTH]]
+    if any(c.dep_ == "neg" for c in cue.children):
+        return True
+    governors = lexicon.word_class("negating-governor", "modality_verbs.tsv") | _words("unsaid")
+    words = [t for a in chain[1:] for t in (a, *(c for c in a.children if c.dep_ == "advmod"))]
+    return any(t.lemma_.lower() in governors for t in words)
+
+
+def _negated(verb: Token) -> bool | None:
+    """True for a negated clause, False for an affirmed one, None when a negation is only
+    a limiter's ("not merely incomplete": what follows affirms something stronger)."""
+    near = [c for c in verb.children if c.dep_ in ("neg", "advmod")]
+    near += [g for c in near if c.dep_ == "advmod" for g in c.children if g.dep_ in ("neg", "advmod")]
+    negations = [c for c in near if c.lower_ in _words("negation")]  # "never once raised"
+    for n in negations:
+        following = n.doc[n.i + 1 : n.i + 2]
+        if len(following) and following[0].lower_ in _words("limiter"):
+            return None
+    return bool(negations)
+
+
+def _predicate(verb: Token) -> str | None:
+    """The claim's predicate, or None when the clause says too little to be checked. A copula
+    claims a fact adjective, a fact noun or a place, with its tense ("was in the room" is not "is
+    in the room"); a verb with an infinitive claims both ("told her to lie"); a verb with a noun
+    object claims the pair ("ran the campaign"), unless it is generic; a verb alone claims only an
+    act that needs no object to be one ("lied", "resigned"). `same-` rows give one key to a claim
+    in other words; a passive is marked "be" ("was fired")."""
+    lemma = "be" if verb.lower_ in _words("be-form") else verb.lemma_.lower()
+    children = list(verb.children)
+    lemma += "".join(f" {c.lower_}" for c in children if c.dep_ == "prt")
+    if lemma == "be":
+        return _copula(verb, children)
+    # "was fired", and "had her fired": a "have" before the participle's subject makes her the one
+    # fired, however the parser reads it (its perfect "had fired" comes after the subject)
+    subjects = [c.i for c in children if c.dep_ in _SUBJECTS]
+    had = any(c.dep_ == "aux" and c.lemma_ == "have" and c.i < min(subjects, default=-1) for c in children)
+    passive = "be " if any(c.dep_ == "nsubjpass" for c in children) or (verb.tag_ == "VBN" and had) else ""
+    to = [  # an infinitive with its "to": an imperative quoted after "said" is no xcomp of it
+        c
+        for c in children
+        if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") and any(a.lower_ == "to" for a in c.children)
+    ]
+    if to:  # "is going to resign", "wants to run": not done; "asked to be": the claim is not read
+        infinitive = to[0].lemma_.lower()
+        if lemma in _words("future") or infinitive == "be":
+            return None
+        return f"{passive}{lemma} to {infinitive}"
+    objects = [c for c in children if c.dep_ == "dobj"]
+    if objects:
+        thing = objects[0].lemma_.lower()
+        if key := _same().get(f"{lemma} {thing}"):
+            return passive + key
+        if objects[0].pos_ not in ("NOUN", "PROPN") or lemma in _words("generic"):
+            return None  # "answered it", "had a point": too little to check
+        return f"{passive}{_same().get(lemma, lemma)} {thing}"
+    key = _same().get(lemma) or (lemma if lemma in _words("act") else None)
+    return passive + key if key else None
+
+
+def _copula(verb: Token, children: list[Token]) -> str | None:
+    tense = "was" if verb.tag_ == "VBD" else "is"
+    for c in children:
+        if c.dep_ == "acomp" and c.lemma_.lower() in _words("fact-adjective"):
+            return f"{tense} {c.lemma_.lower()}"
+        if c.dep_ == "attr" and c.lemma_.lower() in _words("fact-noun"):
+            return f"{tense} {c.lemma_.lower()}"
+    for c in children:
+        if c.dep_ == "prep" and c.lower_ in _words("place"):
+            objects = [o for o in c.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN")]
+            if objects:
+                return f"{tense} {c.lower_} {objects[0].lemma_.lower()}"
+    return None
+
+
+class ClaimReader:
+    """The claims of one Doc's quotes."""
+
+    def __init__(self, doc: Doc, index: EntityIndex, sentences: Sentences):
+        self.doc = doc
+        self.index = index
+        self.sentences = sentences
+        self._starts: list[int] | None = None  # each token's char offset, read once when needed
+
+    def read(self, quotes: list[Finding]) -> list[list[Claim]]:
+        return [self._claims(q) for q in quotes]
+
+    def _claims(self, quote: Finding) -> list[Claim]:
+        span = self.doc.char_span(quote.start, quote.end, alignment_mode="expand")
+        if span is None or (quote.cue is not None and _unsaid(quote.cue)):
+            return []
+        tops: set[int] = set()
+        out = []
+        for t in span:
+            outside = not (span.start <= t.head.i < span.end) or t.head.i == t.i
+            if not (outside or (t.dep_ == "conj" and t.head.i in tops)) or t.pos_ not in ("VERB", "AUX"):
+                continue
+            if t.dep_ in ("aux", "auxpass"):
+                continue
+            tops.add(t.i)
+            claim = self._claim(t, span, quote)
+            if claim is not None:
+                out.append(claim)
+        return out
+
+    def _claim(self, verb: Token, span: Span, quote: Finding) -> Claim | None:
+        subjects = [c for c in verb.children if c.dep_ in _SUBJECTS and span.start <= c.i < span.end]
+        first = verb
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head
+        shared = not subjects and first is not verb  # "met the staff and told them": met's subject,
+        if shared:  # and its negation and mood: "never seen, touched or signed"
+            subjects = [c for c in first.children if c.dep_ == "nsubj" and span.start <= c.i < span.end]
+        if len(subjects) != 1 or not _plain(verb) or (shared and not _plain(first)):
+            return None
+        negated = _negated(verb)
+        if shared and negated is not None and (head := _negated(first)) is not False:
+            negated = head if head is None else True
+        predicate = _predicate(verb)
+        who = self._subject(subjects[0], quote)
+        if negated is None or predicate is None or who is None or who.type != "PERSON":
+            return None
+        return Claim(who.id, predicate, negated, verb.idx, verb.idx + len(verb))
+
+    def _subject(self, token: Token, quote: Finding) -> Cluster | None:
+        if any(c.dep_ == "conj" for c in token.children):
+            return None  # "he and Smith": a claim of two people
+        low = token.lower_
+        if low in lexicon.word_class("first-singular"):
+            return quote.speaker if quote.kind != "indirect" else self.index.who(token)
+        if low in lexicon.word_class("first-plural"):
+            return None
+        if low in _gendered() and quote.kind != "indirect" and self.index.who(token) is None:
+            return self._quoted_referent(token, quote)
+        return self.index.who(token)
+
+    def _quoted_referent(self, pronoun: Token, quote: Finding) -> Cluster | None:
+        """ "He" inside a quotation, which the pronoun pass leaves to the speaker's frame: the one
+        person of its gender, other than the speaker, named from SENTENCES_BACK sentences (and the
+        paragraph) before the quotation to the end of the sentence it ends in ("he said of Cruz");
+        none when there are two."""
+        opening = self.doc.char_span(quote.start, quote.end, alignment_mode="expand")
+        first = self.sentences.index(opening.start if opening is not None else pronoun.i)
+        since = self.sentences.starts[max(0, first - SENTENCES_BACK)]
+        paragraphs = self.doc._.paragraph_starts or [0]
+        p = max(0, bisect_right(paragraphs, quote.start) - 2)  # the paragraph before the quote's
+        since = min(since, self._token_at(paragraphs[p]))
+        gender = _gendered()[pronoun.lower_]
+        last = self.doc.char_span(quote.end - 1, quote.end, alignment_mode="expand")
+        until = self.sentences.ends[self.sentences.index(last.start if last is not None else pronoun.i)]
+        found = {
+            c.id: c
+            for _, c in self.index.before(until, since)
+            if c.type == "PERSON" and c is not quote.speaker and c.gender == gender
+        }
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def _token_at(self, char: int) -> int:
+        if self._starts is None:
+            self._starts = [t.idx for t in self.doc]
+        return max(0, bisect_right(self._starts, char) - 1)
+
+
+@Language.component("storyline_claims")
+@budgeted("claims")
+def claims_component(doc: Doc) -> Doc:
+    """`doc._.claims`: one list of claims per quote of `doc._.quotes`."""
+    quotes: list[Finding] = doc._.quotes or []
+    try:
+        index: EntityIndex = doc._.entity_index or EntityIndex([])
+        doc._.claims = ClaimReader(doc, index, doc._.sentences or Sentences(doc)).read(quotes)
+    except Exception as exc:  # one odd article must not stop a batch: it is reported
+        doc._.claims = [[] for _ in quotes]
+        doc._.failure = doc._.failure or f"claims: {type(exc).__name__}: {exc}"
+    return doc

@@ -1,0 +1,194 @@
+"""Claims of quotes (nlp/claims.py) and the contradictions between them (query/contradictions.py).
+
+Each rule has a made-up sentence of its shape; the demo's deliberate contradictions are read from
+its README, so that what is asserted found is what the corpus was written to hold.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+import storyline
+from storyline import query
+from storyline.ingest import ingest, read_inputs
+from storyline.model import Article
+from storyline.query.contradictions import CLAIM_KIND
+from storyline.store import Store
+from test_store import _contradictions_in
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "examples" / "demo"
+
+
+@cache
+def _extract(text: str) -> Article:
+    article = storyline.extract(text, plain=True)
+    assert article.failure is None, article.failure
+    return article
+
+
+def claims(text: str) -> list[tuple[str, str, bool]]:
+    """(the subject's name, the predicate, negated) of every claim in the text's quotes."""
+    a = _extract(text)
+    names = {e.id: e.name for e in a.entities}
+    return [(names[c.subject], c.predicate, c.negated) for q in a.quotes for c in q.claims]
+
+
+def test_a_negated_claim_and_its_synonym_are_one_predicate() -> None:
+    text = 'Mark Dunne runs the firm. "He never once raised his voice at anyone," Anna Reyes said.\n\n'
+    text += 'Tom Hale disagreed. "He yelled at people every day," Hale said.'
+    assert {("Mark Dunne", "shout", True), ("Mark Dunne", "shout", False)} <= set(claims(text))
+
+
+def test_a_copula_claims_its_place_and_a_first_person_is_the_speaker() -> None:
+    found = claims('"I was not in the office that night," Paul Grant said.')
+    assert found == [("Paul Grant", "was in office", True)]
+    assert claims('"Paul Grant is in the office," Ruth Cole said.') == [("Paul Grant", "is in office", False)]
+
+
+def test_a_generic_verb_claims_its_infinitive() -> None:
+    text = 'Ruth Cole said Paul Grant told her to shred the files. "I never told anyone to shred anything,"'
+    found = set(claims(text + " Paul Grant said."))
+    assert {("Paul Grant", "tell to shred", False), ("Paul Grant", "tell to shred", True)} <= found
+    assert claims('"I said what I said," Paul Grant said.') == []
+    assert claims('"Paul Grant is going to resign," Ruth Cole said.') == []  # a prediction
+    assert claims('"Paul Grant does not want to run the firm," Ruth Cole said.') == []  # a wish
+    assert claims('"Paul Grant can\'t find the files," Ruth Cole said.') == []  # a modal, spelt "ca"
+    assert claims('"Paul Grant was asked to be quiet," Ruth Cole said.') == []
+
+
+def test_an_opinion_and_a_vague_object_claim_nothing() -> None:
+    """ "is not the right person", "is good": opinions; "answered it": what "it" is is unknown."""
+    assert claims('"Paul Grant is not the right person, and he is not good," Ruth Cole said.') == []
+    assert claims('"Paul Grant never answered it," Ruth Cole said.') == []
+    found = claims('"Paul Grant never answered the question," Ruth Cole said.')
+    assert found == [("Paul Grant", "answer question", True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Paul Grant could have been in the office," Ruth Cole said.',  # a modal
+        '"Was Paul Grant in the office?" Ruth Cole asked.',  # a question
+        '"If Paul Grant was in the office, he lied," Ruth Cole said.',  # a condition
+        "Ruth Cole declined to say that Paul Grant was in the office.",  # unsaid
+        "Ruth Cole did not say that Paul Grant was in the office.",
+        "The report stopped short of saying that Paul Grant was fired.",
+    ],
+)
+def test_what_is_not_stated_as_fact_claims_nothing(text: str) -> None:
+    assert [c for c in claims(text) if c[0] == "Paul Grant"] == []
+
+
+def test_not_merely_claims_nothing_and_a_causative_is_passive() -> None:
+    assert claims('"Paul Grant was not merely involved," Ruth Cole said.') == []
+    found = claims("Ruth Cole says Tom Hale bullied her for years and had her fired after she complained.")
+    assert ("Ruth Cole", "be fire", False) in found
+    assert ("Ruth Cole", "fire", False) not in found
+
+
+def test_a_conjunct_shares_its_heads_subject_and_negation() -> None:
+    found = claims("Ruth Cole said Paul Grant never read, signed or touched the logs.")
+    assert found == [("Paul Grant", "touch log", True)]  # "read" and "signed" alone say too little
+    found = claims("Ruth Cole said Paul Grant met the staff and told them to shred the files.")
+    assert found == [("Paul Grant", "meet staff", False), ("Paul Grant", "tell to shred", False)]
+
+
+def test_an_imperative_after_said_is_no_infinitive() -> None:
+    found = claims("Ruth Cole said: \"He looked at me and said, 'Shred the files.'\" Paul Grant denied it.")
+    assert [c for c in found if c[1].endswith("to shred")] == []
+
+
+def test_a_pronoun_in_a_quote_names_the_one_person_of_its_gender() -> None:
+    """ "He" in a quotation is the one man named just before it; with two men, nobody."""
+    one = claims('Mark Dunne founded the firm.\n\n"He shouted at everyone," Anna Reyes said.')
+    assert one == [("Mark Dunne", "shout", False)]
+    two = claims('Mark Dunne and Tom Hale founded the firm.\n\n"He shouted at everyone," Anna Reyes said.')
+    assert two == []
+
+
+# ------------------------------------------------------------------ the query
+
+
+def _pairs(tmp_path: Path, name: str, *articles: tuple[str, str]) -> list:
+    """The claim pairs of `name` in a store of (day, text) articles."""
+    texts = {f"{day}-{i}.txt": f"date {day} News\n{body}\n" for i, (day, body) in enumerate(articles)}
+    return [p for p in _contradictions_in(tmp_path, texts, name) if p.kind == CLAIM_KIND]
+
+
+YELLED = 'Mark Dunne runs the firm. "He yelled at people every day," said Anna Reyes, a former manager.'
+
+
+def test_a_claim_and_another_speakers_denial_are_a_pair(tmp_path: Path) -> None:
+    denial = 'Mark Dunne spoke on Thursday. "I never raised my voice at anyone," Mark Dunne said.'
+    pairs = _pairs(tmp_path, "Mark Dunne", ("2024-05-02", YELLED), ("2024-05-09", denial))
+    assert [(p.affirmed.participants[0]["name"], p.denied.participants[0]["name"]) for p in pairs] == [
+        ("Anna Reyes", "Mark Dunne")
+    ]
+    assert "yelled" in pairs[0].affirmed.summary and "never raised" in pairs[0].denied.summary
+
+
+def test_other_predicates_one_speaker_and_another_story_are_no_pair(tmp_path: Path) -> None:
+    own = YELLED + ' "He never shouted at the interns," Anna Reyes said.'  # the same speaker
+    other = 'Mark Dunne spoke on Thursday. "I never resigned," Mark Dunne said.'  # another predicate
+    later = 'Mark Dunne spoke again. "I never shouted at my staff," Mark Dunne said.'  # two years on
+    assert (
+        _pairs(tmp_path, "Mark Dunne", ("2024-05-02", own), ("2024-05-09", other), ("2026-06-09", later))
+        == []
+    )
+
+
+# ------------------------------------------------------------------ the demo's deliberate contradictions
+
+
+def _deliberate() -> dict[int, tuple[set[str], set[str]]]:
+    """The demo README's deliberate contradictions: number -> (the surnames it names, the
+    article dates it cites as MM-DD)."""
+    text = (DEMO / "README.md").read_text(encoding="utf-8").split("## Deliberate contradictions", 1)[1]
+    out = {}
+    for number, body in re.findall(r"^(\d+)\. (.+)$", text.split("\n## ", 1)[0], flags=re.M):
+        names = set(re.findall(r"\b([A-Z][a-z]+)(?:'s)?\b", body))
+        out[int(number)] = (names, set(re.findall(r"\b(\d\d-\d\d)\b", body)))
+    return out
+
+
+def _side(entry) -> tuple[str, str]:
+    """A quote line's speaker's surname and the MM-DD of its first report's article."""
+    article = entry.evidence[0].published or ""
+    return entry.participants[0]["name"].split()[-1], article[5:10]
+
+
+@pytest.fixture(scope="module")
+def demo_pairs(tmp_path_factory: pytest.TempPathFactory) -> list:
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    with Store(db) as store:
+        ingest(store, read_inputs([str(DEMO)]))
+    with Store(db, create=False) as store:
+        people = {n for names, _ in _deliberate().values() for n in names}
+        found = []
+        for name in ("Daniel Okafor", "Priya Raman"):
+            assert name.split()[-1] in people
+            found += [p for p in query.contradictions(store.conn, name).pairs if p.kind == CLAIM_KIND]
+        return found
+
+
+def test_the_demos_deliberate_contradictions_are_found(demo_pairs: list) -> None:
+    """Both sides of a pair are statements the README's item names by speaker and date: the ex-wife
+    and the co-founder on his temper (3), the lawsuit and the spokeswoman on the firing (4). Every
+    pair found is one of the README's items (the trial's "make the numbers clean" is item 1, the
+    defendant's denial on the date it cites)."""
+    items = _deliberate()
+
+    def matches(pair, number: int, both: bool = True) -> bool:
+        names, dates = items[number]
+        sides = [_side(pair.affirmed), _side(pair.denied)]
+        named = [who in names and day in dates for who, day in sides]
+        return all(named) if both else named[1]
+
+    assert {n for n in items for p in demo_pairs if matches(p, n)} >= {3, 4}
+    assert any(matches(p, 1, both=False) for p in demo_pairs)
+    assert all(any(matches(p, n, both=False) for n in items) for p in demo_pairs)
