@@ -90,13 +90,13 @@ def _published_from_tree(tree: Any) -> datetime | date | None:
     return None
 
 
-def _depth(tree: Any) -> int:
-    """How deep the page's elements nest, counted without recursion."""
-    depth = deepest = 0
-    for event, _ in etree.iterwalk(tree, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        deepest = max(deepest, depth)
-    return deepest
+# an element MAX_DEPTH deep: libxml2 walks the path level by level, each element once (linear)
+_AT_MAX_DEPTH = etree.XPath("boolean(/" + "/".join(["*"] * MAX_DEPTH) + ")")
+
+
+def _too_deep(tree: Any) -> bool:
+    """Whether the page's elements nest MAX_DEPTH deep, where libxml2 stopped reading it."""
+    return bool(_AT_MAX_DEPTH(tree))
 
 
 def _is_inline(node: Any) -> bool:
@@ -193,7 +193,7 @@ def read_html_bytes(
     used where the page's own metadata has none. Errors name `where`."""
     try:  # never let a parser bug in a third-party library stop a batch
         tree = load_html(data)
-        cut = [CUT] if tree is not None and _depth(tree) >= MAX_DEPTH else []
+        cut = [CUT] if tree is not None and _too_deep(tree) else []
         stamp = _published_from_tree(tree) if tree is not None else None
         doc = tree is not None and _extract(tree)
     except Exception as e:
