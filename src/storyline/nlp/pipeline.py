@@ -46,7 +46,7 @@ from storyline.nlp.relations import (
     end_at_death,
     spouses_from_events,
 )
-from storyline.nlp.sentences import MAX_SENTENCE, Sentences, dateline_end
+from storyline.nlp.sentences import DATELINE_TOKENS, MAX_SENTENCE, Sentences, dateline_end
 from storyline.nlp.time import components as _time_components  # noqa: F401 - registers the time stages
 from storyline.nlp.tokenizer import BoundedTokenizer
 from storyline.quoting import nest
@@ -80,19 +80,26 @@ def paragraphs_component(doc: Doc) -> Doc:
     dateline ("LONDON (Reuters) - ") is a sentence of its own, not the subject of the next."""
     starts = doc.to_array(SENT_START)  # written back at once: Token.is_sent_start scans the Doc
     ends = [-1]  # tokens after which a sentence may start: line breaks and stops
+    paragraphs = [0][: len(doc)]  # the first token of each line
     for i in np.nonzero(doc.to_array(IS_SPACE) | doc.to_array(IS_PUNCT))[0].tolist():
         text = doc[i].text
         if "\n" in text:
             ends.append(i)
             starts[i + 1 : i + 2] = 1
+            if i + 1 < len(doc):
+                paragraphs.append(i + 1)
         elif _STOP.fullmatch(text):
             ends.append(i)
     ends.append(len(doc))
     for previous, end in zip(ends, ends[1:], strict=False):
         starts[previous + 1 + MAX_SENTENCE : end : MAX_SENTENCE] = 1
-    offsets, text = doc.to_array(IDX), doc.text
-    for first in [0][: len(doc)] + [i + 1 for i in ends[1:-1] if "\n" in doc[i].text and i + 1 < len(doc)]:
-        after = dateline_end(text, int(offsets[first]))
+    offsets = doc.to_array(IDX)
+    for first in paragraphs:
+        if not (doc[first].is_upper and doc[first].is_alpha):
+            continue  # a dateline opens with its place in capitals
+        # a dateline is a few words: its line's first DATELINE_TOKENS hold it
+        length = dateline_end(doc[first : first + DATELINE_TOKENS].text, 0)
+        after = int(offsets[first]) + length if length is not None else None
         j = int(np.searchsorted(offsets, after)) if after is not None else len(doc)
         if j < len(doc) and offsets[j] == after:
             starts[j] = 1

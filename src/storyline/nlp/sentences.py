@@ -26,6 +26,10 @@ _DATELINE = re.compile(
     r"[ \t]+(?:-{1,2}|—|–)[ \t]+(?=[A-Z“\"‘'])"  # then a sentence begins
 )
 
+# the most tokens a dateline runs to: four words of place, three commas of up to 20 characters,
+# an agency in brackets and the dash come to under 40
+DATELINE_TOKENS = 48
+
 
 def dateline_end(text: str, start: int) -> int | None:
     """Where the sentence after a dateline at `start` (a paragraph's first character) begins."""

@@ -9,6 +9,7 @@ links a mention to them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cache
 
 from spacy.tokens import Doc, Span, Token
@@ -198,27 +199,33 @@ def _not_an_entity(span: Span, type_: str) -> bool:
     return type_ in {"PERSON", "ORG"} and all(t.lower_ in person_nouns for t in words)
 
 
-def _headline_tokens(doc: Doc) -> set[int]:
-    """The tokens of the lines written in title case (a headline, a subhead), where capitals are no
-    cue to a name; by line, as the parser may cut a headline into sentences. Linear."""
-    out: set[int] = set()
-    start = 0
-    for i in range(len(doc) + 1):
-        if i < len(doc) and "\n" not in doc[i].text:
-            continue
-        words = [t for t in doc[start:i] if t.is_alpha]
-        if len(words) >= 5 and sum(t.text[:1].isupper() for t in words) >= 0.8 * len(words):
-            out.update(range(start, i))
-        start = i + 1
-    return out
+class _Headlines:
+    """The lines written in title case (a headline, a subhead), where capitals are no cue to a name;
+    by line, as the parser may cut a headline into sentences. Read from the text once (linear)."""
+
+    def __init__(self, text: str):
+        self.spans: list[tuple[int, int]] = []
+        for line in _LINE.finditer(text):
+            words = _WORD.findall(line.group())
+            if len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.8 * len(words):
+                self.spans.append(line.span())
+        self.starts = [start for start, _ in self.spans]
+
+    def __contains__(self, span: Span) -> bool:
+        k = bisect_right(self.starts, span.start_char) - 1
+        return k >= 0 and span.start_char < self.spans[k][1]
 
 
-def _trim_to_known_name(span: Span, label: str, known: set[str], headlines: set[int]) -> Span:
+_LINE = re.compile(r"[^\n]+")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _trim_to_known_name(span: Span, label: str, known: set[str], headlines: _Headlines) -> Span:
     """ "Clinton Hid Past Health Problems From Public": in a title-case headline the NER runs a name
     on into the words after it ("Warren Hid"); the span is cut to its longest first words that the
     article names elsewhere (a name, or a full name's surname), when there are any. Not an
     organisation's name ("Clinton Foundation Donors"): only a span the NER called a person."""
-    if len(span) < 2 or span.text in known or span.start not in headlines:
+    if len(span) < 2 or span.text in known or span not in headlines:
         return span
     if label != "PERSON" or span[-1].text in lexicon.word_list("org_words.txt"):
         return span
@@ -271,8 +278,8 @@ def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
     last_words: dict[str, set[tuple[int, int]]] = {}
     for e in persons:
         last_words.setdefault(e[-1].text, set()).add((e.start, e.end))
-    headlines = _headline_tokens(doc)
-    in_prose = [e for e in persons if e.start not in headlines]
+    headlines = _Headlines(doc.text)
+    in_prose = [e for e in persons if e not in headlines]
     known = {e.text for e in in_prose} | {e[-1].text for e in in_prose if len(e) >= 2}
     out: list[tuple[Span, str]] = []
     taken: set[int] = set()
