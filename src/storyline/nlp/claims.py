@@ -159,7 +159,6 @@ class ClaimReader:
         self.doc = doc
         self.index = index
         self.sentences = sentences
-        self._starts: list[int] | None = None  # each token's char offset, read once when needed
 
     def read(self, quotes: list[Finding]) -> list[list[Claim]]:
         return [self._claims(q) for q in quotes]
@@ -196,12 +195,12 @@ class ClaimReader:
         if shared and negated is not None and (head := _negated(first)) is not False:
             negated = head if head is None else True
         predicate = _predicate(verb)
-        who = self._subject(subjects[0], quote)
+        who = self._subject(subjects[0], quote, span)
         if negated is None or predicate is None or who is None or who.type != "PERSON":
             return None
         return Claim(who.id, predicate, negated, verb.idx, verb.idx + len(verb))
 
-    def _subject(self, token: Token, quote: Finding) -> Cluster | None:
+    def _subject(self, token: Token, quote: Finding, span: Span) -> Cluster | None:
         if any(c.dep_ == "conj" for c in token.children):
             return None  # "he and Smith": a claim of two people
         low = token.lower_
@@ -210,34 +209,27 @@ class ClaimReader:
         if low in lexicon.word_class("first-plural"):
             return None
         if low in _gendered() and quote.kind != "indirect" and self.index.who(token) is None:
-            return self._quoted_referent(token, quote)
+            return self._quoted_referent(token, quote, span)
         return self.index.who(token)
 
-    def _quoted_referent(self, pronoun: Token, quote: Finding) -> Cluster | None:
+    def _quoted_referent(self, pronoun: Token, quote: Finding, span: Span) -> Cluster | None:
         """ "He" inside a quotation, which the pronoun pass leaves to the speaker's frame: the one
         person of its gender, other than the speaker, named from SENTENCES_BACK sentences (and the
         paragraph) before the quotation to the end of the sentence it ends in ("he said of Cruz");
         none when there are two."""
-        opening = self.doc.char_span(quote.start, quote.end, alignment_mode="expand")
-        first = self.sentences.index(opening.start if opening is not None else pronoun.i)
-        since = self.sentences.starts[max(0, first - SENTENCES_BACK)]
+        since = self.sentences.starts[max(0, self.sentences.index(span.start) - SENTENCES_BACK)]
         paragraphs = self.doc._.paragraph_starts or [0]
         p = max(0, bisect_right(paragraphs, quote.start) - 2)  # the paragraph before the quote's
-        since = min(since, self._token_at(paragraphs[p]))
+        opening = self.doc.char_span(paragraphs[p], paragraphs[p] + 1, alignment_mode="expand")
+        since = min(since, opening.start if opening is not None else since)
         gender = _gendered()[pronoun.lower_]
-        last = self.doc.char_span(quote.end - 1, quote.end, alignment_mode="expand")
-        until = self.sentences.ends[self.sentences.index(last.start if last is not None else pronoun.i)]
+        until = self.sentences.ends[self.sentences.index(span.end - 1)]
         found = {
             c.id: c
             for _, c in self.index.before(until, since)
             if c.type == "PERSON" and c is not quote.speaker and c.gender == gender
         }
         return next(iter(found.values())) if len(found) == 1 else None
-
-    def _token_at(self, char: int) -> int:
-        if self._starts is None:
-            self._starts = [t.idx for t in self.doc]
-        return max(0, bisect_right(self._starts, char) - 1)
 
 
 @Language.component("storyline_claims")

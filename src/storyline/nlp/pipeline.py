@@ -95,7 +95,7 @@ def paragraphs_component(doc: Doc) -> Doc:
         starts[previous + 1 + MAX_SENTENCE : end : MAX_SENTENCE] = 1
     offsets = doc.to_array(IDX)
     for first in paragraphs:
-        if not (doc[first].is_upper and doc[first].is_alpha):
+        if not doc[first].is_upper:
             continue  # a dateline opens with its place in capitals
         # a dateline is a few words: its line's first DATELINE_TOKENS hold it
         length = dateline_end(doc[first : first + DATELINE_TOKENS].text, 0)

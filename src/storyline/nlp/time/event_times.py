@@ -576,9 +576,10 @@ def _dated_today(noun: Token, points: list[Timex], today: str) -> bool:
 def _introduced(doc) -> dict[str, list[Token]]:
     """The nouns that bring a new thing into the story ("an explosion"), by lemma, in text order."""
     found: dict[str, list[Token]] = {}
-    for t in doc:
-        if t.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in words("indefinite") for c in t.children):
-            found.setdefault(t.lemma_, []).append(t)
+    for i in lexicon.positions(doc, frozenset(words("indefinite"))):  # the determiners, not every token
+        det = doc[i]
+        if det.dep_ == "det" and det.head.pos_ == "NOUN" and det.head not in found.get(det.head.lemma_, ()):
+            found.setdefault(det.head.lemma_, []).append(det.head)
     return found
 
 
