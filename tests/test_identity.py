@@ -228,3 +228,20 @@ def test_a_headline_name_run_on_into_its_verb_is_cut_to_the_name_the_article_use
         plain=True,
     )
     assert "Clinton Foundation Donors" in [e.name for e in b.entities]  # an organisation's name stays whole
+
+
+def test_the_company_is_never_a_party_or_a_ministry_but_can_be_the_company_named_before() -> None:
+    """rules/org_kinds.tsv: "the company" passes over an organisation whose name shows a kind it
+    cannot describe (a party, a ministry), to an earlier one whose name shows a company, and else
+    stays unlinked; an organisation whose name shows no kind is still the nearest."""
+    a = extract(
+        "Halvorsen Motors Inc. gave $2 million to the Republican Party last year. "
+        "The company said on Monday it would give nothing this year."
+    )
+    assert linked(a, "The company", "description") == ["Halvorsen Motors Inc."]
+    a = extract(
+        "Voters met officials of the Labor Department on Tuesday. The company said it was not told."
+    )
+    assert linked(a, "The company", "description") == []
+    a = extract("Brightwater Logistics cut 300 jobs in Ohio. The company said demand had fallen.")
+    assert linked(a, "The company", "description") == ["Brightwater Logistics"]

@@ -472,8 +472,36 @@ def _sole_other(token: Token, index: EntityIndex, sentences: Sentences) -> Clust
     return target
 
 
+@cache
+def _org_kinds() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """rules/org_kinds.tsv: a name word -> the kind it shows; a kind -> the nouns that can describe it."""
+    words: dict[str, str] = {}
+    nouns: dict[str, frozenset[str]] = {}
+    for kind, shown_by, described_by in lexicon.table("org_kinds.tsv"):
+        words.update(dict.fromkeys(shown_by.split(), kind))
+        nouns[kind] = frozenset(described_by.split()) - {"-"}
+    return words, nouns
+
+
+def _fits(cluster: Cluster, noun: str) -> bool | None:
+    """Can `noun` ("company") describe this organisation? None when its names show no kind."""
+    words, nouns = _org_kinds()
+    parties = lexicon.parties()
+    kinds = {
+        "party" if t.text in parties else words.get(t.text)
+        for span in cluster.mentions
+        for t in span
+        if t.text in words or t.text in parties
+    }
+    kinds.discard(None)
+    if cluster.canonical in parties.values():
+        kinds.add("party")
+    return any(noun in nouns[k] for k in kinds) if kinds else None
+
+
 def _nearest_org(token: Token, index: EntityIndex, sentences: Sentences) -> Cluster | None:
-    """ "the company": the organisation named nearest before it, within two sentences."""
+    """ "the company": the organisation named nearest before it, within two sentences, passing over
+    one whose kind the noun cannot describe (a party, a ministry) to one whose name shows it can."""
     here = sentences.index(token.i)
     since = sentences.starts[max(0, here - _ORG_SENTENCES_BACK)] if sentences.starts else 0
     if any(t.pos_ == "PROPN" for t in token.doc[token.left_edge.i : token.i]):
@@ -483,7 +511,13 @@ def _nearest_org(token: Token, index: EntityIndex, sentences: Sentences) -> Clus
     for span, cluster in reversed(orgs):  # "the bank" after "the World Bank": the head word first
         if any(t.lower_ == word for t in span):
             return cluster
-    return orgs[-1][1] if orgs else None
+    passed_over = False
+    for _, cluster in reversed(orgs):
+        fits = _fits(cluster, word)
+        if fits or (fits is None and not passed_over):
+            return cluster
+        passed_over = True  # beyond an organisation it cannot be, only one whose name shows it can
+    return None
 
 
 # ---------------------------------------------------------------- the entry point
