@@ -239,9 +239,7 @@ def test_the_company_is_never_a_party_or_a_ministry_but_can_be_the_company_named
         "The company said on Monday it would give nothing this year."
     )
     assert linked(a, "The company", "description") == ["Halvorsen Motors Inc."]
-    a = extract(
-        "Voters met officials of the Labor Department on Tuesday. The company said it was not told."
-    )
+    a = extract("Voters met officials of the Labor Department on Tuesday. The company said it was not told.")
     assert linked(a, "The company", "description") == []
     a = extract("Brightwater Logistics cut 300 jobs in Ohio. The company said demand had fallen.")
     assert linked(a, "The company", "description") == ["Brightwater Logistics"]
