@@ -117,3 +117,23 @@ def test_who_reports_remarks_did_not_make_them() -> None:
     assert not [e for e in found if e[0] == "statement"], found
     found = events("Ada Crane gave an interview on Tuesday.")
     assert ("statement", ["Ada Crane"]) in [e[:2] for e in found], found
+
+
+def test_the_paper_is_the_outlet_named_before_it_not_the_company_it_wrote_about() -> None:
+    """ "the newspaper", "the paper" stand for an organisation a masthead word names ("the
+    Weekly Courier"), never the nearest organisation of another kind."""
+    found = events(
+        "The Weekly Courier reported in May that Harlow Foods Inc. hid losses.\n"
+        "Ada Crane sued the paper for libel on Friday."
+    )
+    assert ("lawsuit", ["Ada Crane"], ["Weekly Courier"]) in [e[:3] for e in found], found
+    found = events("Ada Crane of Harlow Foods Inc. sued the newspaper on Friday.")
+    assert not [e for e in found if e[0] == "lawsuit" and e[2]], found
+
+
+def test_an_outlet_the_ner_missed_is_an_organisation() -> None:
+    """A speaker the NER did not name whose name ends in a masthead word is an outlet."""
+    from tests.test_identity import entity
+
+    a = extract("Ada Crane resigned on Friday, a week after the Sunday Ledger reported that she had lied.")
+    assert entity(a, "Sunday Ledger").type == "ORG"

@@ -473,13 +473,17 @@ def _sole_other(token: Token, index: EntityIndex, sentences: Sentences) -> Clust
 
 
 def _nearest_org(token: Token, index: EntityIndex, sentences: Sentences) -> Cluster | None:
-    """ "the company": the organisation named nearest before it, within two sentences."""
+    """ "the company": the organisation named nearest before it, within two sentences; "the
+    newspaper" the nearest one a masthead word names as an outlet."""
     here = sentences.index(token.i)
     since = sentences.starts[max(0, here - _ORG_SENTENCES_BACK)] if sentences.starts else 0
     if any(t.pos_ == "PROPN" for t in token.doc[token.left_edge.i : token.i]):
         return None  # "the Trump campaign", "the Islamic State terrorist network": a name of its own
     orgs = [(span, c) for span, c in index.before(token.i, since) if c.type == "ORG" and span[0].i < token.i]
     word = token.lower_
+    if word in lexicon.word_class("outlet-noun"):  # "the newspaper" after "the Sunday Ledger", not the
+        masthead = lexicon.word_class("masthead")  # aerospace firm it wrote about
+        orgs = [(span, c) for span, c in orgs if any(t.text in masthead for t in span)]
     for span, cluster in reversed(orgs):  # "the bank" after "the World Bank": the head word first
         if any(t.lower_ == word for t in span):
             return cluster
