@@ -137,3 +137,11 @@ def test_an_outlet_the_ner_missed_is_an_organisation() -> None:
 
     a = extract("Ada Crane resigned on Friday, a week after the Sunday Ledger reported that she had lied.")
     assert entity(a, "Sunday Ledger").type == "ORG"
+
+
+def test_who_resigns_with_no_employer_resigns_from_the_body_they_are_a_member_of() -> None:
+    """ "City Council member Ada Crane resigned": the council; a party is no such body."""
+    found = events("Harlow City Council member Ada Crane resigned on Friday, citing health reasons.")
+    assert ("resignation", ["Ada Crane"], ["Harlow City Council"], "2022-03-11", "asserted") in found, found
+    found = events("Republican Ada Crane resigned on Friday, citing health reasons.")
+    assert ("resignation", ["Ada Crane"], [], "2022-03-11", "asserted") in found, found

@@ -168,17 +168,22 @@ def events_component(doc: Doc) -> Doc:
 
 def _resigned_from_employer(found: list[EventFinding], relations: list[RelationFinding]) -> None:
     """ "Lind, chief executive of Acme, ... Lind resigned": who resigns with no organisation named
-    in the sentence resigns from the one the article says they work for (only one: else unsaid)."""
+    in the sentence resigns from the one the article says they work for (only one: else unsaid);
+    with no employer, from the one body they are a member of ("School Board member Lind resigned"),
+    never a party (a party's member who resigns leaves an office, not the party)."""
     employer = employers(relations)
+    parties = frozenset(lexicon.parties().values())
+    bodies = employers(
+        [r for r in relations if r.tail.name not in parties and not r.tail.name.endswith(" Party")],
+        frozenset({"member"}),
+    )
     for f in found:
         agents = f.args.get("agent", [])
-        if (
-            f.type == "resignation"
-            and len(agents) == 1
-            and not f.args.get("target")
-            and agents[0].id in employer
-        ):
-            f.args["target"] = [employer[agents[0].id]]
+        if f.type != "resignation" or len(agents) != 1 or f.args.get("target"):
+            continue
+        org = employer.get(agents[0].id) or bodies.get(agents[0].id)
+        if org is not None:
+            f.args["target"] = [org]
 
 
 @Language.component("storyline_spouses")

@@ -434,11 +434,14 @@ def end_at_death(found: list[RelationFinding], deaths: list[tuple[list[Cluster],
         r.end = min(years, default=None)
 
 
-def employers(found: Sequence[RelationFinding]) -> dict[int, Cluster]:
-    """Person cluster id -> the one organisation the article says they work for or founded; a
-    person with two is left out ("resigned" does not say which)."""
+_EMPLOYING = frozenset({"employee", "founder"})
+
+
+def employers(found: Sequence[RelationFinding], kinds: frozenset[str] = _EMPLOYING) -> dict[int, Cluster]:
+    """Person cluster id -> the one organisation the article says they work for or founded (or,
+    with `kinds`, belong to); a person with two is left out ("resigned" does not say which)."""
     seen: dict[int, dict[int, Cluster]] = {}
     for r in found:
-        if r.type in {"employee", "founder"} and r.tail.type == "ORG":
+        if r.type in kinds and r.tail.type == "ORG":
             seen.setdefault(r.head.id, {})[r.tail.id] = r.tail
     return {person: next(iter(orgs.values())) for person, orgs in seen.items() if len(orgs) == 1}
