@@ -145,3 +145,12 @@ def test_who_resigns_with_no_employer_resigns_from_the_body_they_are_a_member_of
     assert ("resignation", ["Ada Crane"], ["Harlow City Council"], "2022-03-11", "asserted") in found, found
     found = events("Republican Ada Crane resigned on Friday, citing health reasons.")
     assert ("resignation", ["Ada Crane"], [], "2022-03-11", "asserted") in found, found
+
+
+def test_an_organisation_that_appoints_is_the_appointment_s_organisation() -> None:
+    """The appointing subject is the target only when it is an organisation; "appoint" needs no
+    post named ("appoint X to serve the remainder of the term")."""
+    found = events("Harlow Foods Inc. appointed Ada Crane to serve out the term on Friday.")
+    assert ("appointment", ["Ada Crane"], ["Harlow Foods Inc."]) in [e[:3] for e in found], found
+    found = events("Paul Lind appointed Ada Crane as chief of staff on Friday.")
+    assert [e[:3] for e in found if e[0] == "appointment"] == [("appointment", ["Ada Crane"], [])], found
