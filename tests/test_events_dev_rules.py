@@ -154,3 +154,8 @@ def test_an_organisation_that_appoints_is_the_appointment_s_organisation() -> No
     assert ("appointment", ["Ada Crane"], ["Harlow Foods Inc."]) in [e[:3] for e in found], found
     found = events("Paul Lind appointed Ada Crane as chief of staff on Friday.")
     assert [e[:3] for e in found if e[0] == "appointment"] == [("appointment", ["Ada Crane"], [])], found
+
+
+def test_the_board_is_the_organisation_named_before_it() -> None:
+    found = events("Harlow Foods Inc. lost money again.\nAda Crane resigned from the board on Friday.")
+    assert ("resignation", ["Ada Crane"], ["Harlow Foods Inc."], "2022-03-11", "asserted") in found, found
