@@ -159,3 +159,9 @@ def test_an_organisation_that_appoints_is_the_appointment_s_organisation() -> No
 def test_the_board_is_the_organisation_named_before_it() -> None:
     found = events("Harlow Foods Inc. lost money again.\nAda Crane resigned from the board on Friday.")
     assert ("resignation", ["Ada Crane"], ["Harlow Foods Inc."], "2022-03-11", "asserted") in found, found
+
+
+def test_a_date_on_the_last_word_of_a_trigger_phrase_dates_the_event() -> None:
+    """ "found X guilty on Jan. 27": the parser hangs the date on "guilty", inside the phrase."""
+    found = events("A jury found Ada Crane guilty on Jan. 27 of 11 counts of fraud.")
+    assert ("verdict", [], ["Ada Crane"], "2022-01-27", "asserted") in found, found

@@ -80,6 +80,10 @@ def event_times(
         own = [t for t in own if not _dates_another_noun(ev.trigger, t.start)]
         if own:
             mine = [t for t in own if _in_clause(ev.trigger, t.start, ev.type)]
+            last = _token_at(ev.trigger, ev.end - 1)
+            if not mine and last is not None and last.i > ev.trigger.i and last.head.i == ev.trigger.i:
+                # "found Harrow guilty on Jan. 27": the date hangs on the phrase's own last word
+                mine = [t for t in own if _in_clause(last, t.start)]
             clause = _clause_head(ev.trigger, ev.type)
             if not mine and ev.order and clause.head.i != clause.i:
                 # "shortly after Jarosik filed ..., Storm resigned on Monday": a bound from the main clause
