@@ -165,3 +165,11 @@ def test_a_date_on_the_last_word_of_a_trigger_phrase_dates_the_event() -> None:
     """ "found X guilty on Jan. 27": the parser hangs the date on "guilty", inside the phrase."""
     found = events("A jury found Ada Crane guilty on Jan. 27 of 11 counts of fraud.")
     assert ("verdict", [], ["Ada Crane"], "2022-01-27", "asserted") in found, found
+
+
+def test_a_document_s_allegation_takes_the_day_it_was_published() -> None:
+    found = events(
+        "Ada Crane resigned on Friday, nine days after the Weekly Courier published an investigation "
+        "alleging that she had hidden losses."
+    )
+    assert ("accusation", ["Weekly Courier"], ["Ada Crane"], "2022-03-02", "asserted") in found, found

@@ -462,7 +462,9 @@ def _repeated_statements(events: list[EventFinding], times: list[TimeValue | Non
 
 def _simultaneous_events(events: list[EventFinding], times: list[TimeValue | None]) -> None:
     """An event in a clause that happens at its governing clause's time takes the time of that
-    clause's event, however that one was dated: "He made the criticism while showing support"."""
+    clause's event, however that one was dated: "He made the criticism while showing support"; a
+    participle on a noun that event's verb governs takes that verb's ("nine days after the Ledger
+    published an investigation alleging that he ...": the day the investigation came out)."""
     heads = [_clause_head(ev.trigger, ev.type) for ev in events]
     by_head: dict[int, list[int]] = {}  # clause head -> its events, in list order
     for j, head in enumerate(heads):
@@ -471,7 +473,10 @@ def _simultaneous_events(events: list[EventFinding], times: list[TimeValue | Non
         clause = heads[k]
         if times[k] is not None or ev.modality != "asserted" or not _simultaneous(clause):
             continue
-        for j in by_head.get(clause.head.i, ()):
+        governor = clause.head  # "published an investigation alleging that ...": the verb of the noun
+        while governor.pos_ not in {"VERB", "AUX"} and governor.head.i != governor.i:
+            governor = governor.head
+        for j in by_head.get(clause.head.i, ()) or by_head.get(governor.i, ()):
             when = times[j]
             if j != k and when is not None and not when.mod and events[j].modality == "asserted":
                 times[k] = when
