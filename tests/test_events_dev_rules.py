@@ -173,3 +173,22 @@ def test_a_document_s_allegation_takes_the_day_it_was_published() -> None:
         "alleging that she had hidden losses."
     )
     assert ("accusation", ["Weekly Courier"], ["Ada Crane"], "2022-03-02", "asserted") in found, found
+
+
+def test_that_month_is_in_the_year_the_text_last_gave() -> None:
+    """ "that October" after "in 2019" is October 2019; after a verb of saying, "that" is the
+    conjunction and October the publication year's."""
+    a = extract("In 2019, Ada Crane pressured Paul Lind to quit. Lind resigned that October.")
+    assert [(t.text, t.value) for t in a.timexes] == [("2019", "2019"), ("that October", "2019-10")]
+    a = extract("In 2019, Paul Lind said that October was a hard month.")
+    assert [(t.text, t.value) for t in a.timexes] == [("2019", "2019"), ("October", "2021-10")]
+
+
+def test_a_dated_resignation_ends_the_job_it_leaves() -> None:
+    a = extract(
+        "In 2019, Ada Crane pressured Harlow Foods Inc.'s general counsel, Paul Lind, to quit. "
+        "Lind resigned from Harlow Foods Inc. that October."
+    )
+    names = {e.id: e.name for e in a.entities}
+    found = [(r.type, names[r.head], names[r.tail], r.end) for r in a.relations]
+    assert ("employee", "Paul Lind", "Harlow Foods Inc.", "2019") in found, found

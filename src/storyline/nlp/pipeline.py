@@ -44,6 +44,7 @@ from storyline.nlp.relations import (
     dedupe,
     employers,
     end_at_death,
+    end_at_resignation,
     spouses_from_events,
 )
 from storyline.nlp.sentences import DATELINE_TOKENS, MAX_SENTENCE, Sentences, dateline_end
@@ -191,7 +192,7 @@ def _resigned_from_employer(found: list[EventFinding], relations: list[RelationF
 def spouses_component(doc: Doc) -> Doc:
     """Marriages and divorces that the text asserts and dates make spouse relations (their start
     and end; a spouse's dated death ends one too), added to `doc._.relations` once the events
-    have their times."""
+    have their times; a dated resignation ends the job or membership it leaves."""
     found: list[EventFinding] = doc._.events or []
     try:
         when = doc._.event_times or [None] * len(found)
@@ -203,6 +204,12 @@ def spouses_component(doc: Doc) -> Doc:
         doc._.relations = dedupe(spouses + (doc._.relations or []))
         deaths = [(f.args.get("agent", []), _year_value(t)) for f, t in dated if f.type == "death"]
         end_at_death(doc._.relations, deaths)
+        left = [
+            (f.args.get("agent", []), f.args.get("target", []), _year_value(t))
+            for f, t in dated
+            if f.type == "resignation"
+        ]
+        end_at_resignation(doc._.relations, left)
     except Exception as exc:
         doc._.relations = []
         doc._.failure = doc._.failure or f"events: {type(exc).__name__}: {exc}"
