@@ -192,3 +192,19 @@ def test_a_dated_resignation_ends_the_job_it_leaves() -> None:
     names = {e.id: e.name for e in a.entities}
     found = [(r.type, names[r.head], names[r.tail], r.end) for r in a.relations]
     assert ("employee", "Paul Lind", "Harlow Foods Inc.", "2019") in found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "about"),
+    [
+        ("The Weekly Courier published an investigation alleging that Paul Lind had lied.", ["Paul Lind"]),
+        ("The Weekly Courier published articles questioning whether Harlow Foods Inc.'s pies were safe.",
+         ["Harlow Foods Inc."]),
+        ("The Weekly Courier published a series of articles questioning whether Paul Lind lied.",
+         ["Paul Lind"]),
+        ("Ada Crane published a memoir saying that she had been ill.", []),  # about herself: no target
+    ],
+)  # fmt: skip
+def test_a_published_document_is_about_whom_its_participle_names(text: str, about: list[str]) -> None:
+    found = [e for e in events(text) if e[0] == "publication"]
+    assert [e[2] for e in found] == [about], found
