@@ -208,3 +208,16 @@ def test_a_dated_resignation_ends_the_job_it_leaves() -> None:
 def test_a_published_document_is_about_whom_its_participle_names(text: str, about: list[str]) -> None:
     found = [e for e in events(text) if e[0] == "publication"]
     assert [e[2] for e in found] == [about], found
+
+
+def test_the_couple_is_the_pair_the_text_joined_not_a_child_named_since() -> None:
+    found = events(
+        "Ada Crane, 38, and Paul Lind, 41, married in 2012 and share two children, daughter Mia Lind, "
+        "8, and son Leo Lind, 5. The two first met in 2009."
+    )
+    assert ("meeting", ["Ada Crane", "Paul Lind"], [], "2009", "asserted") in found, found
+    found = events(
+        "Ada Crane has given birth to her first child with husband Paul Lind. She welcomed daughter "
+        'Mia Lind on Monday. "We are over the moon," the couple said in a joint statement.'
+    )
+    assert ("statement", ["Ada Crane", "Paul Lind"]) in [e[:2] for e in found], found

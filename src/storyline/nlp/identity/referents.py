@@ -92,8 +92,13 @@ class Referents:
         return []
 
     def last_two_people(self, token: Token) -> list[Cluster]:
-        """ "the two", "the couple": the two people named last before it, nearby."""
+        """ "the two", "the couple": the two people the text last paired nearby ("Vale, 38, and
+        Quill, 41, married", "gave birth with husband Reid Marlow"), not a child named since
+        ("share two children, daughter Poppy Quill"); else the two people named last before it."""
         here = self.sentences.index(token.i)
+        paired = self._last_pair(token, here)
+        if paired:
+            return paired
         found: list[Cluster] = []
         for start, cluster in reversed(self._people):
             if start >= token.i:
@@ -105,6 +110,40 @@ class Referents:
             if len(found) == 2:
                 return sorted(found, key=lambda c: c.index)
         return []
+
+    def _last_pair(self, token: Token, here: int) -> list[Cluster]:
+        """The last two people joined as a pair before `token`, within the group window: two
+        conjoined names, or a name after a partner noun ("husband Reid Marlow") and the person
+        named before it in its sentence."""
+        partners = lexicon.word_class("partner-noun")
+        kin = lexicon.word_class("kin")
+        for start, cluster in reversed(self._people):
+            if start >= token.i:
+                continue
+            if here - self.sentences.index(start) > _MAX_GROUP_SENTENCES_BACK:
+                break
+            head = self.doc[start]
+            while head.dep_ in {"compound", "flat"} and head.head.i != head.i:
+                head = head.head  # "Reid" of "Reid Marlow": the name's head word
+            if self._after_partner_noun(head, kin - partners):
+                continue  # "two children, daughter Poppy Quill, 8, and son Arlo Quill": not the couple
+            other: Cluster | None = None
+            if head.dep_ == "conj" and (hit := self.index.at(head.head)) and hit[0].type == "PERSON":
+                other = hit[0]
+            elif self._after_partner_noun(head, partners):
+                lo = self.sentences.of(head).start
+                before = [c for s, c in self._people if lo <= s < start and c is not cluster]
+                other = before[-1] if before else None
+            if other is not None and other is not cluster:
+                return sorted([cluster, other], key=lambda c: c.index)
+        return []
+
+    @staticmethod
+    def _after_partner_noun(head: Token, partners: frozenset[str]) -> bool:
+        """ "husband Reid Marlow", "her husband, Reid Marlow": one of these nouns names the person."""
+        if head.dep_ == "appos" and head.head.lower_ in partners:
+            return True
+        return any(c.dep_ == "compound" and c.lower_ in partners for c in head.children)
 
 
 def _conjuncts(token: Token) -> list[Token]:
