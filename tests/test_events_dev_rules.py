@@ -221,3 +221,9 @@ def test_the_couple_is_the_pair_the_text_joined_not_a_child_named_since() -> Non
         'Mia Lind on Monday. "We are over the moon," the couple said in a joint statement.'
     )
     assert ("statement", ["Ada Crane", "Paul Lind"]) in [e[:2] for e in found], found
+
+
+def test_they_who_met_are_the_couple_the_text_paired() -> None:
+    found = events("Ada Crane, 33, and Paul Lind, 36, married in June 2020. They met in 2017.")
+    assert ("meeting", ["Ada Crane", "Paul Lind"], [], "2017", "asserted") in found, found
+    assert not [e for e in events("They met in 2017.") if e[0] == "meeting"]

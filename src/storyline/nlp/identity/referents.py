@@ -8,6 +8,7 @@ named.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
@@ -74,6 +75,8 @@ class Referents:
             if self.in_quote[token.i] >= 0:
                 return []  # "him" inside a quote: the speaker's frame, not ours to resolve
             hit = self.index.who(token)  # linked by the pronoun pass, or by the quote stage
+            if hit is None and low == "they" and token.dep_ == "nsubj" and token.head.lemma_ in _reciprocal():
+                return self._last_pair(token, self.sentences.index(token.i))  # "They met in 2017"
             return [hit] if hit is not None else []
         if low in _RELATIVE and token.head.dep_ == "relcl" and token.head.head.i != token.i:
             return self._one(token.head.head)  # "Smith, who resigned": Smith
@@ -144,6 +147,11 @@ class Referents:
         if head.dep_ == "appos" and head.head.lower_ in partners:
             return True
         return any(c.dep_ == "compound" and c.lower_ in partners for c in head.children)
+
+
+@cache
+def _reciprocal() -> frozenset[str]:
+    return lexicon.word_class("reciprocal", "verb_classes.tsv")
 
 
 def _conjuncts(token: Token) -> list[Token]:
