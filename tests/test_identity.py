@@ -228,3 +228,10 @@ def test_a_headline_name_run_on_into_its_verb_is_cut_to_the_name_the_article_use
         plain=True,
     )
     assert "Clinton Foundation Donors" in [e.name for e in b.entities]  # an organisation's name stays whole
+
+
+def test_a_name_conjoined_to_a_person_s_full_name_is_a_person() -> None:
+    """The NER passes over "Teo Almasy" beside "Lola Brightman"; conjoined, it is a person too."""
+    a = extract("Lola Brightman and Teo Almasy are officially husband and wife! Almasy cooked.")
+    assert entity(a, "Teo Almasy").type == "PERSON"
+    assert [e.name for e in a.entities if "Almasy" in e.aliases] == ["Teo Almasy"]
