@@ -227,3 +227,16 @@ def test_they_who_met_are_the_couple_the_text_paired() -> None:
     found = events("Ada Crane, 33, and Paul Lind, 36, married in June 2020. They met in 2017.")
     assert ("meeting", ["Ada Crane", "Paul Lind"], [], "2017", "asserted") in found, found
     assert not [e for e in events("They met in 2017.") if e[0] == "meeting"]
+
+
+def test_the_couple_by_their_descriptions_and_we_in_a_quote() -> None:
+    """ "The singer and the chef wed": conjoined descriptions of a couple doing something together
+    are the pair; so is a quoted "we met" when its speaker is one of the pair."""
+    found = events(
+        "Ada Crane and Paul Lind are officially husband and wife! The singer and the chef wed on Saturday."
+    )
+    assert ("marriage", ["Ada Crane", "Paul Lind"], [], "2022-03-12", "asserted") in found, found
+    found = events(
+        'Ada Crane and Paul Lind are officially husband and wife! "We met at a dinner in 2019," Crane said.'
+    )
+    assert ("meeting", ["Ada Crane", "Paul Lind"], [], "2019", "asserted") in found, found

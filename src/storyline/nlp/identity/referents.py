@@ -59,23 +59,41 @@ class Referents:
     def of(self, token: Token, conjuncts: bool = True) -> list[Cluster]:
         """The entities `token` refers to, with those of its conjuncts ("Russell and Brett Ratner")."""
         out: list[Cluster] = []
-        for t in [token, *(_conjuncts(token) if conjuncts else [])]:
+        others = _conjuncts(token) if conjuncts else []
+        for t in [token, *others]:
             for c in self._one(t):
                 if c not in out:
                     out.append(c)
+        described = all(
+            t.pos_ == "NOUN" and any(d.lower_ == "the" for d in t.children) for t in [token, *others]
+        )
+        if not out and others and described and self._reciprocal_subject(token):
+            # "The Grammy-nominated singer and the celebrity chef wed on Saturday": the couple
+            return self._last_pair(token, self.sentences.index(token.i))
         return out
+
+    @staticmethod
+    def _reciprocal_subject(token: Token) -> bool:
+        return token.dep_ == "nsubj" and token.head.lemma_ in _reciprocal()
 
     def _one(self, token: Token) -> list[Cluster]:
         low = token.lower_
         if low in FIRST_PERSON:
             qi = self.in_quote[token.i]
             quote = self.quotes[qi] if qi >= 0 else None
-            return [quote.speaker] if quote is not None and quote.speaker is not None else []
+            if quote is None or quote.speaker is None:
+                return []
+            if low == "we" and self._reciprocal_subject(token):
+                # "We met at a charity dinner," Brightman said: she and the partner the text paired her with
+                pair = self._last_pair(token, self.sentences.index(token.i))
+                if quote.speaker in pair:
+                    return pair
+            return [quote.speaker]
         if low in PRONOUN_GENDER:
             if self.in_quote[token.i] >= 0:
                 return []  # "him" inside a quote: the speaker's frame, not ours to resolve
             hit = self.index.who(token)  # linked by the pronoun pass, or by the quote stage
-            if hit is None and low == "they" and token.dep_ == "nsubj" and token.head.lemma_ in _reciprocal():
+            if hit is None and low == "they" and self._reciprocal_subject(token):
                 return self._last_pair(token, self.sentences.index(token.i))  # "They met in 2017"
             return [hit] if hit is not None else []
         if low in _RELATIVE and token.head.dep_ == "relcl" and token.head.head.i != token.i:
