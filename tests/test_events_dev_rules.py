@@ -240,3 +240,17 @@ def test_the_couple_by_their_descriptions_and_we_in_a_quote() -> None:
         'Ada Crane and Paul Lind are officially husband and wife! "We met at a dinner in 2019," Crane said.'
     )
     assert ("meeting", ["Ada Crane", "Paul Lind"], [], "2019", "asserted") in found, found
+
+
+def test_one_subject_s_acts_told_together_share_the_day_and_an_ongoing_content_is_its_telling() -> None:
+    """ "apologized on Friday ... and announced that he was stepping down": the announcement is
+    Friday's, and so is the resignation a progressive reports as happening then; "had resigned"
+    stays a bound before the day it was told."""
+    found = events(
+        "Harlow Rovers owner Paul Lind apologized on Friday for his remarks, and announced that he was "
+        "stepping down as chairman of the team's board."
+    )
+    assert ("statement", ["Paul Lind"], [], "2022-03-11", "asserted") in found, found
+    assert ("resignation", ["Paul Lind"], ["Harlow Rovers"], "2022-03-11", "asserted") in found, found
+    found = events("Ada Crane told reporters on Friday that Paul Lind had resigned.")
+    assert ("resignation", ["Paul Lind"], [], "BEFORE2022-03-11", "asserted") in found, found
