@@ -254,3 +254,13 @@ def test_one_subject_s_acts_told_together_share_the_day_and_an_ongoing_content_i
     assert ("resignation", ["Paul Lind"], ["Harlow Rovers"], "2022-03-11", "asserted") in found, found
     found = events("Ada Crane told reporters on Friday that Paul Lind had resigned.")
     assert ("resignation", ["Paul Lind"], [], "BEFORE2022-03-11", "asserted") in found, found
+
+
+def test_a_trial_is_held_by_the_court_it_opens_in_against_the_one_it_is_brought_against() -> None:
+    found = events("The trial of Paul Lind began on Monday in Carver County District Court.")
+    court = ["Carver County District Court"]
+    assert ("trial", court, ["Paul Lind"], "2022-03-14", "asserted") in found, found
+    found = events("The libel trial brought by Ada Crane against the Weekly Courier opened on Monday.")
+    assert ("trial", [], ["Weekly Courier"]) in [e[:3] for e in found], found
+    found = events("The trial of Paul Lind began on Monday in Leeds.")  # a place holds no trial
+    assert ("trial", [], ["Paul Lind"]) in [e[:3] for e in found], found
