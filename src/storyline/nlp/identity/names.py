@@ -309,6 +309,7 @@ def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
         out.append((span, type_))
     out += _untagged_given_names(doc, taken)
     out += _conjoined_with_people(doc, out, taken)
+    out += _untagged_organisations(doc, taken, headlines)
     out.sort(key=lambda st: st[0].start)
     # one name, one type: "Geller" shown to be a person once is a person wherever it is written
     people = {span.text for span, type_ in out if type_ == "PERSON"}
@@ -382,6 +383,28 @@ def _conjoined_with_people(
             ):
                 taken.update(t.i for t in run)
                 out.append((run, "PERSON"))
+    return out
+
+
+def _untagged_organisations(doc: Doc, taken: set[int], headlines: _Headlines) -> list[tuple[Span, str]]:
+    """ "resigned from the California State Senate": two to five untagged capitalised proper nouns
+    the NER passed over that end in an organisation's word are an organisation (not in a
+    title-case headline, where every word has a capital)."""
+    org_words = lexicon.word_list("org_words.txt")
+    out: list[tuple[Span, str]] = []
+    i = 0
+    while i < len(doc):
+        if not (_untagged(doc[i], taken) and doc[i].is_title):
+            i += 1
+            continue
+        end = i
+        while end < len(doc) and end - i < 5 and _untagged(doc[end], taken) and doc[end].is_title:
+            end += 1
+        run = doc[i:end]
+        if len(run) >= 2 and run[-1].text in org_words and run not in headlines and not run[0].is_sent_start:
+            taken.update(t.i for t in run)
+            out.append((run, "ORG"))
+        i = end
     return out
 
 
