@@ -264,3 +264,10 @@ def test_a_trial_is_held_by_the_court_it_opens_in_against_the_one_it_is_brought_
     assert ("trial", [], ["Weekly Courier"]) in [e[:3] for e in found], found
     found = events("The trial of Paul Lind began on Monday in Leeds.")  # a place holds no trial
     assert ("trial", [], ["Paul Lind"]) in [e[:3] for e in found], found
+
+
+def test_who_sues_through_lawyers_is_their_client() -> None:
+    found = events("Ada Crane wrote a memoir.\nHer lawyers have threatened to sue Paul Lind for defamation.")
+    assert ("lawsuit", ["Ada Crane"], ["Paul Lind"], None, "hedged") in found, found
+    found = events("Lawyers for Ada Crane sued Paul Lind on Monday.")
+    assert ("lawsuit", ["Ada Crane"], ["Paul Lind"], "2022-03-14", "asserted") in found, found
