@@ -387,7 +387,7 @@ def _ongoing(trigger: Token) -> bool:
     """A progressive in reported content ("announced that he was stepping down", "said she is
     resigning"): under the sequence of tenses, it happens when it is told."""
     auxes = {c.lower_ for c in trigger.children if c.dep_ == "aux"}
-    return trigger.tag_ == "VBG" and bool(auxes & {"was", "were", "is", "are", "am", "'s", "'re"})
+    return trigger.tag_ == "VBG" and bool(auxes & words("progressive"))
 
 
 def _past(trigger: Token) -> bool:
