@@ -17,9 +17,10 @@ from tests.test_events import events
             "Harlow Foods Inc. said on Monday that its board had appointed Ada Crane as chief executive.",
             ("appointment", ["Ada Crane"], ["Harlow Foods Inc."], "BEFORE2022-03-14", "asserted"),
         ),
-        (  # the parser hangs "as CEO" on the person, not the verb: still the position
+        (  # the parser hangs "as CEO" on the person, not the verb: still the position; the firm that
+            # appoints is the organisation
             "Castor Packaging Co. has appointed Paul Lind as Chief Operating Officer, effective May 1.",
-            ("appointment", ["Paul Lind"], [], "BEFORE2022-03-15", "asserted"),
+            ("appointment", ["Paul Lind"], ["Castor Packaging Co."], "BEFORE2022-03-15", "asserted"),
         ),
     ],
 )

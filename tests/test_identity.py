@@ -243,3 +243,17 @@ def test_the_company_is_never_a_party_or_a_ministry_but_can_be_the_company_named
     assert linked(a, "The company", "description") == []
     a = extract("Brightwater Logistics cut 300 jobs in Ohio. The company said demand had fallen.")
     assert linked(a, "The company", "description") == ["Brightwater Logistics"]
+
+
+def test_a_name_conjoined_to_a_person_s_full_name_is_a_person() -> None:
+    """The NER passes over "Teo Almasy" beside "Lola Brightman"; conjoined, it is a person too."""
+    a = extract("Lola Brightman and Teo Almasy are officially husband and wife! Almasy cooked.")
+    assert entity(a, "Teo Almasy").type == "PERSON"
+    assert [e.name for e in a.entities if "Almasy" in e.aliases] == ["Teo Almasy"]
+
+
+def test_an_untagged_name_ending_in_an_organisation_s_word_is_an_organisation() -> None:
+    a = extract("Paul Lind resigned from the California State Senate in December.")
+    assert entity(a, "California State Senate").type == "ORG"
+    a = extract("Paul Lind visited the Big Sur coast in December.")  # no organisation's word
+    assert not [e.name for e in a.entities if e.type == "ORG"]

@@ -369,7 +369,7 @@ class EventFinder:
                 tokens = [trigger]
                 terminal = None
                 for step in path:
-                    if step in {"text", "money"}:
+                    if step in {"text", "money", "org"}:
                         terminal = step
                         break
                     tokens = [t for tok in tokens for t in step_from(step, tok)]
@@ -393,8 +393,11 @@ class EventFinder:
                 for t in tokens:
                     for c in self.referents.of(t):
                         # a group ("Veterans were killing themselves", "blaming Muslims") is nobody named
-                        if c not in clusters and c.type not in _GROUP_TYPES and c not in own:
-                            clusters.append(c)
+                        if c in clusters or c.type in _GROUP_TYPES or c in own:
+                            continue
+                        if terminal == "org" and c.type != "ORG":
+                            continue  # "Kestrel may appoint X": the appointing firm, not a person
+                        clusters.append(c)
             if texts:
                 finding.values[role] = texts if role == "claims" else texts[0]
                 return

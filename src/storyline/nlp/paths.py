@@ -212,6 +212,10 @@ def step_from(step: str, token: Token) -> list[Token]:
         return _complement(token)
     if step == "^":
         return [token.head] if token.head.i != token.i else []
+    if step == "client":  # "Her lawyers have threatened to sue": whom the lawyers act for
+        if token.lower_ not in lexicon.word_class("legal-agent", "verb_classes.tsv"):
+            return []
+        return [c for c in token.children if c.dep_ == "poss"] + step_from("prep:for", token)
     if step == "coord":  # "Vale, 38, and Quill, 41, married": the whole list the token is part of
         first = token
         while first.dep_ == "conj" and first.head.i != first.i:

@@ -44,6 +44,7 @@ from storyline.nlp.relations import (
     dedupe,
     employers,
     end_at_death,
+    end_at_resignation,
     spouses_from_events,
 )
 from storyline.nlp.sentences import DATELINE_TOKENS, MAX_SENTENCE, Sentences, dateline_end
@@ -168,17 +169,22 @@ def events_component(doc: Doc) -> Doc:
 
 def _resigned_from_employer(found: list[EventFinding], relations: list[RelationFinding]) -> None:
     """ "Lind, chief executive of Acme, ... Lind resigned": who resigns with no organisation named
-    in the sentence resigns from the one the article says they work for (only one: else unsaid)."""
+    in the sentence resigns from the one the article says they work for (only one: else unsaid);
+    with no employer, from the one body they are a member of ("School Board member Lind resigned"),
+    never a party (a party's member who resigns leaves an office, not the party)."""
     employer = employers(relations)
+    parties = frozenset(lexicon.parties().values())
+    bodies = employers(
+        [r for r in relations if r.tail.name not in parties and not r.tail.name.endswith(" Party")],
+        frozenset({"member"}),
+    )
     for f in found:
         agents = f.args.get("agent", [])
-        if (
-            f.type == "resignation"
-            and len(agents) == 1
-            and not f.args.get("target")
-            and agents[0].id in employer
-        ):
-            f.args["target"] = [employer[agents[0].id]]
+        if f.type != "resignation" or len(agents) != 1 or f.args.get("target"):
+            continue
+        org = employer.get(agents[0].id) or bodies.get(agents[0].id)
+        if org is not None:
+            f.args["target"] = [org]
 
 
 @Language.component("storyline_spouses")
@@ -186,7 +192,7 @@ def _resigned_from_employer(found: list[EventFinding], relations: list[RelationF
 def spouses_component(doc: Doc) -> Doc:
     """Marriages and divorces that the text asserts and dates make spouse relations (their start
     and end; a spouse's dated death ends one too), added to `doc._.relations` once the events
-    have their times."""
+    have their times; a dated resignation ends the job or membership it leaves."""
     found: list[EventFinding] = doc._.events or []
     try:
         when = doc._.event_times or [None] * len(found)
@@ -198,6 +204,12 @@ def spouses_component(doc: Doc) -> Doc:
         doc._.relations = dedupe(spouses + (doc._.relations or []))
         deaths = [(f.args.get("agent", []), _year_value(t)) for f, t in dated if f.type == "death"]
         end_at_death(doc._.relations, deaths)
+        left = [
+            (f.args.get("agent", []), f.args.get("target", []), _year_value(t))
+            for f, t in dated
+            if f.type == "resignation"
+        ]
+        end_at_resignation(doc._.relations, left)
     except Exception as exc:
         doc._.relations = []
         doc._.failure = doc._.failure or f"events: {type(exc).__name__}: {exc}"

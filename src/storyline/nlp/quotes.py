@@ -527,8 +527,10 @@ class QuoteExtractor:
                     antecedent = self.index.at(speaker.head.head)
                     finding.speaker = antecedent[0] if antecedent else None
                 elif (name := _proper_name(speaker)) is not None:
-                    # a named speaker the NER missed ("Ana Ruiz said") is still somebody
-                    finding.speaker = self.index.add(name, "PERSON")
+                    # a named speaker the NER missed ("Ana Ruiz said") is still somebody; one whose
+                    # name ends in an organisation's word ("the Sunday Ledger reported") an outlet
+                    org = name[-1].text in lexicon.word_list("org_words.txt")
+                    finding.speaker = self.index.add(name, "ORG" if org else "PERSON")
                     finding.speaker_span = name
         if finding.speaker_span is None and finding.kind != "indirect":
             prev = self.findings[-1] if self.findings else None

@@ -415,6 +415,23 @@ def spouses_from_events(
     return out
 
 
+def end_at_resignation(
+    found: list[RelationFinding], resignations: list[tuple[list[Cluster], list[Cluster], str | None]]
+) -> None:
+    """Who resigns from an organisation in a dated year stops working for it then: (agents,
+    targets, year) of each asserted resignation ends the person's employee or member relation to
+    that organisation, when the relation has no end of its own ("Pereira resigned that October")."""
+    ended: dict[tuple[str, str], str] = {}
+    for agents, targets, year in resignations:
+        for a in agents:
+            for t in targets if year is not None else ():
+                ended[(a.id, t.id)] = min(year, ended.get((a.id, t.id), year))
+    for r in found:
+        year = ended.get((r.head.id, r.tail.id))
+        if r.type in {"employee", "member"} and r.end is None and year and (r.start or "") <= year:
+            r.end = year
+
+
 def end_at_death(found: list[RelationFinding], deaths: list[tuple[list[Cluster], str | None]]) -> None:
     """A marriage ends when a spouse dies: the earliest dated death (agents, year) of either spouse,
     not before the wedding, ends a spouse relation that has no end ("Arthur Whitby died in 1994")."""
@@ -434,11 +451,14 @@ def end_at_death(found: list[RelationFinding], deaths: list[tuple[list[Cluster],
         r.end = min(years, default=None)
 
 
-def employers(found: Sequence[RelationFinding]) -> dict[int, Cluster]:
-    """Person cluster id -> the one organisation the article says they work for or founded; a
-    person with two is left out ("resigned" does not say which)."""
+_EMPLOYING = frozenset({"employee", "founder"})
+
+
+def employers(found: Sequence[RelationFinding], kinds: frozenset[str] = _EMPLOYING) -> dict[int, Cluster]:
+    """Person cluster id -> the one organisation the article says they work for or founded (or,
+    with `kinds`, belong to); a person with two is left out ("resigned" does not say which)."""
     seen: dict[int, dict[int, Cluster]] = {}
     for r in found:
-        if r.type in {"employee", "founder"} and r.tail.type == "ORG":
+        if r.type in kinds and r.tail.type == "ORG":
             seen.setdefault(r.head.id, {})[r.tail.id] = r.tail
     return {person: next(iter(orgs.values())) for person, orgs in seen.items() if len(orgs) == 1}

@@ -308,6 +308,8 @@ def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
         taken.update(t.i for t in span)
         out.append((span, type_))
     out += _untagged_given_names(doc, taken)
+    out += _conjoined_with_people(doc, out, taken)
+    out += _untagged_organisations(doc, taken, headlines)
     out.sort(key=lambda st: st[0].start)
     # one name, one type: "Geller" shown to be a person once is a person wherever it is written
     people = {span.text for span, type_ in out if type_ == "PERSON"}
@@ -359,6 +361,50 @@ def _untagged_given_names(doc: Doc, taken: set[int]) -> list[tuple[Span, str]]:
         if end == i + 1 and token.dep_ == "compound":
             continue
         out.append((doc[i:end], "PERSON"))
+    return out
+
+
+def _conjoined_with_people(
+    doc: Doc, found: list[tuple[Span, str]], taken: set[int]
+) -> list[tuple[Span, str]]:
+    """ "Lola Brightman and Teo Almasy are husband and wife": two or three untagged capitalised
+    proper nouns conjoined to a person's full name are a person's name too."""
+    out: list[tuple[Span, str]] = []
+    for span, type_ in found:
+        if type_ != "PERSON" or len(span) < 2:
+            continue
+        for conj in (c for c in span.root.children if c.dep_ == "conj"):
+            words = [t for t in conj.lefts if t.dep_ == "compound" and t.i >= conj.i - 2] + [conj]
+            run = doc[words[0].i : conj.i + 1]
+            if (
+                2 <= len(run) <= 3
+                and all(_untagged(t, taken) and t.is_title for t in run)
+                and not any(t.text in lexicon.word_list("org_words.txt") for t in run)
+            ):
+                taken.update(t.i for t in run)
+                out.append((run, "PERSON"))
+    return out
+
+
+def _untagged_organisations(doc: Doc, taken: set[int], headlines: _Headlines) -> list[tuple[Span, str]]:
+    """ "resigned from the California State Senate": two to five untagged capitalised proper nouns
+    the NER passed over that end in an organisation's word are an organisation (not in a
+    title-case headline, where every word has a capital)."""
+    org_words = lexicon.word_list("org_words.txt")
+    out: list[tuple[Span, str]] = []
+    i = 0
+    while i < len(doc):
+        if not (_untagged(doc[i], taken) and doc[i].is_title):
+            i += 1
+            continue
+        end = i
+        while end < len(doc) and end - i < 5 and _untagged(doc[end], taken) and doc[end].is_title:
+            end += 1
+        run = doc[i:end]
+        if len(run) >= 2 and run[-1].text in org_words and run not in headlines and not run[0].is_sent_start:
+            taken.update(t.i for t in run)
+            out.append((run, "ORG"))
+        i = end
     return out
 
 

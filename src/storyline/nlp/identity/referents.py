@@ -8,6 +8,7 @@ named.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
@@ -58,22 +59,42 @@ class Referents:
     def of(self, token: Token, conjuncts: bool = True) -> list[Cluster]:
         """The entities `token` refers to, with those of its conjuncts ("Russell and Brett Ratner")."""
         out: list[Cluster] = []
-        for t in [token, *(_conjuncts(token) if conjuncts else [])]:
+        others = _conjuncts(token) if conjuncts else []
+        for t in [token, *others]:
             for c in self._one(t):
                 if c not in out:
                     out.append(c)
+        described = all(
+            t.pos_ == "NOUN" and any(d.lower_ == "the" for d in t.children) for t in [token, *others]
+        )
+        if not out and others and described and self._reciprocal_subject(token):
+            # "The Grammy-nominated singer and the celebrity chef wed on Saturday": the couple
+            return self._last_pair(token, self.sentences.index(token.i))
         return out
+
+    @staticmethod
+    def _reciprocal_subject(token: Token) -> bool:
+        return token.dep_ == "nsubj" and token.head.lemma_ in _reciprocal()
 
     def _one(self, token: Token) -> list[Cluster]:
         low = token.lower_
         if low in FIRST_PERSON:
             qi = self.in_quote[token.i]
             quote = self.quotes[qi] if qi >= 0 else None
-            return [quote.speaker] if quote is not None and quote.speaker is not None else []
+            if quote is None or quote.speaker is None:
+                return []
+            if low == "we" and self._reciprocal_subject(token):
+                # "We met at a charity dinner," Brightman said: she and the partner the text paired her with
+                pair = self._last_pair(token, self.sentences.index(token.i))
+                if quote.speaker in pair:
+                    return pair
+            return [quote.speaker]
         if low in PRONOUN_GENDER:
             if self.in_quote[token.i] >= 0:
                 return []  # "him" inside a quote: the speaker's frame, not ours to resolve
             hit = self.index.who(token)  # linked by the pronoun pass, or by the quote stage
+            if hit is None and low == "they" and self._reciprocal_subject(token):
+                return self._last_pair(token, self.sentences.index(token.i))  # "They met in 2017"
             return [hit] if hit is not None else []
         if low in _RELATIVE and token.head.dep_ == "relcl" and token.head.head.i != token.i:
             return self._one(token.head.head)  # "Smith, who resigned": Smith
@@ -92,8 +113,13 @@ class Referents:
         return []
 
     def last_two_people(self, token: Token) -> list[Cluster]:
-        """ "the two", "the couple": the two people named last before it, nearby."""
+        """ "the two", "the couple": the two people the text last paired nearby ("Vale, 38, and
+        Quill, 41, married", "gave birth with husband Reid Marlow"), not a child named since
+        ("share two children, daughter Poppy Quill"); else the two people named last before it."""
         here = self.sentences.index(token.i)
+        paired = self._last_pair(token, here)
+        if paired:
+            return paired
         found: list[Cluster] = []
         for start, cluster in reversed(self._people):
             if start >= token.i:
@@ -105,6 +131,45 @@ class Referents:
             if len(found) == 2:
                 return sorted(found, key=lambda c: c.index)
         return []
+
+    def _last_pair(self, token: Token, here: int) -> list[Cluster]:
+        """The last two people joined as a pair before `token`, within the group window: two
+        conjoined names, or a name after a partner noun ("husband Reid Marlow") and the person
+        named before it in its sentence."""
+        partners = lexicon.word_class("partner-noun")
+        kin = lexicon.word_class("kin")
+        for start, cluster in reversed(self._people):
+            if start >= token.i:
+                continue
+            if here - self.sentences.index(start) > _MAX_GROUP_SENTENCES_BACK:
+                break
+            head = self.doc[start]
+            while head.dep_ in {"compound", "flat"} and head.head.i != head.i:
+                head = head.head  # "Reid" of "Reid Marlow": the name's head word
+            if self._after_partner_noun(head, kin - partners):
+                continue  # "two children, daughter Poppy Quill, 8, and son Arlo Quill": not the couple
+            other: Cluster | None = None
+            if head.dep_ == "conj" and (hit := self.index.at(head.head)) and hit[0].type == "PERSON":
+                other = hit[0]
+            elif self._after_partner_noun(head, partners):
+                lo = self.sentences.of(head).start
+                before = [c for s, c in self._people if lo <= s < start and c is not cluster]
+                other = before[-1] if before else None
+            if other is not None and other is not cluster:
+                return sorted([cluster, other], key=lambda c: c.index)
+        return []
+
+    @staticmethod
+    def _after_partner_noun(head: Token, partners: frozenset[str]) -> bool:
+        """ "husband Reid Marlow", "her husband, Reid Marlow": one of these nouns names the person."""
+        if head.dep_ == "appos" and head.head.lower_ in partners:
+            return True
+        return any(c.dep_ == "compound" and c.lower_ in partners for c in head.children)
+
+
+@cache
+def _reciprocal() -> frozenset[str]:
+    return lexicon.word_class("reciprocal", "verb_classes.tsv")
 
 
 def _conjuncts(token: Token) -> list[Token]:

@@ -478,7 +478,8 @@ def _org_kinds() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     words: dict[str, str] = {}
     nouns: dict[str, frozenset[str]] = {}
     for kind, shown_by, described_by in lexicon.table("org_kinds.tsv"):
-        words.update(dict.fromkeys(shown_by.split(), kind))
+        shown = lexicon.word_class(shown_by[1:]) if shown_by.startswith("@") else shown_by.split()
+        words.update(dict.fromkeys(shown, kind))
         nouns[kind] = frozenset(described_by.split()) - {"-"}
     return words, nouns
 
@@ -501,13 +502,17 @@ def _fits(cluster: Cluster, noun: str) -> bool | None:
 
 def _nearest_org(token: Token, index: EntityIndex, sentences: Sentences) -> Cluster | None:
     """ "the company": the organisation named nearest before it, within two sentences, passing over
-    one whose kind the noun cannot describe (a party, a ministry) to one whose name shows it can."""
+    one whose kind the noun cannot describe (a party, a ministry) to one whose name shows it can;
+    "the newspaper" the nearest one a masthead word names as an outlet."""
     here = sentences.index(token.i)
     since = sentences.starts[max(0, here - _ORG_SENTENCES_BACK)] if sentences.starts else 0
     if any(t.pos_ == "PROPN" for t in token.doc[token.left_edge.i : token.i]):
         return None  # "the Trump campaign", "the Islamic State terrorist network": a name of its own
     orgs = [(span, c) for span, c in index.before(token.i, since) if c.type == "ORG" and span[0].i < token.i]
     word = token.lower_
+    if word in lexicon.word_class("outlet-noun"):  # "the newspaper" after "the Sunday Ledger", not the
+        masthead = lexicon.word_class("masthead")  # aerospace firm it wrote about
+        orgs = [(span, c) for span, c in orgs if any(t.text in masthead for t in span)]
     for span, cluster in reversed(orgs):  # "the bank" after "the World Bank": the head word first
         if any(t.lower_ == word for t in span):
             return cluster

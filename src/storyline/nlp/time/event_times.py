@@ -80,6 +80,14 @@ def event_times(
         own = [t for t in own if not _dates_another_noun(ev.trigger, t.start)]
         if own:
             mine = [t for t in own if _in_clause(ev.trigger, t.start, ev.type)]
+            last = _token_at(ev.trigger, ev.end - 1)
+            if not mine and last is not None and last.i > ev.trigger.i and last.head.i == ev.trigger.i:
+                # "found Harrow guilty on Jan. 27": the date hangs on the phrase's own last word
+                mine = [t for t in own if _in_clause(last, t.start)]
+            if not mine and _shares_subject(ev.trigger):
+                # "apologized on Thursday ... and announced that he was stepping down": one subject's
+                # acts told together, the second undated, are the first's day
+                mine = [t for t in own if _in_clause(ev.trigger.head, t.start)]
             clause = _clause_head(ev.trigger, ev.type)
             if not mine and ev.order and clause.head.i != clause.i:
                 # "shortly after Jarosik filed ..., Storm resigned on Monday": a bound from the main clause
@@ -112,6 +120,10 @@ def event_times(
                 # "spoke out Tuesday about the death of ...", "thanked Trump on Wednesday for backing
                 # his bill": what a dated act is about happened before it
                 reported = [t for t in own if _in_clause(topic, t.start)]
+            if reported and ev.modality == "asserted" and _ongoing(ev.trigger):
+                by_own_date.add(len(out))
+                out.append(_not_after(_value(_nearest(reported, ev)), ev, dct))
+                continue
             if reported and ev.modality == "asserted" and (_past(ev.trigger) or topic is not None):
                 # "Okoro told reporters on Monday that Petrie had resigned": before Monday
                 said = _value(_nearest(reported, ev))
@@ -235,6 +247,18 @@ def _simultaneous(clause: Token) -> bool:
     return clause.tag_ == "VBG" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in clause.children)
 
 
+def _shares_subject(trigger: Token) -> bool:
+    """A verb conjoined to the verb before it with no subject of its own ("apologized ... and
+    announced"): the same person's acts in one clause."""
+    return (
+        trigger.pos_ == "VERB"
+        and trigger.dep_ == "conj"
+        and trigger.head.pos_ == "VERB"
+        and trigger.tag_ == trigger.head.tag_
+        and not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in trigger.children)
+    )
+
+
 def _reaches(token: Token, head: Token, trigger: Token) -> bool:
     """Walking up from `token` meets `head` without crossing another clause, except one that
     modifies a noun trigger itself ("a lawsuit filed on Monday")."""
@@ -352,7 +376,18 @@ def _in_reporting_clause(trigger: Token, char: int) -> bool:
     speech = head.head
     token = _token_at(trigger, char)
     is_speech = bool(lexicon.cue_verbs().get(speech.text))
-    return token is not None and is_speech and _reaches(token, speech, speech)
+    if token is None or not is_speech:
+        return False
+    if _reaches(token, speech, speech):
+        return True
+    return _shares_subject(speech) and _reaches(token, speech.head, speech)  # "apologized Monday and said"
+
+
+def _ongoing(trigger: Token) -> bool:
+    """A progressive in reported content ("announced that he was stepping down", "said she is
+    resigning"): under the sequence of tenses, it happens when it is told."""
+    auxes = {c.lower_ for c in trigger.children if c.dep_ == "aux"}
+    return trigger.tag_ == "VBG" and bool(auxes & words("progressive"))
 
 
 def _past(trigger: Token) -> bool:
@@ -458,7 +493,9 @@ def _repeated_statements(events: list[EventFinding], times: list[TimeValue | Non
 
 def _simultaneous_events(events: list[EventFinding], times: list[TimeValue | None]) -> None:
     """An event in a clause that happens at its governing clause's time takes the time of that
-    clause's event, however that one was dated: "He made the criticism while showing support"."""
+    clause's event, however that one was dated: "He made the criticism while showing support"; a
+    participle on a noun that event's verb governs takes that verb's ("nine days after the Ledger
+    published an investigation alleging that he ...": the day the investigation came out)."""
     heads = [_clause_head(ev.trigger, ev.type) for ev in events]
     by_head: dict[int, list[int]] = {}  # clause head -> its events, in list order
     for j, head in enumerate(heads):
@@ -467,7 +504,10 @@ def _simultaneous_events(events: list[EventFinding], times: list[TimeValue | Non
         clause = heads[k]
         if times[k] is not None or ev.modality != "asserted" or not _simultaneous(clause):
             continue
-        for j in by_head.get(clause.head.i, ()):
+        governor = clause.head  # "published an investigation alleging that ...": the verb of the noun
+        while governor.pos_ not in {"VERB", "AUX"} and governor.head.i != governor.i:
+            governor = governor.head
+        for j in by_head.get(clause.head.i, ()) or by_head.get(governor.i, ()):
             when = times[j]
             if j != k and when is not None and not when.mod and events[j].modality == "asserted":
                 times[k] = when

@@ -126,8 +126,10 @@ def r_month(m: re.Match[str], c: Context) -> Found | None:
     if c.dct is None:
         return None
     month = _month_number(m["month"])
-    rel = (m["rel"] or "").lower()
-    if m["year_rel"]:  # "June last year", "January this year"
+    if m.groupdict().get("that") and c.ref and c.ref[0][:4].isdigit():  # "in 2019 ... that October"
+        return Found("DATE", cal.month(int(c.ref[0][:4]), month), anaphoric=True)
+    rel = (m.groupdict().get("rel") or "").lower()
+    if m.groupdict().get("year_rel"):  # "June last year", "January this year"
         return Found("DATE", cal.month(c.dct.year + (_step(m["year_rel"]) or 0), month), _mod(m["mod"]))
     y = c.dct.year
     if rel == "last":
@@ -136,7 +138,7 @@ def r_month(m: re.Match[str], c: Context) -> Found | None:
         y = y + 1 if month <= c.dct.month else y
     elif rel != "this":
         y, _ = cal.resolve_month(c.dct, month, _signalled(m) or c.direction(m))
-    return Found("DATE", cal.month(y, month), _mod(m["mod"]))
+    return Found("DATE", cal.month(y, month), _mod(m.groupdict().get("mod")))
 
 
 @normaliser
