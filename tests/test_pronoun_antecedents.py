@@ -151,3 +151,14 @@ def test_a_mistyped_given_name_of_the_pronoun_s_gender_keeps_its_whole_score() -
     assert resolver._latent_share(tanya, "f") == settings().latent_given_name == 1.0
     assert resolver._latent_share(tanya, "m") == settings().latent == 0.7
     assert resolver._latent_share(brandt, "f") == 1.0
+
+
+def test_a_reporting_verb_used_otherwise_is_no_evidence_of_an_organisation() -> None:
+    # "continued to teach", "opened the season": not speech, so a mistyped name may still be a person
+    a = extract(
+        "In 2003, Kellerby opened the season at the Eastside Academy of Music. She later joined a band."
+    )
+    assert people(a)["Kellerby"] == ("PERSON", ["She"])
+    # an organisation that says something stays one ("Boeing said on Monday that ...")
+    b = extract("Boeing said on Monday that it would cut jobs. He said the plan was final.")
+    assert people(b)["Boeing"] == ("ORG", [])

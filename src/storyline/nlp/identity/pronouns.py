@@ -38,6 +38,7 @@ _OBJECT_DEPS = {"dobj", "pobj", "dative", "iobj"}
 _GENDERED_POSSESSIVES = frozenset({"his", "her"})
 _ADJUNCT_DEPS = {"prep", "advcl", "npadvmod"}
 _PERSON_PRONOUNS = frozenset(w for w, g in PRONOUN_GENDER.items() if g in {"m", "f"})
+_SPEECH_ONLY = lexicon.word_class("speech-only-verb")  # "Google accused Microsoft": speech, object or not
 _MISTYPED = frozenset({"ORG", "GPE", "NORP", "OTHER", "WORK"})  # types a person's name may get
 
 
@@ -177,7 +178,14 @@ def _conjunct_owner(pronoun: Token) -> Token | None:
 def _speaks(root: Token) -> bool:
     """The subject of a verb of speech: "Boeing said", "Google accused Microsoft". Organisations
     speak in the news as often as people, so that is no evidence of a person."""
-    return root.dep_ in _SUBJECT_DEPS and lexicon.cue_verbs().get(root.head.text) is not None
+    verb = root.head
+    if root.dep_ not in _SUBJECT_DEPS or lexicon.cue_verbs().get(verb.text) is None:
+        return False
+    # what it says: a clause, a quotation, or whom it addresses or accuses ("accused Microsoft");
+    # not "Hartwig continued to teach", "Rivera opened the season" (a cue verb used otherwise)
+    return verb.lemma_ in _SPEECH_ONLY or any(
+        c.dep_ in {"ccomp", "parataxis", "dative"} or c.is_quote for c in verb.children
+    )
 
 
 def _role(token: Token) -> str:
