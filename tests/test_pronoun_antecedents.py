@@ -109,3 +109,56 @@ def test_a_preposed_phrase_speaks_of_its_own_clause_s_subject_over_an_earlier_on
         "In her first year there, Carla Lund won three cases."
     )
     assert (people(b)["Anna Berg"], people(b)["Carla Lund"]) == (("PERSON", ["she"]), ("PERSON", ["her"]))
+
+
+def test_a_surname_the_ner_typed_as_a_place_is_the_person_a_pronoun_names() -> None:
+    # "Sharapova" typed as a place: a name mid-sentence may be a person's ...
+    a = extract(
+        "After the final in Rome, Sharapova was elevated to first place. Later she won the French Open."
+    )
+    assert people(a)["Sharapova"] == ("PERSON", ["she"])
+    assert people(a)["Rome"] == ("GPE", [])
+    # ... but not a place that opens its sentence ("Denver was cold"), nor one after "in"
+    b = extract("Anna Berg moved to Denver in 2001. Denver was cold that winter. She left in March.")
+    assert people(b) == {"Anna Berg": ("PERSON", ["She"]), "Denver": ("GPE", [])}
+
+
+def test_the_understood_subject_is_found_up_a_chain_of_non_finite_clauses() -> None:
+    # "asked Salter to apologize ... for accusing him": Salter is to apologize, and so to accuse
+    from storyline.nlp.identity.pronouns import _controller
+    from storyline.nlp.pipeline import load
+
+    doc = load()("Tom Hale asked Peter Salter to apologize to Jim Cole for accusing him of theft.")
+    him = next(t for t in doc if t.text == "him")
+    controller = _controller(him)
+    assert controller is not None and controller.text == "Salter"
+    a = extract("Tom Hale asked Peter Salter to apologize to Jim Cole for accusing him of theft.")
+    assert people(a)["Peter Salter"] == ("PERSON", [])
+
+
+def test_a_mistyped_given_name_of_the_pronoun_s_gender_keeps_its_whole_score() -> None:
+    from storyline.nlp.identity.pronouns import PronounResolver, settings
+    from storyline.nlp.identity.sieve import build_entities
+    from storyline.nlp.pipeline import load
+    from storyline.nlp.sentences import sentences_of
+
+    doc = load()("In 2004, Tanya moved to Leeds with Eva Brandt.")
+    index = build_entities(doc)
+    resolver = PronounResolver(doc, index, [-1] * len(doc), sentences_of(doc))
+    resolver._latent_people()
+    tanya = next(c for c in index.clusters if c.key == ["Tanya"])
+    brandt = next(c for c in index.clusters if c.key == ["Eva", "Brandt"])
+    assert resolver._latent_share(tanya, "f") == settings().latent_given_name == 1.0
+    assert resolver._latent_share(tanya, "m") == settings().latent == 0.7
+    assert resolver._latent_share(brandt, "f") == 1.0
+
+
+def test_a_reporting_verb_used_otherwise_is_no_evidence_of_an_organisation() -> None:
+    # "continued to teach", "opened the season": not speech, so a mistyped name may still be a person
+    a = extract(
+        "In 2003, Kellerby opened the season at the Eastside Academy of Music. She later joined a band."
+    )
+    assert people(a)["Kellerby"] == ("PERSON", ["She"])
+    # an organisation that says something stays one ("Boeing said on Monday that ...")
+    b = extract("Boeing said on Monday that it would cut jobs. He said the plan was final.")
+    assert people(b)["Boeing"] == ("ORG", [])

@@ -433,8 +433,15 @@ def person_shaped(span: Span) -> bool:
     root = span.root
     if root.dep_ in {"compound", "nmod", "amod"}:
         return False
-    if root.ent_type_ in {"GPE", "LOC", "FAC"} and root.text not in lexicon.first_name_genders():
-        return False  # "Denver was cold": a place the NER knows stays one, unless it is a given name
+    if (
+        root.ent_type_ in {"GPE", "LOC", "FAC"}
+        and root.text not in lexicon.first_name_genders()
+        and span[0].is_sent_start
+    ):
+        # "Denver was cold": a place the NER knows stays one where it opens its sentence, unless it
+        # is a given name; mid-sentence ("Following ..., Sharapova was elevated to No. 1") it may be
+        # a person's surname (the small model types women's names as places more often than men's)
+        return False
     if root.dep_ == "pobj" and root.head.head.pos_ not in {"VERB", "AUX"}:
         return False  # "the annexation of Crimea": a noun's complement, more often a thing's name
     return not (root.dep_ == "pobj" and root.head.lower_ in lexicon.word_class("place-preposition"))
