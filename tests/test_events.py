@@ -82,6 +82,17 @@ def test_event_type_participants_time_and_modality(text: str, expected: tuple) -
     assert expected in found, found
 
 
+def test_stopping_an_activity_is_no_resignation_and_a_for_to_clause_is_not_asserted() -> None:
+    """ "quit giving speeches" leaves no post; "called for her to quit" says what should happen."""
+    assert not [v for v in events("Ada Crane quit giving paid speeches in April.") if v[0] == "resignation"]
+    assert ("resignation", ["Ada Crane"], [], None, "hedged") in events(
+        "Paul Lind attacked Ada Crane and called for her to quit the race."
+    )
+    assert ("resignation", ["Ada Crane"], [], "2022-03", "asserted") in events(
+        "Ada Crane quit her job in March."
+    )
+
+
 def test_allegations_are_accusations_and_a_negated_deed_in_a_quote_is_a_denial() -> None:
     text = (
         'Lawmakers made allegations against developer Ivo Stanek on Monday. "I did not do what they '

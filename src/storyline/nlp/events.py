@@ -273,6 +273,10 @@ class EventFinder:
             return None
         if "whole" in requires and token.i > 0 and self.doc[token.i - 1].text == "-":
             return None  # "natural-born", "Canadian-born": an adjective, no birth told
+        if "nogerund" in requires and any(
+            c.tag_ == "VBG" and c.dep_ in {"dobj", "xcomp"} for c in token.children
+        ):
+            return None  # "quit giving paid speeches": an activity stopped, no post left
         if "asserted" in requires and (negated or hedged):
             return None
         if "headline" in requires and not (self._in_headline(token) and token.tag_ in {"VBZ", "VBP"}):
@@ -450,6 +454,10 @@ class EventFinder:
         ):
             frames.append(verb)  # "could face charges", "did not file a lawsuit"; not "imperiled with it"
         asked = trigger.head.head.lemma_ in _HEDGE_GOVERNORS
+        if any(c.dep_ == "mark" and c.lower_ == "for" for c in trigger.children) and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in trigger.children
+        ):
+            return False, True  # "called for her to quit", "time for him to resign": not (yet) happened
         if trigger.dep_ == "pobj" and trigger.head.lower_ == "for" and asked:
             return False, True  # "called for his dismissal", "asked for an apology": not (yet) happened
         negated = hedged = False
