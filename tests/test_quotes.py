@@ -71,6 +71,23 @@ def test_trailing_attribution() -> None:
     assert_offsets(a, q)
 
 
+def test_two_apostrophes_are_a_quotation_mark() -> None:
+    """The New York Times' copy writes ''...'': one mark, its quotes direct, their offsets the text's."""
+    text = (
+        "Paul Lind attacked the plan - ''I love this town,'' he said, ''I will never leave it'' - and "
+        "left. ''We are ready,'' Ada Crane said."
+    )
+    a = extract(text)
+    found = [(q.kind, q.text, q.speaker_name) for q in a.quotes if q.kind == "direct"]
+    assert found == [
+        ("direct", "I love this town", "Paul Lind"),
+        ("direct", "I will never leave it", "Paul Lind"),
+        ("direct", "We are ready", "Ada Crane"),
+    ]
+    for q in a.quotes:
+        assert_offsets(a, q)
+
+
 def test_leading_attribution() -> None:
     text = (
         "Maria Lopez, the city librarian, spoke at the opening. "

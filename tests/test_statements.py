@@ -107,7 +107,11 @@ def test_another_speakers_words_quoted_in_reported_speech_stay_a_statement(
 
 
 def test_quote_text_keeps_the_articles_characters(extracted: dict[str, Article]) -> None:
-    (q,) = extracted["artefacts"].quotes
+    q, *inner = extracted["artefacts"].quotes  # two apostrophes are a quotation mark: partial quotes within
+    assert [(i.kind, i.text, i.within) for i in inner] == [
+        ("partial", "no direct evidence", q.id),
+        ("partial", "misled", q.id),
+    ]
     assert extracted["artefacts"].text[q.start : q.end] == q.text
     assert "''no direct evidence''" in q.text and "fraud ," in q.text
     assert display_text(q.text) == (
@@ -233,7 +237,7 @@ def test_the_quote_list_shows_one_line_per_statement(store_db: Path) -> None:
     # the stored text is the article's, so search and grouping see the same words as before
     assert [r.text for r in query.quotes(conn, search="no direct evidence").quotes] == [reyes.text]
     counts = query.stats(conn)
-    assert (counts["quotes"], counts["nested_quotes"]) == (9, 3)
+    assert (counts["quotes"], counts["nested_quotes"]) == (11, 5)
     assert query.person(conn, query.resolve(conn, "Gary Lindqvist")[0].id).quotes == 1
 
 
@@ -251,6 +255,8 @@ def test_the_inner_quote_is_stored_with_its_outer_one(store_db: Path) -> None:
         ("partial", True),
         ("partial", True),
         ("direct", True),
+        ("partial", True),  # the artefacts' ''no direct evidence'' and ''misled''
+        ("partial", True),
     ]
 
 
@@ -307,7 +313,7 @@ def test_a_version_5_store_is_nested_when_opened(tmp_path: Path, store_db: Path)
             fresh.executescript(script)
         tables = "SELECT name, sql FROM sqlite_master WHERE name = 'quotes'"
         assert conn.execute(tables).fetchall() == fresh.execute(tables).fetchall()  # as version 5 wrote it
-    assert sum(w is not None for _, w in expected) == 4
+    assert sum(w is not None for _, w in expected) == 6
     with Store(old) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone() == (VERSION,)
         assert store.conn.execute("SELECT id, within FROM quotes ORDER BY id").fetchall() == expected

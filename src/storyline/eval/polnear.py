@@ -3,7 +3,7 @@
 Definitions (the same for storyline and for the textacy baseline, computed in the same run on the
 same spaCy Docs):
 - a gold attribution is *direct* when at least half of its Content characters lie between
-  quotation marks;
+  quotation marks (two apostrophes, as the New York Times' copy writes them, count as one);
 - a predicted span is correct when at least half of its characters lie inside one gold Content of
   the set scored; a gold Content is found when predicted spans cover at least half of it
   (split quotes count once: both halves land in the same Content);
@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storyline.model import Article
+from storyline.nlp.marks import doubled_apostrophes
 
 _MARKS = '"“”'
 OUTER = "outer only"  # storyline scored on the quotes not within another (what a reader is shown)
@@ -75,7 +76,7 @@ def parse_ann(path: Path, text: str) -> list[GoldAttribution]:
                 content=content,
                 source=source,
                 source_text=" ".join(text[s:e] for s, e in source),
-                direct=_quoted_share(" ".join(text[s:e] for s, e in content)) >= 0.5,
+                direct=_quoted_share(doubled_apostrophes(" ".join(text[s:e] for s, e in content))) >= 0.5,
             )
         )
     return out

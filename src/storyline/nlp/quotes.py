@@ -34,7 +34,7 @@ _QUOTE_END_CUEING = (",", "?", "!", "—", "–", "-", "…")
 # "tried to laugh it off by interjecting": the subject of a cue is found up these links
 _CLIMB_DEPS = {"conj", "xcomp", "advcl", "pcomp", "prep"}
 _NOT_OUTLETS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
-_CLOSING_MARKS = {"”", '"', "»", "’", "'"}
+_CLOSING_MARKS = {"”", '"', "»", "’", "'", "''"}  # "''": two apostrophes as one mark (marks.py)
 # "“...” ― Pamela Padilla": a quotation signed with a dash and a name, as in readers' responses
 _DASH_SIGNATURE = re.compile(r"[^\S\n]*[―—–][^\S\n]*(?=[A-Z])")
 _SIGNATURE_END = {".", "\n", "“", '"', "”", ""}
@@ -141,6 +141,16 @@ def _tokens_between(doc: Doc, start_char: int, end_char: int) -> Span:
     return span if span is not None else doc[0:0]
 
 
+def _after_close(text: str, end: int) -> int:
+    """The first character after a quote's closing mark at `end` (two apostrophes are one mark)."""
+    return end + 2 if text.startswith("''", end) else end + 1
+
+
+def _open_mark(text: str, start: int) -> int:
+    """Where the opening mark of a quote whose words start at `start` begins."""
+    return start - 2 if start >= 2 and text.startswith("''", start - 2) else start - 1
+
+
 def _last_char(text: str, end: int, skip: str) -> str:
     """The last character of text[:end] that is not in `skip` ("" if none), without a copy."""
     i = end - 1
@@ -168,7 +178,7 @@ def _post_region(ctx: _Context, q: QuotedSpan, next_open: int) -> Span:
     doc = ctx.doc
     _, p_end = ctx.paragraph_bounds(q.end)
     limit = min(next_open, p_end)
-    first = _token_at(doc, q.end + 1)
+    first = _token_at(doc, _after_close(ctx.text, q.end))
     last, stop = first, min(len(doc), first + MAX_CLAUSE)
     while last < stop and doc[last].idx < limit and doc[last].text not in _FRAME_END:
         last += 1
@@ -180,7 +190,7 @@ def _pre_region(ctx: _Context, q: QuotedSpan, prev_close: int) -> Span:
     doc = ctx.doc
     p_start, _ = ctx.paragraph_bounds(q.start)
     limit = max(p_start, prev_close + 1)
-    end = _token_at(doc, q.start - 1)
+    end = _token_at(doc, _open_mark(ctx.text, q.start))
     first, stop = end, max(0, end - MAX_CLAUSE)
     while first > stop and doc[first - 1].idx >= limit and doc[first - 1].text not in _FRAME_END:
         first -= 1
@@ -406,7 +416,7 @@ class QuoteExtractor:
         pieces_text = q.text(text)
         qtext = pieces_text.strip().rstrip(",").rstrip() if len(q.pieces) > 1 else text[start:end]
         finding = Finding(start, end, qtext, "direct", paragraph=ctx.paragraph(q.start))
-        before = _last_char(text, q.start - 1, " \t")
+        before = _last_char(text, _open_mark(text, q.start), " \t")
         embedded = bool(before) and before not in ",:.?!\n" + "\"“”'’—–("
         prev_close = self.spans[qi - 1].end if qi > 0 else -1
         post = _post_region(ctx, q, self._next_open[qi])
@@ -425,7 +435,8 @@ class QuoteExtractor:
             cue = None  # attached to a verb outside the attribution clause: not a cue of this quote
         if cue is None:
             inner_end = text[q.start : q.end].rstrip(" '’‘\"”")
-            ends_cueing = inner_end.endswith(_QUOTE_END_CUEING) or text[q.end + 1 : q.end + 2] == ","
+            closed = _after_close(text, q.end)
+            ends_cueing = inner_end.endswith(_QUOTE_END_CUEING) or text[closed : closed + 1] == ","
             if embedded:
                 cue, region = _cue_in(pre, ctx, last=True), pre
             if cue is None:
@@ -445,7 +456,8 @@ class QuoteExtractor:
                 t.dep_ in _SUBJECT_DEPS and t.head.i != t.i and ctx.in_quote[t.head.i] == qi
                 for t in quote_tokens
             )
-            tail = text[q.end + 1 : q.end + 3].lstrip(" ,")
+            after = _after_close(text, q.end)
+            tail = text[after : after + 2].lstrip(" ,")
             runs_to_end = not tail or tail[0] in ".!?\n" or text[q.end - 1] in ".!?"
             long_enough = len(quote_tokens) >= 5
             finding.kind = "direct" if has_clause or (runs_to_end and long_enough) else "partial"
@@ -467,7 +479,7 @@ class QuoteExtractor:
     def _signature(self, q: QuotedSpan) -> Span | None:
         """The name after "” ―", when a name is all that follows before the paragraph, the
         sentence or the next quotation ends."""
-        m = _DASH_SIGNATURE.match(self.text, q.end + 1)
+        m = _DASH_SIGNATURE.match(self.text, _after_close(self.text, q.end))
         if m is None:
             return None
         doc = self.doc
@@ -597,7 +609,7 @@ class QuoteExtractor:
         """No attribution of its own: a previous paragraph ending in a colon, else the quote before."""
         text = self.text
         p_start, _ = self.ctx.paragraph_bounds(q.start)
-        if text[p_start : q.start].strip() in {"", '"', "“"} and p_start > 0:
+        if text[p_start : q.start].strip() in {"", '"', "“", "''"} and p_start > 0:
             prev_para = text[:p_start].rstrip()
             if prev_para.endswith(":"):
                 region = _tokens_between(
@@ -692,7 +704,7 @@ class QuoteExtractor:
         close = self.spans[qi].pieces[-1][1] if self.spans[qi].pieces else self.spans[qi].end
         if close < end or close >= len(self.text) or self.text[close] not in _CLOSING_MARKS:
             return end
-        return close + 1
+        return close + 2 if self.text.startswith("''", close) else close + 1
 
     def _according(self, token: Token, quoted: list[tuple[int, int]]) -> None:
         to = token.doc[token.i + 1]
