@@ -248,6 +248,7 @@ def make_doc(nlp: Language, text: str, published: date | None = None) -> Doc:
     which the time stages resolve "on Thursday" and "last year"."""
     doc = nlp.make_doc(text)
     doc._.published = published
+    doc._.text = text  # the Doc's text, character for character: read through sentences.text_of
     return doc
 
 

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from storyline.nlp import lexicon
 from storyline.nlp.identity.clusters import POSSESSIVE
+from storyline.nlp.sentences import text_of
 
 LABELS = {
     "PERSON": "PERSON",
@@ -278,7 +279,7 @@ def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
     last_words: dict[str, set[tuple[int, int]]] = {}
     for e in persons:
         last_words.setdefault(e[-1].text, set()).add((e.start, e.end))
-    headlines = _Headlines(doc.text)
+    headlines = _Headlines(text_of(doc))
     in_prose = [e for e in persons if e not in headlines]
     known = {e.text for e in in_prose} | {e[-1].text for e in in_prose if len(e) >= 2}
     out: list[tuple[Span, str]] = []
