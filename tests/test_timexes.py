@@ -229,7 +229,8 @@ def test_a_time_stage_that_raises_fails_its_article_with_the_reason_and_keeps_th
 
 
 def test_the_trigger_trie_matches_the_longest_word_at_each_start() -> None:
-    from storyline.nlp.time.tagger import _trie, _windows
+    from storyline.nlp.lexicon import trie_alternation as _trie
+    from storyline.nlp.time.tagger import _windows
 
     keys = {"jul", "july", "june", "may", "christmas", "christmas eve"}
     pattern = re.compile(rf"\b(?:{_trie(keys)})", re.IGNORECASE)

@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 
 from storyline.intervals import ANCHORS, granularity
 from storyline.model import Timex
+from storyline.nlp import lexicon
 from storyline.nlp.time.normalisers import NORMALISERS, Context, Normaliser
 from storyline.nlp.time.words import PATTERNS, context, rules, words
 
@@ -45,29 +46,6 @@ def _plausible(m: re.Match[str], fn: Normaliser) -> bool:
 TRIGGER_CLASSES = ("unit", "month", "weekday", "part", "season", "ref", "holiday", "decade", "set", "trigger")
 
 
-def _trie(keys: set[str]) -> str:
-    """The keys as one regular expression that shares their prefixes ("jul(?:y)?"): it matches the
-    longest key that starts at a position, as a longest-first alternation does, but tries one
-    branch per character instead of every key in turn (a quarter of the time over news)."""
-    root: dict[str, dict] = {}
-    for key in keys:
-        node = root
-        for ch in key:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def expression(node: dict[str, dict]) -> str:
-        branches = [re.escape(ch) + expression(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        if len(branches) == 1 and "" not in node:
-            return branches[0]
-        group = "(?:" + "|".join(branches) + ")"
-        return group + "?" if "" in node else group
-
-    return expression(root)
-
-
 @cache
 def _trigger() -> re.Pattern[str]:
     """Every rule needs a digit or a word of TRIGGER_CLASSES; the rules run only in windows around them.
@@ -75,7 +53,7 @@ def _trigger() -> re.Pattern[str]:
     ("July", not "Jul")."""
     w = words()
     found = {x.rstrip(".").lower() for k in TRIGGER_CLASSES for x in w.tables[k]}
-    return re.compile(rf"\d|\b(?:{_trie(found)})", re.IGNORECASE)
+    return re.compile(rf"\d|\b(?:{lexicon.trie_alternation(found, space=re.escape(' '))})", re.IGNORECASE)
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
