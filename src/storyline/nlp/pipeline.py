@@ -9,6 +9,7 @@ batches go through `nlp.pipe`.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -240,6 +241,11 @@ def load(model: str = MODEL) -> Language:
     nlp.add_pipe("storyline_claims", last=True)
     for name in ("storyline_timexes", "storyline_quote_times", "storyline_event_times", "storyline_spouses"):
         nlp.add_pipe(name, last=True)
+    # The model and the rule tables live as long as the process: frozen, Python's cyclic garbage
+    # collector no longer walks their objects (130,000 of them) on every full collection, which an
+    # article's many small objects set off every few articles (about 2 ms of CPU an article).
+    gc.collect()
+    gc.freeze()
     return nlp
 
 
