@@ -47,7 +47,7 @@ from storyline.nlp.relations import (
     end_at_death,
     spouses_from_events,
 )
-from storyline.nlp.sentences import DATELINE_TOKENS, MAX_SENTENCE, Sentences, dateline_end
+from storyline.nlp.sentences import DATELINE_TOKENS, MAX_SENTENCE, Sentences, dateline_end, text_of
 from storyline.nlp.time import components as _time_components  # noqa: F401 - registers the time stages
 from storyline.nlp.tokenizer import BoundedTokenizer
 from storyline.quoting import nest
@@ -305,13 +305,17 @@ def to_article(doc: Doc, article: Article) -> Article:
     if budget.reason:  # a component spent the article's time: it fails, whatever else was found
         return failed(article, budget.reason)
     index: EntityIndex = doc._.entity_index
+    text = text_of(doc)  # a mention's words cut from the text, not joined from its tokens
     entities = [
         Entity(
             id=c.id,
             name=c.name,
             type=c.type,
             aliases=c.aliases(),
-            mentions=[Mention(m.start_char, m.end_char, m.text, kind) for m, kind in c.all_mentions()],
+            mentions=[
+                Mention(m.start_char, m.end_char, text[m.start_char : m.end_char], kind)
+                for m, kind in c.all_mentions()
+            ],
             gender=c.gender,
         )
         for c in index.clusters
