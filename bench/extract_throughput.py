@@ -16,6 +16,12 @@ Stage costs: the time tagger (`find_timexes`), the events and relations stage an
 (`ClaimReader`) are timed again on their own over the same parsed Docs, and reported as
 milliseconds per article and as a share of storyline's median extraction time (which includes them).
 
+Component costs (`--components`): the whole pipeline run by hand, batch by batch, each component
+(spaCy's and storyline's), the language check, `make_doc`, `to_article` and `to_json` on its own
+`time.process_time` clock, so that other work on the machine counts less than in wall time; printed
+as CPU milliseconds per article (median of the rounds). `--components-only` skips the bare/storyline
+rounds and prints only these, for comparing two versions of the code back to back.
+
 Run from the repo root: `.venv/bin/python bench/extract_throughput.py [--limit N] [--rounds R]`.
 """
 
@@ -28,7 +34,9 @@ import resource
 import statistics
 import sys
 import time
+from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from itertools import cycle, islice
 from pathlib import Path
@@ -37,10 +45,11 @@ import spacy
 
 from storyline.contract import to_json
 from storyline.model import Article
+from storyline.nlp import language
 from storyline.nlp.claims import ClaimReader
 from storyline.nlp.events import EventFinder
 from storyline.nlp.identity import Referents
-from storyline.nlp.pipeline import MODEL, Extractor
+from storyline.nlp.pipeline import MODEL, Extractor, to_article
 from storyline.nlp.relations import RelationFinder
 from storyline.nlp.sentences import Sentences
 from storyline.nlp.time.tagger import find_timexes
@@ -121,18 +130,72 @@ def stage_costs(
     return out
 
 
+def component_costs(extractor: Extractor, articles: list[Article], rounds: int) -> dict[str, float]:
+    """CPU ms per article of each step of `annotate` plus `to_json`, run by hand in the same order
+    (median of `rounds`); spaCy's components see the same batches as in `nlp.pipe`."""
+    per_round: dict[str, list[float]] = defaultdict(list)
+    n = len(articles)
+    for _ in range(rounds):
+        spent: dict[str, float] = defaultdict(float)
+        for first in range(0, n, BATCH):
+            batch = articles[first : first + BATCH]
+            clock = time.process_time()
+            batch = [a if a.language else replace(a, language=language.detect(a.text)) for a in batch]
+            spent["language"] += time.process_time() - clock
+            clock = time.process_time()
+            docs = [extractor.doc(a) for a in batch]
+            spent["make_doc (tokenizer)"] += time.process_time() - clock
+            for name, proc in extractor.nlp.pipeline:
+                clock = time.process_time()
+                if hasattr(proc, "pipe"):
+                    docs = list(proc.pipe(docs, batch_size=BATCH))
+                else:
+                    docs = [proc(d) for d in docs]
+                spent[name] += time.process_time() - clock
+            clock = time.process_time()
+            done = [to_article(d, a) for d, a in zip(docs, batch, strict=True)]
+            spent["to_article"] += time.process_time() - clock
+            clock = time.process_time()
+            for article in done:
+                to_json(article)
+                if article.failure:
+                    sys.exit(f"bench: {article.input_id}: {article.failure}")
+            spent["to_json"] += time.process_time() - clock
+        for name, seconds in spent.items():
+            per_round[name].append(1000 * seconds / n)
+    return {name: round(statistics.median(ms), 2) for name, ms in per_round.items()}
+
+
+def print_components(costs: dict[str, float]) -> None:
+    spacy_names = {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"}
+    own = {k: v for k, v in costs.items() if k not in spacy_names and k != "make_doc (tokenizer)"}
+    print(f"{'component':<24} {'CPU ms/article':>14}")
+    for name, ms in costs.items():
+        print(f"{name:<24} {ms:>14.2f}")
+    print(f"{'spaCy (model + tokenizer)':<24} {sum(costs.values()) - sum(own.values()):>14.2f}")
+    print(f"{'storyline own':<24} {sum(own.values()):>14.2f}")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, help="folder of .txt files (default: PolNeAR dev+train)")
     ap.add_argument("--limit", type=int, default=300, help="number of articles (default 300)")
     ap.add_argument("--rounds", type=int, default=3, help="alternating rounds per side (default 3)")
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    ap.add_argument("--components", action="store_true", help="also time each component (CPU ms/article)")
+    ap.add_argument("--components-only", action="store_true", help="time each component, nothing else")
     args = ap.parse_args(argv)
 
     corpus, articles = load_articles(args.corpus, args.limit)
     texts = [a.text for a in articles]
     words = sum(len(t.split()) for t in texts)
 
+    if args.components_only:
+        extractor = Extractor(batch_size=BATCH)
+        component_costs(extractor, articles[:BATCH], 1)  # warm-up
+        print(f"corpus: {corpus}; {len(articles)} articles, {words} words; {args.rounds} rounds")
+        print_components(component_costs(extractor, articles, args.rounds))
+        return
     bare_nlp = spacy.load(MODEL)
     bare_nlp.max_length = max(bare_nlp.max_length, max(len(t) for t in texts) + 1)
     extractor = Extractor(batch_size=BATCH)
@@ -159,6 +222,7 @@ def main(argv: list[str] | None = None) -> None:
     story_med = statistics.median(r["storyline"] for r in rounds)
     ratio = 100 * story_med / bare_med
     stages = stage_costs(extractor, articles, words / story_med)
+    components = component_costs(extractor, articles, args.rounds) if args.components else None
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
     if args.json:
@@ -174,6 +238,8 @@ def main(argv: list[str] | None = None) -> None:
             "peak_rss_mb": round(peak_mb, 1),
             "stages": stages,
         }
+        if components is not None:
+            figures["components_cpu_ms"] = components
         print(json.dumps(figures))
         return
     print(f"corpus: {corpus}; model {MODEL}; {len(articles)} articles, {words} words; batch {BATCH}")
@@ -185,6 +251,8 @@ def main(argv: list[str] | None = None) -> None:
     for name, cost in stages.items():
         share = f"{cost['share_pct']:.1f}% of extraction time"
         print(f"stage {name}: {cost['ms_per_article']:.2f} ms/article, {share}")
+    if components is not None:
+        print_components(components)
 
 
 if __name__ == "__main__":

@@ -193,3 +193,18 @@ def test_the_allowances_are_still_needed() -> None:
         for owner in kept:
             others = {k: v for k, v in kept.items() if k != owner}
             assert len(word_lists(source, name, others)) > 0, f"{name}: {owner} no longer needs its allowance"
+
+
+def test_positions_finds_each_listed_word_by_form_text_or_lemma() -> None:
+    from storyline.nlp import lexicon
+    from storyline.nlp.pipeline import load, make_doc
+    from storyline.nlp.sentences import text_of
+
+    nlp = load()
+    text = "Zoe met zoe and Isabel. Zoe said Isabel resigned."
+    doc = nlp(make_doc(nlp, text))
+    assert lexicon.positions(doc, frozenset({"zoe"})) == [0, 2, 6]
+    assert lexicon.positions(doc, frozenset({"Zoe", "Isabel", "Nobody"}), attr="orth") == [0, 4, 6, 8]
+    assert lexicon.positions(doc, frozenset({"say", "resign"}), attr="lemma") == [7, 9]
+    assert lexicon.positions(doc, frozenset({"absent"})) == []
+    assert text_of(doc) == doc.text == text

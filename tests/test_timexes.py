@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -225,3 +226,27 @@ def test_a_time_stage_that_raises_fails_its_article_with_the_reason_and_keeps_th
     assert broke.timexes == [] and [q.time for q in broke.quotes] == [None]
     assert [q.speaker_name for q in broke.quotes] == ["Ana Ruiz"]
     assert fine.warnings == [] and [(t.text, t.value) for t in fine.timexes] == [("Monday", "2021-03-08")]
+
+
+def test_the_trigger_trie_matches_the_longest_word_at_each_start() -> None:
+    from storyline.nlp.lexicon import trie_alternation as _trie
+    from storyline.nlp.time.tagger import _windows
+
+    keys = {"jul", "july", "june", "may", "christmas", "christmas eve"}
+    pattern = re.compile(rf"\b(?:{_trie(keys)})", re.IGNORECASE)
+    text = "July, Jul. and JUNE; Christmas Eve or Christmas; mayor"
+    assert [m.group() for m in pattern.finditer(text)] == [
+        "July",
+        "Jul",
+        "JUNE",
+        "Christmas Eve",
+        "Christmas",
+        "may",
+    ]
+    longest_first = re.compile(
+        r"\b(?:" + "|".join(re.escape(k) for k in sorted(keys, key=lambda k: (-len(k), k))) + ")",
+        re.IGNORECASE,
+    )
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in longest_first.finditer(text)]
+    # a window runs from 70 characters before its trigger to 50 after the whole word ("July")
+    assert _windows("x" * 100 + " in July") == [(34, 108)]

@@ -109,6 +109,38 @@ def _alternation(words: frozenset[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
+def trie_alternation(words: frozenset[str] | set[str], space: str = r"\s+") -> str:
+    """The words as one regular expression that shares their prefixes ("jul(?:y)?" for "jul" and
+    "july"), a space in a word matching `space`. It matches what the alternation of the words
+    longest first matches, in the same order of tries: of the words that fit at a position only
+    one can go on at each character, and a longer one is tried before the shorter it begins
+    with. But the engine tries one branch per character, where an alternation of 150 words
+    tries every word in turn at every position (four times slower over news, for the time
+    tagger's trigger words; inside the time rules, whose cost is elsewhere, it saved nothing
+    measurable, so `_alternation` stays as it was)."""
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def expression(node: dict[str, dict]) -> str:
+        branches = [
+            (space if ch == " " else re.escape(ch)) + expression(child)
+            for ch, child in sorted(node.items())
+            if ch
+        ]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        group = "(?:" + "|".join(branches) + ")"
+        return group + "?" if "" in node else group
+
+    return expression(root)
+
+
 # A capitalised name of up to six words: "E! News", "The Hollywood Reporter", "CBS's 60 Minutes".
 NAME_PATTERN = r"(?:The\s+)?[A-Z0-9][\w!&.'’-]*(?:\s+(?:of\s+|and\s+|&\s+|de\s+)?[A-Z0-9][\w!&.'’-]*){0,5}"
 
@@ -144,7 +176,12 @@ def positions(doc: Doc, words: frozenset[str], attr: str = "lower") -> list[int]
     if not len(doc) or not words:
         return []
     column = doc.to_array({"lower": LOWER, "orth": ORTH, "lemma": LEMMA}[attr])
-    return np.nonzero(np.isin(column, hashes(words)))[0].tolist()
+    # the hashes are sorted: a binary search per token, where np.isin sorted the word list (5,000
+    # given names) again on every call
+    found = hashes(words)
+    at = np.searchsorted(found, column)
+    at[at == len(found)] = 0
+    return np.nonzero(found[at] == column)[0].tolist()
 
 
 @cache

@@ -66,10 +66,14 @@ def sentences_of(doc: Doc) -> Sentences:
     return doc._.sentences
 
 
+if not Doc.has_extension("text"):
+    Doc.set_extension("text", default=None)
+
+
 def text_of(doc: Doc) -> str:
-    """`doc.text`, joined once: spaCy joins every token again on each read (milliseconds a call)."""
-    if not Doc.has_extension("text"):
-        Doc.set_extension("text", default=None)
+    """`doc.text`, joined once: spaCy joins every token again on each read (milliseconds a call).
+    `pipeline.make_doc` keeps the text it tokenized, which is the same string (spaCy's tokenizer
+    and `BoundedTokenizer` keep every character), so a Doc made there is never joined."""
     if doc._.text is None:
         doc._.text = doc.text
     return doc._.text

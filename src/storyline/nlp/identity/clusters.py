@@ -24,7 +24,20 @@ _BRACKETS = re.compile(r"[\[\]{}<>|*_=\"“”]")
 
 def name_text(span: Span) -> str:
     """A name as the text writes it ("Bashar al-Assad", "O'Neill"), without a possessive ending,
-    stray punctuation, brackets or doubled spaces."""
+    stray punctuation, brackets or doubled spaces. Kept per Doc and token range: the passes,
+    the names and the aliases ask for the same mention's name about ten times an article."""
+    known = span.doc.user_data.setdefault(_NAME_TEXTS, {})
+    key = (span.start, span.end)
+    text = known.get(key)
+    if text is None:
+        text = known[key] = _name_text(span)
+    return text
+
+
+_NAME_TEXTS = "storyline.name_text"  # the key of name_text's results in Doc.user_data
+
+
+def _name_text(span: Span) -> str:
     tokens = [t for t in span if not t.is_space]
     while tokens and tokens[-1].lower_ in POSSESSIVE:
         tokens = tokens[:-1]

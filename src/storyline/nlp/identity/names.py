@@ -12,10 +12,13 @@ import re
 from bisect import bisect_right
 from functools import cache
 
+from spacy.attrs import ENT_TYPE, IS_UPPER, ORTH, POS, SENT_START
+from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from storyline.nlp import lexicon
 from storyline.nlp.identity.clusters import POSSESSIVE
+from storyline.nlp.sentences import text_of
 
 LABELS = {
     "PERSON": "PERSON",
@@ -278,7 +281,7 @@ def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
     last_words: dict[str, set[tuple[int, int]]] = {}
     for e in persons:
         last_words.setdefault(e[-1].text, set()).add((e.start, e.end))
-    headlines = _Headlines(doc.text)
+    headlines = _Headlines(text_of(doc))
     in_prose = [e for e in persons if e not in headlines]
     known = {e.text for e in in_prose} | {e[-1].text for e in in_prose if len(e) >= 2}
     out: list[tuple[Span, str]] = []
@@ -451,17 +454,30 @@ def unnamed_proper_nouns(doc: Doc, taken: set[int]) -> list[Span]:
     """Runs of capitalised proper nouns the NER gave no label ("Robles was sentenced"), outside
     every name, that are `person_shaped`."""
     out: list[Span] = []
-    mid_sentence = {u.text for u in doc if not u.is_sent_start and _capitalised(u)}
+    if not len(doc):
+        return out
+    # read from the Doc's attribute arrays, a Token made only for a run of proper nouns: the
+    # pronoun passes call this twice an article, and a walk over every Token cost 3 ms
+    pos, ent_type, sent_start, upper, orth = doc.to_array(
+        [POS, ENT_TYPE, SENT_START, IS_UPPER, ORTH]
+    ).T.tolist()
+    strings = doc.vocab.strings
+    capital = {o: strings[o][:1].isupper() for o in set(orth)}
+    capitalised = [capital[o] and not u for o, u in zip(orth, upper, strict=True)]
+    mid_sentence = {strings[o] for o, c, s in zip(orth, capitalised, sent_start, strict=True) if c and s != 1}
+    untagged = [
+        p == PROPN and c and not e and i not in taken
+        for i, (p, c, e) in enumerate(zip(pos, capitalised, ent_type, strict=True))
+    ]
     i = 0
     while i < len(doc):
-        t = doc[i]
-        if t.pos_ != "PROPN" or not _capitalised(t) or t.ent_type_ or i in taken:
+        if not untagged[i]:
             i += 1
             continue
         end = i + 1
-        while end < len(doc) and _untagged(doc[end], taken):
+        while end < len(doc) and untagged[end]:
             end += 1
-        span = doc[i:end]
+        t, span = doc[i], doc[i:end]
         if span.root.dep_ not in _ARGUMENT_DEPS:
             pass  # "Fill in the gaps": a verb the tagger took for a name
         elif t.is_sent_start and t.text not in mid_sentence:

@@ -13,6 +13,7 @@ subject ("Kimora defended her ex").
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
@@ -219,6 +220,7 @@ class PronounResolver:
         self.sentences = sentences
         self.settings = settings()
         self._latent: list[tuple[Span, Cluster]] | None = None
+        self._nouns: list[int] | None = None  # _person_nouns
         self._provisional: dict[int, Cluster] = {}  # latent people not in the index yet
         self.latest: dict[int, Span] = {}  # cluster index -> its latest mention, of the last ranking
         self._mistyped: set[int] = set()  # indexes of the clusters typed otherwise that may be people
@@ -410,16 +412,24 @@ class PronounResolver:
     def _last_person_noun(self, first: int, end: int) -> int:
         """The last person noun in [first, end) that no pass linked to an entity and no possessive
         owns ("A spokeswoman said she ..."): a latent name before it is no antecedent; -1 if none."""
-        for t in reversed(self.doc[first:end]):
-            if (
-                t.pos_ == "NOUN"
-                and t.tag_ == "NN"
-                and t.lower_ in _person_words()
-                and not self.index.at(t)
-                and not any(c.dep_ == "poss" for c in t.children)
-            ):
+        stretch = self.doc[first:end]
+        nouns = self._person_nouns()
+        for k in reversed(range(bisect_left(nouns, stretch.start), bisect_left(nouns, stretch.end))):
+            t = self.doc[nouns[k]]
+            if not self.index.at(t) and not any(c.dep_ == "poss" for c in t.children):
                 return t.i
         return -1
+
+    def _person_nouns(self) -> list[int]:
+        """The Doc's singular common nouns of a person ("spokeswoman"), found once: what
+        `_last_person_noun` looks among, where it walked every token before each pronoun."""
+        if self._nouns is None:
+            self._nouns = [
+                i
+                for i in lexicon.positions(self.doc, _person_words())
+                if self.doc[i].pos_ == "NOUN" and self.doc[i].tag_ == "NN"
+            ]
+        return self._nouns
 
     def _adopt(self, cluster: Cluster, gender: str | None) -> None:
         """A latent person a pronoun resolved to becomes one: the NER's type is corrected, or the

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from storyline.nlp.budget import budgeted
-from storyline.nlp.sentences import Sentences, paragraph_spans
+from storyline.nlp.sentences import Sentences, paragraph_spans, text_of
 from storyline.nlp.time.event_times import channel_of, event_times, link_quotes
 from storyline.nlp.time.quote_times import quote_times
 from storyline.nlp.time.tagger import find_timexes
@@ -59,7 +59,7 @@ def _none_per_quote(doc: Doc) -> list[None]:
 
 @_stage("storyline_timexes", "time", "time", {"timexes": lambda doc: []})
 def timexes_component(doc: Doc) -> None:
-    doc._.timexes = find_timexes(doc.text, doc._.published, doc)
+    doc._.timexes = find_timexes(text_of(doc), doc._.published, doc)
 
 
 @_stage("storyline_quote_times", "quote times", "time", {"quote_times": _none_per_quote})
@@ -69,7 +69,7 @@ def quote_times_component(doc: Doc) -> None:
     sentences = doc._.sentences or Sentences(doc)
     paragraph_starts = doc._.paragraph_starts
     if paragraph_starts is None:
-        paragraph_starts = [start for start, _ in paragraph_spans(doc.text)]
+        paragraph_starts = [start for start, _ in paragraph_spans(text_of(doc))]
     quoted = [(f.start, f.end) for f in findings]
     timexes = doc._.timexes or []
     doc._.quote_times = quote_times(findings, timexes, sentences, paragraph_starts, quoted, doc._.published)

@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 
 from storyline.intervals import ANCHORS, granularity
 from storyline.model import Timex
+from storyline.nlp import lexicon
 from storyline.nlp.time.normalisers import NORMALISERS, Context, Normaliser
 from storyline.nlp.time.words import PATTERNS, context, rules, words
 
@@ -47,11 +48,12 @@ TRIGGER_CLASSES = ("unit", "month", "weekday", "part", "season", "ref", "holiday
 
 @cache
 def _trigger() -> re.Pattern[str]:
-    """Every rule needs a digit or a word of TRIGGER_CLASSES; the rules run only in windows around them."""
+    """Every rule needs a digit or a word of TRIGGER_CLASSES; the rules run only in windows around them.
+    A window reaches from a trigger's start to its end: the longest word that starts there counts
+    ("July", not "Jul")."""
     w = words()
-    found = {x for k in TRIGGER_CLASSES for x in w.tables[k]}
-    alternation = "|".join(re.escape(x.rstrip(".")) for x in sorted(found, key=len, reverse=True))
-    return re.compile(rf"\d|\b(?:{alternation})", re.IGNORECASE)
+    found = {x.rstrip(".").lower() for k in TRIGGER_CLASSES for x in w.tables[k]}
+    return re.compile(rf"\d|\b(?:{lexicon.trie_alternation(found, space=re.escape(' '))})", re.IGNORECASE)
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
