@@ -111,6 +111,54 @@ def test_a_pronoun_in_a_quote_names_the_one_person_of_its_gender() -> None:
     assert two == []
 
 
+def test_a_message_said_either_way_round_is_one_claim_with_the_other_person() -> None:
+    """ "emailed him" and his "I never heard from her" are one claim: she contacted him."""
+    text = 'Ruth Cole said Paul Grant emailed Tom Hale in May. "I never heard from Paul Grant," Tom Hale said.'
+    assert claims(text) == [("Paul Grant", "contact {e3}", False), ("Paul Grant", "contact {e3}", True)]
+    text = '"I never received any letter from Paul Grant," Tom Hale said.'
+    assert claims(text) == [("Paul Grant", "contact {e2}", True)]
+    # the object named by its apposition; "called him a liar" is no message
+    text = "Ruth Cole said she wrote to the head of the firm, Tom Hale, in May."
+    assert claims(text) == [("Ruth Cole", "contact {e2}", False)]
+    assert claims('"Paul Grant called Tom Hale a liar," Ruth Cole said.') == []
+
+
+def test_an_organisations_act_on_a_person_and_nobodys_are_claims_of_that_person() -> None:
+    """ "The board gave him until Monday" is his being given a deadline by the board; "nobody on
+    the board" negates it of the board, a plain "no one" of anyone."""
+    text = 'Mark Dunne quit. "The board gave him until Monday," Anna Reyes said.'
+    assert claims(text) == [("Mark Dunne", "be give deadline by board", False)]
+    text = 'Mark Dunne quit. "Nobody on the board gave him any deadline," Anna Reyes said.'
+    assert claims(text) == [("Mark Dunne", "be give deadline by board", True)]
+    assert claims('"No one asked me to leave," Mark Dunne said.') == [
+        ("Mark Dunne", "be ask to leave by anyone", True)
+    ]
+    assert claims('Mark Dunne quit. "Tom Hale gave him until Monday," Anna Reyes said.') == []  # a person's
+
+
+def test_a_denial_cue_negates_the_clause_it_reports() -> None:
+    assert claims("Paul Grant denied that he fired Ruth Cole.") == [("Paul Grant", "fire cole", True)]
+    assert claims("Paul Grant denied he never paid Ruth Cole.") == []  # a denied negation: not read
+    assert claims('"Paul Grant falsified the records," Ruth Cole said.') == [
+        ("Paul Grant", "falsify record", False)
+    ]
+
+
+def test_a_replys_pronoun_is_not_the_one_it_answers() -> None:
+    """ "He" in Reyes's reply to Hale is not Hale (he would be "you"): the one man left."""
+    text = 'Tom Hale asked Anna Reyes about Mark Dunne. "Was he there?" Hale asked.\n\n'
+    text += '"He was in the office," Reyes replied.'
+    assert claims(text) == [("Mark Dunne", "was in office", False)]
+    said = text.replace("replied", "said")
+    assert claims(said) == []  # not a reply: two men
+
+
+def test_a_pronoun_names_the_one_man_of_the_speakers_own_words_before_it() -> None:
+    text = 'Tom Hale disagreed with Mark Dunne. "Mark made this call himself," Anna Reyes said. '
+    text += '"The board never fired him."'
+    assert ("Mark Dunne", "be fire by board", True) in claims(text)
+
+
 # ------------------------------------------------------------------ the query
 
 
@@ -140,6 +188,26 @@ def test_other_predicates_one_speaker_and_another_story_are_no_pair(tmp_path: Pa
         _pairs(tmp_path, "Mark Dunne", ("2024-05-02", own), ("2024-05-09", other), ("2026-06-09", later))
         == []
     )
+
+
+def test_a_message_and_its_converse_are_a_pair_under_either_person(tmp_path: Path) -> None:
+    sent = "Ruth Cole runs the firm. Ruth Cole said she emailed Tom Hale, the chairman, in May."
+    never = 'Tom Hale spoke on Friday. "I never received any email from Ruth Cole," Tom Hale said.'
+    for name in ("Ruth Cole", "Tom Hale"):
+        (tmp_path / name[:3]).mkdir()
+        pairs = _pairs(tmp_path / name[:3], name, ("2024-05-02", sent), ("2024-05-09", never))
+        assert [(p.affirmed.participants[0]["name"], p.denied.participants[0]["name"]) for p in pairs] == [
+            ("Ruth Cole", "Tom Hale")
+        ]
+
+
+def test_nobody_denies_it_of_the_board(tmp_path: Path) -> None:
+    gave = 'Mark Dunne quit on Monday. "The board gave him until Monday," said Anna Reyes, a founder.'
+    nobody = 'Mark Dunne quit on Monday. "No one gave me any deadline," Mark Dunne said.'
+    pairs = _pairs(tmp_path, "Mark Dunne", ("2024-05-02", gave), ("2024-05-03", nobody))
+    assert [(p.affirmed.participants[0]["name"], p.denied.participants[0]["name"]) for p in pairs] == [
+        ("Anna Reyes", "Mark Dunne")
+    ]
 
 
 # ------------------------------------------------------------------ the demo's deliberate contradictions
