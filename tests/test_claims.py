@@ -113,7 +113,8 @@ def test_a_pronoun_in_a_quote_names_the_one_person_of_its_gender() -> None:
 
 def test_a_message_said_either_way_round_is_one_claim_with_the_other_person() -> None:
     """ "emailed him" and his "I never heard from her" are one claim: she contacted him."""
-    text = 'Ruth Cole said Paul Grant emailed Tom Hale in May. "I never heard from Paul Grant," Tom Hale said.'
+    text = "Ruth Cole said Paul Grant emailed Tom Hale in May."
+    text += ' "I never heard from Paul Grant," Tom Hale said.'
     assert claims(text) == [("Paul Grant", "contact {e3}", False), ("Paul Grant", "contact {e3}", True)]
     text = '"I never received any letter from Paul Grant," Tom Hale said.'
     assert claims(text) == [("Paul Grant", "contact {e2}", True)]
@@ -121,6 +122,8 @@ def test_a_message_said_either_way_round_is_one_claim_with_the_other_person() ->
     text = "Ruth Cole said she wrote to the head of the firm, Tom Hale, in May."
     assert claims(text) == [("Ruth Cole", "contact {e2}", False)]
     assert claims('"Paul Grant called Tom Hale a liar," Ruth Cole said.') == []
+    assert claims("Ruth Cole said she sent a letter to Tom Hale.") == [("Ruth Cole", "contact {e2}", False)]
+    assert claims("Ruth Cole said she sent troops to Tom Hale.") == [("Ruth Cole", "send troop", False)]
 
 
 def test_an_organisations_act_on_a_person_and_nobodys_are_claims_of_that_person() -> None:
@@ -238,7 +241,7 @@ def demo_pairs(tmp_path_factory: pytest.TempPathFactory) -> list:
     with Store(db, create=False) as store:
         people = {n for names, _ in _deliberate().values() for n in names}
         found = []
-        for name in ("Daniel Okafor", "Priya Raman"):
+        for name in ("Daniel Okafor", "Priya Raman", "Lucy Brennan"):
             assert name.split()[-1] in people
             found += [p for p in query.contradictions(store.conn, name).pairs if p.kind == CLAIM_KIND]
         return found
@@ -246,9 +249,11 @@ def demo_pairs(tmp_path_factory: pytest.TempPathFactory) -> list:
 
 def test_the_demos_deliberate_contradictions_are_found(demo_pairs: list) -> None:
     """Both sides of a pair are statements the README's item names by speaker and date: the ex-wife
-    and the co-founder on his temper (3), the lawsuit and the spokeswoman on the firing (4). Every
-    pair found is one of the README's items (the trial's "make the numbers clean" is item 1, the
-    defendant's denial on the date it cites)."""
+    and the co-founder on his temper (3), the lawsuit and the spokeswoman on the firing (4), the
+    email and the chair's "never received any communication" (5), the co-founder's deadline and the
+    lawyer's "nobody on that board" (6), the witness's "He was in the room" and his "I was not in
+    that room" (7). Every pair found is one of the README's items (the trial's "make the numbers
+    clean" is item 1, the defendant's denial on the date it cites)."""
     items = _deliberate()
 
     def matches(pair, number: int, both: bool = True) -> bool:
@@ -257,6 +262,6 @@ def test_the_demos_deliberate_contradictions_are_found(demo_pairs: list) -> None
         named = [who in names and day in dates for who, day in sides]
         return all(named) if both else named[1]
 
-    assert {n for n in items for p in demo_pairs if matches(p, n)} >= {3, 4}
+    assert {n for n in items for p in demo_pairs if matches(p, n)} >= {3, 4, 5, 6, 7}
     assert any(matches(p, 1, both=False) for p in demo_pairs)
     assert all(any(matches(p, n, both=False) for n in items) for p in demo_pairs)

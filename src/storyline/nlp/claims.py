@@ -273,9 +273,16 @@ class ClaimReader:
         sender = receiver = None
         if key := to.get(lemma):
             receiver = objects[0] if objects else None
-        elif (key := to.get(f"{lemma} to")) and (thing in _messages() or lemma != "send"):
-            found = [c for c in children if c.dep_ == "dative"]
-            found += [o for c in children if c.dep_ == "prep" and c.lower_ == "to" for o in c.children]
+        elif (key := to.get(f"{lemma} to")) and (not objects or thing in _messages()):  # not "sent troops to"
+            found = [c for c in children if c.dep_ == "dative" and c.pos_ != "ADP"]  # "sent her an email"
+            heads = [verb, *objects]  # "sent a letter to her": the parser may hang "to" on the letter
+            found += [
+                o
+                for h in heads
+                for c in h.children
+                if c.dep_ in ("prep", "dative") and c.lower_ == "to"
+                for o in c.children
+            ]
             receiver = next((o for o in found if o.dep_ in ("dative", "pobj")), None)
         elif key := converse.get(f"{lemma} {thing}") or converse.get(f"{lemma} from"):
             heads = [verb, *objects]
@@ -289,8 +296,8 @@ class ClaimReader:
             sender = next((o for o in found if o.dep_ == "pobj"), None)
         if key is None or (sender is None and receiver is None):
             return None
-        one = self._person(subject, quote, span)
-        other = self._person(sender if sender is not None else receiver, quote, span)  # type: ignore[arg-type]
+        far = sender if sender is not None else receiver
+        one, other = self._person(subject, quote, span), far and self._person(far, quote, span)
         if one is None or other is None or one is other:
             return None
         who, whom = (one, other) if receiver is not None else (other, one)
