@@ -71,7 +71,10 @@ def _gendered() -> dict[str, str]:
 
 
 def _plain(verb: Token) -> bool:
-    """The clause states a fact: no modal, no condition, not a question."""
+    """The clause states a fact: no modal (nor one as the verb: "He ought to pull it"), no
+    condition, not a question."""
+    if verb.lower_ in _words("modal"):
+        return False
     for child in verb.children:
         if child.dep_ in ("aux", "auxpass") and child.lower_ in _words("modal"):
             return False
@@ -135,8 +138,8 @@ def _predicate(verb: Token, person: Token | None = None) -> str | None:
     ]
     if to:  # "is going to resign", "wants to run": not done; "asked to be": the claim is not read
         infinitive = to[0].lemma_.lower()
-        if lemma in _words("future") or infinitive == "be":
-            return None
+        if lemma in _words("future") or infinitive == "be" or any(c.dep_ == "neg" for c in to[0].children):
+            return None  # "told them not to disclose": not "tell to disclose"
         return f"{passive}{lemma} to {infinitive}"
     objects = [c for c in children if c.dep_ == "dobj" and (person is None or c.i != person.i)]
     if objects:
@@ -163,7 +166,7 @@ def _copula(verb: Token, children: list[Token]) -> str | None:
         if c.dep_ == "attr" and c.lemma_.lower() in _words("fact-noun"):
             return f"{tense} {c.lemma_.lower()}"
     for c in children:
-        if c.dep_ == "prep" and c.lower_ in _words("place"):
+        if c.dep_ == "prep" and c.lower_ in _words("place") and c.i > verb.i:  # not "in that sense he's"
             objects = [o for o in c.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN")]
             if objects:
                 return f"{tense} {c.lower_} {objects[0].lemma_.lower()}"
@@ -241,11 +244,17 @@ class ClaimReader:
             negated = True  # "denied that he fired her": he did not, says the speaker
         return Claim(who.id, predicate, negated, verb.idx, verb.idx + len(verb))
 
-    def _person(self, token: Token, quote: Finding, span: Span) -> Cluster | None:
-        """The person a subject or object names; a noun the entity index left alone names the
-        one its apposition names ("emailed the chair of the board, Eleanor Whitcombe,")."""
+    def _person(self, token: Token, quote: Finding, span: Span, apposed: bool = False) -> Cluster | None:
+        """The person a subject or object names; an object noun the entity index left alone
+        (`apposed`) names the one its apposition names ("emailed the chair of the board, Eleanor
+        Whitcombe,"). A subject's apposition is not read: "communications by his wife, Ann Lee,"."""
         who = self._subject(token, quote, span)
-        if who is None and token.pos_ == "NOUN":
+        if (
+            who is None
+            and apposed
+            and token.pos_ == "NOUN"
+            and not any(c.dep_ == "conj" for c in token.children)
+        ):
             named = {c.id: c for t in token.subtree if t.dep_ == "appos" and (c := self.index.who(t))}
             people = [c for c in named.values() if c.type == "PERSON"]  # "the head of the firm, Tom Hale"
             if len(people) == 1:
@@ -297,7 +306,7 @@ class ClaimReader:
         if key is None or (sender is None and receiver is None):
             return None
         far = sender if sender is not None else receiver
-        one, other = self._person(subject, quote, span), far and self._person(far, quote, span)
+        one, other = self._person(subject, quote, span), far and self._person(far, quote, span, True)
         if one is None or other is None or one is other:
             return None
         who, whom = (one, other) if receiver is not None else (other, one)
@@ -328,7 +337,7 @@ class ClaimReader:
         if agent is None:
             return None
         objects = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
-        people = [(o, who) for o in objects if (who := self._person(o, quote, span)) is not None]
+        people = [(o, who) for o in objects if (who := self._person(o, quote, span, True)) is not None]
         if len(people) != 1:
             return None
         predicate = _predicate(verb, people[0][0])
@@ -357,6 +366,12 @@ class ClaimReader:
             return self._quoted_referent(token, quote, span)
         return self.index.who(token)
 
+    def _another(self, mention: Span, pronoun: Token) -> bool:
+        """A "he" or "him" of the pronoun's gender between the name and the pronoun: another man
+        may be the one meant ("Trump doesn't look to him like he's a kid. He brings...")."""
+        gender = _gendered()[pronoun.lower_]
+        return any(_gendered().get(t.lower_) == gender for t in self.doc[mention.end : pronoun.i])
+
     def _quoted_referent(self, pronoun: Token, quote: Finding, span: Span) -> Cluster | None:
         """ "He" inside a quotation, which the pronoun pass leaves to the speaker's frame: the one
         person of its gender, other than the speaker, named from SENTENCES_BACK sentences (and the
@@ -370,7 +385,7 @@ class ClaimReader:
         gender = _gendered()[pronoun.lower_]
         until = self.sentences.ends[self.sentences.index(span.end - 1)]
         answered = self._answered(quote)  # a reply's "he" is not the one it answers ("you")
-        own = {  # the speaker's own words just before, in the paragraph, name him first
+        own = {  # the speaker's own words before it, in the paragraph, make him their subject
             c.id: c
             for q in self.quotes
             if quote.speaker is not None
@@ -380,10 +395,12 @@ class ClaimReader:
             for m, c in self.index.before(pronoun.i, since)
             if q.start <= m.start_char
             and m.end_char <= min(q.end, pronoun.idx)
+            and m.root.dep_ in _SUBJECTS
             and c.type == "PERSON"
             and c is not quote.speaker
             and c is not answered
             and c.gender == gender
+            and not self._another(m, pronoun)
         }
         if own:
             return next(iter(own.values())) if len(own) == 1 else None
