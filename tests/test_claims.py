@@ -61,6 +61,7 @@ def test_a_generic_verb_claims_its_infinitive() -> None:
     assert claims('"Paul Grant was asked to be quiet," Ruth Cole said.') == []
     assert claims('"Paul Grant ought to resign," Ruth Cole said.') == []  # a modal as the verb
     assert claims('"In that sense Paul Grant is fine," Ruth Cole said.') == []  # no place
+    assert claims('"Paul Grant is up at 49 percent," Ruth Cole said.') == []  # a quantity
 
 
 def test_an_opinion_and_a_vague_object_claim_nothing() -> None:

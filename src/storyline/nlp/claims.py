@@ -167,7 +167,13 @@ def _copula(verb: Token, children: list[Token]) -> str | None:
             return f"{tense} {c.lemma_.lower()}"
     for c in children:
         if c.dep_ == "prep" and c.lower_ in _words("place") and c.i > verb.i:  # not "in that sense he's"
-            objects = [o for o in c.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN")]
+            objects = [  # "at 49.2 percent" is a quantity, not a place
+                o
+                for o in c.children
+                if o.dep_ == "pobj"
+                and o.pos_ in ("NOUN", "PROPN")
+                and not any(n.dep_ == "nummod" for n in o.children)
+            ]
             if objects:
                 return f"{tense} {c.lower_} {objects[0].lemma_.lower()}"
     return None
