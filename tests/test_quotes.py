@@ -88,6 +88,17 @@ def test_two_apostrophes_are_a_quotation_mark() -> None:
         assert_offsets(a, q)
 
 
+def test_a_bare_quote_before_a_cue_that_reports_its_own_clause_keeps_the_speaker_before() -> None:
+    """ "...," Lopez said. "Nobody asked." Ruth Cole said the firm had... : the next sentence's cue
+    reports something else, so the bare quote goes on with Lopez; a cue alone takes it."""
+    text = '"We did it ourselves," Maria Lopez said. "Nobody asked us to." Ruth Cole said the firm '
+    text += "had no comment."
+    quotes = {q.text: q.speaker_name for q in extract(text).quotes}
+    assert quotes["Nobody asked us to."] == "Maria Lopez"
+    text = '"We did it ourselves," Maria Lopez said. "Nobody asked us to." Ruth Cole said.'
+    assert {q.text: q.speaker_name for q in extract(text).quotes}["Nobody asked us to."] == "Ruth Cole"
+
+
 def test_leading_attribution() -> None:
     text = (
         "Maria Lopez, the city librarian, spoke at the opening. "

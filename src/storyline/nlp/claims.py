@@ -41,13 +41,25 @@ def _words(name: str) -> frozenset[str]:
 
 
 @cache
-def _same() -> dict[str, str]:
-    """A predicate's key -> the claim it states ("raise voice" -> "shout")."""
+def _keyed(prefix: str) -> dict[str, str]:
+    """A wording -> the claim's key it states, from the `prefix<key>` rows ("same-": "raise voice"
+    -> "shout"; "to-": "write to" -> "contact")."""
     out = {}
     for cls, words in lexicon.table(RULES):
-        if cls.startswith("same-"):
-            out.update({w.replace("_", " "): cls.removeprefix("same-") for w in words.split()})
+        if cls.startswith(prefix):
+            key = cls.removeprefix(prefix).replace("_", " ")
+            out.update({w.replace("_", " "): key for w in words.split()})
     return out
+
+
+def _same() -> dict[str, str]:
+    return _keyed("same-")
+
+
+@cache
+def _messages() -> frozenset[str]:
+    """What is sent to someone: the objects of the `from-` rows ("communication", "letter")."""
+    return frozenset(w.split()[1] for w in _keyed("from-") if len(w.split()) == 2 and w.split()[1] != "from")
 
 
 @cache
@@ -59,7 +71,10 @@ def _gendered() -> dict[str, str]:
 
 
 def _plain(verb: Token) -> bool:
-    """The clause states a fact: no modal, no condition, not a question."""
+    """The clause states a fact: no modal (nor one as the verb: "He ought to pull it"), no
+    condition, not a question."""
+    if verb.lower_ in _words("modal"):
+        return False
     for child in verb.children:
         if child.dep_ in ("aux", "auxpass") and child.lower_ in _words("modal"):
             return False
@@ -98,13 +113,14 @@ def _negated(verb: Token) -> bool | None:
     return bool(negations)
 
 
-def _predicate(verb: Token) -> str | None:
+def _predicate(verb: Token, person: Token | None = None) -> str | None:
     """The claim's predicate, or None when the clause says too little to be checked. A copula
     claims a fact adjective, a fact noun or a place, with its tense ("was in the room" is not "is
     in the room"); a verb with an infinitive claims both ("told her to lie"); a verb with a noun
     object claims the pair ("ran the campaign"), unless it is generic; a verb alone claims only an
     act that needs no object to be one ("lied", "resigned"). `same-` rows give one key to a claim
-    in other words; a passive is marked "be" ("was fired")."""
+    in other words; a passive is marked "be" ("was fired"). `person` is an object the claim is
+    of ("gave him a deadline" said of him): not the thing given."""
     lemma = "be" if verb.lower_ in _words("be-form") else verb.lemma_.lower()
     children = list(verb.children)
     lemma += "".join(f" {c.lower_}" for c in children if c.dep_ == "prt")
@@ -122,10 +138,10 @@ def _predicate(verb: Token) -> str | None:
     ]
     if to:  # "is going to resign", "wants to run": not done; "asked to be": the claim is not read
         infinitive = to[0].lemma_.lower()
-        if lemma in _words("future") or infinitive == "be":
-            return None
+        if lemma in _words("future") or infinitive == "be" or any(c.dep_ == "neg" for c in to[0].children):
+            return None  # "told them not to disclose": not "tell to disclose"
         return f"{passive}{lemma} to {infinitive}"
-    objects = [c for c in children if c.dep_ == "dobj"]
+    objects = [c for c in children if c.dep_ == "dobj" and (person is None or c.i != person.i)]
     if objects:
         thing = objects[0].lemma_.lower()
         if key := _same().get(f"{lemma} {thing}"):
@@ -133,6 +149,11 @@ def _predicate(verb: Token) -> str | None:
         if objects[0].pos_ not in ("NOUN", "PROPN") or lemma in _words("generic"):
             return None  # "answered it", "had a point": too little to check
         return f"{passive}{_same().get(lemma, lemma)} {thing}"
+    for c in children:  # an idiom with its preposition: "gave him until Monday" gives a deadline
+        if c.dep_ == "prep" and (key := _same().get(f"{lemma} {c.lower_}")):
+            return passive + key
+    if person is not None and lemma not in _words("act"):
+        return None
     key = _same().get(lemma) or (lemma if lemma in _words("act") else None)
     return passive + key if key else None
 
@@ -145,8 +166,14 @@ def _copula(verb: Token, children: list[Token]) -> str | None:
         if c.dep_ == "attr" and c.lemma_.lower() in _words("fact-noun"):
             return f"{tense} {c.lemma_.lower()}"
     for c in children:
-        if c.dep_ == "prep" and c.lower_ in _words("place"):
-            objects = [o for o in c.children if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN")]
+        if c.dep_ == "prep" and c.lower_ in _words("place") and c.i > verb.i:  # not "in that sense he's"
+            objects = [  # "at 49.2 percent" is a quantity, not a place
+                o
+                for o in c.children
+                if o.dep_ == "pobj"
+                and o.pos_ in ("NOUN", "PROPN")
+                and not any(n.dep_ == "nummod" for n in o.children)
+            ]
             if objects:
                 return f"{tense} {c.lower_} {objects[0].lemma_.lower()}"
     return None
@@ -156,12 +183,22 @@ class ClaimReader:
     """The claims of one Doc's quotes."""
 
     def __init__(self, doc: Doc, index: EntityIndex, sentences: Sentences):
+        self.quotes: list[Finding] = []
         self.doc = doc
         self.index = index
         self.sentences = sentences
 
     def read(self, quotes: list[Finding]) -> list[list[Claim]]:
+        self.quotes = sorted(quotes, key=lambda q: q.start)
         return [self._claims(q) for q in quotes]
+
+    def _answered(self, quote: Finding) -> Cluster | None:
+        """The speaker a reply answers ("Brennan replied"): the one of the quote before it by
+        someone else."""
+        if quote.cue is None or quote.cue.lemma_.lower() not in _words("reply"):
+            return None
+        before = [q for q in self.quotes if q.start < quote.start and q.speaker is not quote.speaker]
+        return before[-1].speaker if before else None
 
     def _claims(self, quote: Finding) -> list[Claim]:
         span = self.doc.char_span(quote.start, quote.end, alignment_mode="expand")
@@ -194,11 +231,134 @@ class ClaimReader:
         negated = _negated(verb)
         if shared and negated is not None and (head := _negated(first)) is not False:
             negated = head if head is None else True
-        predicate = _predicate(verb)
-        who = self._subject(subjects[0], quote, span)
-        if negated is None or predicate is None or who is None or who.type != "PERSON":
+        if negated is None:
             return None
+        read = self._contact(verb, subjects[0], quote, span)
+        if read is None and (undergone := self._undergone(verb, subjects[0], quote, span)) is not None:
+            who, predicate, nobody = undergone
+            if nobody and negated:
+                return None  # "nobody never...": a double negation is not read
+            read, negated = (who, predicate), negated or nobody
+        if read is None:
+            read = self._person(subjects[0], quote, span), _predicate(verb)
+        who, predicate = read
+        if predicate is None or who is None:
+            return None
+        if quote.cue is not None and quote.cue.lemma_.lower() in _words("deny"):
+            if negated:
+                return None  # "denied that he never...": not read
+            negated = True  # "denied that he fired her": he did not, says the speaker
         return Claim(who.id, predicate, negated, verb.idx, verb.idx + len(verb))
+
+    def _person(self, token: Token, quote: Finding, span: Span, apposed: bool = False) -> Cluster | None:
+        """The person a subject or object names; an object noun the entity index left alone
+        (`apposed`) names the one its apposition names ("emailed the chair of the board, Eleanor
+        Whitcombe,"). A subject's apposition is not read: "communications by his wife, Ann Lee,"."""
+        who = self._subject(token, quote, span)
+        if (
+            who is None
+            and apposed
+            and token.pos_ == "NOUN"
+            and not any(c.dep_ == "conj" for c in token.children)
+        ):
+            named = {c.id: c for t in token.subtree if t.dep_ == "appos" and (c := self.index.who(t))}
+            people = [c for c in named.values() if c.type == "PERSON"]  # "the head of the firm, Tom Hale"
+            if len(people) == 1:
+                return people[0]
+            after = token.right_edge.i + 1
+            if after + 1 < len(self.doc) and self.doc[after].text == ",":
+                hit = self.index.at(self.doc[after + 1])
+                if hit is not None and hit[1].start == after + 1:
+                    end = hit[1].end
+                    if end >= len(self.doc) or self.doc[end].text in (",", ".") or end >= span.end:
+                        who = hit[0]
+        return who if who is not None and who.type == "PERSON" else None
+
+    def _contact(self, verb: Token, subject: Token, quote: Finding, span: Span) -> tuple[Cluster, str] | None:
+        """A message from one person to another, said either way round: "she emailed the chair"
+        and the chair's "I never received any communication from her" are both her contacting
+        the chair (the `to-` and `from-` rows), the other person written as `{e5}`."""
+        lemma = verb.lemma_.lower()
+        children = list(verb.children)
+        if any(c.dep_ in ("oprd", "xcomp", "ccomp", "acomp", "attr") for c in children):
+            return None  # "called him a liar", "wrote to him to say": more than a message
+        objects = [c for c in children if c.dep_ == "dobj"]
+        thing = objects[0].lemma_.lower() if objects else ""
+        to, converse = _keyed("to-"), _keyed("from-")
+        sender = receiver = None
+        if key := to.get(lemma):
+            receiver = objects[0] if objects else None
+        elif (key := to.get(f"{lemma} to")) and (not objects or thing in _messages()):  # not "sent troops to"
+            found = [c for c in children if c.dep_ == "dative" and c.pos_ != "ADP"]  # "sent her an email"
+            heads = [verb, *objects]  # "sent a letter to her": the parser may hang "to" on the letter
+            found += [
+                o
+                for h in heads
+                for c in h.children
+                if c.dep_ in ("prep", "dative") and c.lower_ == "to"
+                for o in c.children
+            ]
+            receiver = next((o for o in found if o.dep_ in ("dative", "pobj")), None)
+        elif key := converse.get(f"{lemma} {thing}") or converse.get(f"{lemma} from"):
+            heads = [verb, *objects]
+            found = [
+                o
+                for h in heads
+                for c in h.children
+                if c.dep_ == "prep" and c.lower_ == "from"
+                for o in c.children
+            ]
+            sender = next((o for o in found if o.dep_ == "pobj"), None)
+        if key is None or (sender is None and receiver is None):
+            return None
+        far = sender if sender is not None else receiver
+        one, other = self._person(subject, quote, span), far and self._person(far, quote, span, True)
+        if one is None or other is None or one is other:
+            return None
+        who, whom = (one, other) if receiver is not None else (other, one)
+        return who, f"{key} {{{whom.id}}}"
+
+    def _undergone(
+        self, verb: Token, subject: Token, quote: Finding, span: Span
+    ) -> tuple[Cluster, str, bool] | None:
+        """A claim of a person as the object of an organisation's act ("The board gave him until
+        Monday": he was given a deadline by the board), or of nobody's ("No one asked me to leave":
+        nobody, so negated; "nobody on that board": the board). Returns the person, the
+        predicate ("be give deadline by board") and whether the subject is nobody."""
+        words = {subject.lower_} | {
+            f"{c.lower_} {subject.lower_}" for c in subject.children if c.dep_ == "det"
+        }
+        nobody = bool(words & _words("nobody"))
+        if nobody:
+            of = [
+                o
+                for c in subject.children
+                if c.dep_ == "prep" and c.lower_ in _words("nobody-of")
+                for o in c.children
+                if o.dep_ == "pobj"
+            ]
+            agent = self._agent(of[0]) if of else "anyone"
+        else:
+            agent = self._agent(subject)
+        if agent is None:
+            return None
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+        people = [(o, who) for o in objects if (who := self._person(o, quote, span, True)) is not None]
+        if len(people) != 1:
+            return None
+        predicate = _predicate(verb, people[0][0])
+        if predicate is None or predicate.startswith("be "):
+            return None
+        return people[0][1], f"be {predicate} by {agent}", nobody
+
+    def _agent(self, token: Token) -> str | None:
+        """An organisation as the one who acts: its entity (`{e3}`) or a noun for one ("board")."""
+        who = self.index.who(token)
+        if who is not None:
+            return f"{{{who.id}}}" if who.type == "ORG" else None
+        return (
+            token.lemma_.lower() if token.pos_ == "NOUN" and token.lemma_.lower() in _words("body") else None
+        )
 
     def _subject(self, token: Token, quote: Finding, span: Span) -> Cluster | None:
         if any(c.dep_ == "conj" for c in token.children):
@@ -212,11 +372,17 @@ class ClaimReader:
             return self._quoted_referent(token, quote, span)
         return self.index.who(token)
 
+    def _another(self, mention: Span, pronoun: Token) -> bool:
+        """A "he" or "him" of the pronoun's gender between the name and the pronoun: another man
+        may be the one meant ("Trump doesn't look to him like he's a kid. He brings...")."""
+        gender = _gendered()[pronoun.lower_]
+        return any(_gendered().get(t.lower_) == gender for t in self.doc[mention.end : pronoun.i])
+
     def _quoted_referent(self, pronoun: Token, quote: Finding, span: Span) -> Cluster | None:
         """ "He" inside a quotation, which the pronoun pass leaves to the speaker's frame: the one
         person of its gender, other than the speaker, named from SENTENCES_BACK sentences (and the
-        paragraph) before the quotation to the end of the sentence it ends in ("he said of Cruz");
-        none when there are two."""
+        paragraph) before the quotation to the end of the sentence it ends in ("he said of Cruz"),
+        nor the one a reply answers; none when there are two."""
         since = self.sentences.starts[max(0, self.sentences.index(span.start) - SENTENCES_BACK)]
         paragraphs = self.doc._.paragraph_starts or [0]
         p = max(0, bisect_right(paragraphs, quote.start) - 2)  # the paragraph before the quote's
@@ -224,10 +390,30 @@ class ClaimReader:
         since = min(since, opening.start if opening is not None else since)
         gender = _gendered()[pronoun.lower_]
         until = self.sentences.ends[self.sentences.index(span.end - 1)]
+        answered = self._answered(quote)  # a reply's "he" is not the one it answers ("you")
+        own = {  # the speaker's own words before it, in the paragraph, make him their subject
+            c.id: c
+            for q in self.quotes
+            if quote.speaker is not None
+            and q.speaker is quote.speaker
+            and q.paragraph == quote.paragraph
+            and q.start < pronoun.idx
+            for m, c in self.index.before(pronoun.i, since)
+            if q.start <= m.start_char
+            and m.end_char <= min(q.end, pronoun.idx)
+            and m.root.dep_ in _SUBJECTS
+            and c.type == "PERSON"
+            and c is not quote.speaker
+            and c is not answered
+            and c.gender == gender
+            and not self._another(m, pronoun)
+        }
+        if own:
+            return next(iter(own.values())) if len(own) == 1 else None
         found = {
             c.id: c
             for _, c in self.index.before(until, since)
-            if c.type == "PERSON" and c is not quote.speaker and c.gender == gender
+            if c.type == "PERSON" and c is not quote.speaker and c is not answered and c.gender == gender
         }
         return next(iter(found.values())) if len(found) == 1 else None
 

@@ -209,6 +209,12 @@ def _cue_in(region: Span, ctx: _Context, last: bool) -> Token | None:
     return cues[-1] if cues else None
 
 
+def _reports(cue: Token) -> bool:
+    """The cue governs a reported clause after it (the quote is before it): "X said the company
+    had...", "X said the company \"would not...\""."""
+    return any(c.dep_ == "ccomp" and c.i > cue.i for c in cue.children)
+
+
 def _closing_verb(region: Span, ctx: _Context) -> Token | None:
     """A verb with a subject among the last few words of a clause that introduces a quote."""
     tail = [t for t in region if not t.is_punct and not t.is_space and t.pos_ not in {"ADV", "PART", "ADP"}][
@@ -443,7 +449,11 @@ class QuoteExtractor:
                 found = _cue_in(post, ctx, last=False)
                 # after a full stop the next words are a new sentence, unless they open with the
                 # attribution itself ("...problem.” Renteria said.")
-                if found is not None and (ends_cueing or found.i - post.start <= 4):
+                # but a cue that reports a clause of its own ("Castell said the company would
+                # not...") opens a new report, and the quote goes on with the speaker before
+                if found is not None and (
+                    ends_cueing or (found.i - post.start <= 4 and (embedded or not _reports(found)))
+                ):
                     cue, region = found, post
                 if cue is None and ends_cueing:
                     cue, region, sure = _open_cue(post, ctx), post, confidence().open_cue

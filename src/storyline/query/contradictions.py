@@ -19,6 +19,7 @@ articles that report it, and only lines at or above the timeline's confidence th
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
@@ -188,24 +189,54 @@ class _Said:
     day: date | None
 
 
+_CLAIM_SELECT = (
+    "SELECT c.predicate, c.negated, coalesce(o.id, q.id), coalesce(o.group_id, q.group_id), "
+    "coalesce(q.speaker_id, o.speaker_id), coalesce(q.date_start, a.published), q.article_id, "
+    "c.subject_local "
+    "FROM article_entities ae JOIN quotes q ON q.article_id = ae.article_id "
+    "JOIN claims c ON c.quote_id = q.id AND {match} "
+    "JOIN articles a ON a.id = q.article_id "
+    "LEFT JOIN quotes o ON o.article_id = q.article_id AND o.local_id = q.within "
+    "WHERE ae.entity_id = ?"
+)
+_OTHER = re.compile(r"\{(e\d+)\}")  # the other person of a claim ("contact {e5}"), by local id
+
+
+def _by_ids(predicate: str, subject: int | None, others: list[int | None]) -> str:
+    """ "contact {e5}" as "#12: contact #40": its subject and other person by store id."""
+    rest = iter(others)
+    return f"#{subject}: " + _OTHER.sub(lambda _: f"#{next(rest)}", predicate)
+
+
 def _claims_about(conn: sqlite3.Connection, entity_id: int) -> list[_Said]:
     """The entity's claims in attributed statements (a quote within another speaks with its outer
-    quote's speaker when it has none)."""
-    rows = conn.execute(
-        "SELECT c.predicate, c.negated, coalesce(o.id, q.id), coalesce(o.group_id, q.group_id), "
-        "coalesce(q.speaker_id, o.speaker_id), coalesce(q.date_start, a.published) "
-        "FROM article_entities ae JOIN quotes q ON q.article_id = ae.article_id "
-        "JOIN claims c ON c.quote_id = q.id AND c.subject_local = ae.local_id "
-        "JOIN articles a ON a.id = q.article_id "
-        "LEFT JOIN quotes o ON o.article_id = q.article_id AND o.local_id = q.within "
-        "WHERE ae.entity_id = ?",
-        (entity_id,),
+    quote's speaker when it has none), and the claims of others that name it as the other person
+    ("contact {e5}"). A claim's subject and other person are written by their store ids, so that
+    two articles' claims of the same two people share one predicate."""
+    rows = conn.execute(_CLAIM_SELECT.format(match="c.subject_local = ae.local_id"), (entity_id,)).fetchall()
+    rows += conn.execute(
+        _CLAIM_SELECT.format(match="c.predicate LIKE '%{' || ae.local_id || '}%'"), (entity_id,)
     ).fetchall()
-    return [
-        _Said(predicate, bool(negated), statement, group, speaker, _day(when))
-        for predicate, negated, statement, group, speaker, when in rows
-        if speaker is not None
-    ]
+    ids: dict[tuple[int, str], int] = {}
+    for article in {r[6] for r in rows if "{" in r[0]}:
+        for local, entity in conn.execute(
+            "SELECT local_id, entity_id FROM article_entities WHERE article_id = ?", (article,)
+        ):
+            ids[article, local] = entity
+    out = []
+    for predicate, negated, statement, group, speaker, when, article, subject in rows:
+        if speaker is None:
+            continue
+        if "{" in predicate:
+            named = [ids.get((article, m)) for m in _OTHER.findall(predicate)]
+            if None in named:
+                continue
+            predicate = _by_ids(predicate, ids.get((article, subject)), named)
+        out.append(_Said(predicate, bool(negated), statement, group, speaker, _day(when)))
+    return list(dict.fromkeys(out))
+
+
+ANYONE = " by anyone"  # nlp/claims.py: "No one asked me to leave" denies it of every asker
 
 
 def _near(a: _Said, b: _Said) -> bool:
@@ -219,6 +250,8 @@ def _claim_pairs(said: list[_Said]) -> list[tuple[_Said, _Said]]:
     for s in said:
         if not s.negated:
             affirmed.setdefault(s.predicate, []).append(s)
+            if s.predicate.startswith("be ") and " by " in s.predicate:  # denied by "nobody"
+                affirmed.setdefault(s.predicate.rsplit(" by ", 1)[0] + ANYONE, []).append(s)
     out: dict[tuple, tuple[_Said, _Said]] = {}
     for denial in (s for s in said if s.negated):
         others = [
