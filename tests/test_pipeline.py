@@ -60,3 +60,12 @@ def test_unnamed_proper_nouns_are_runs_of_untagged_capitalised_proper_nouns() ->
     assert all((s.start, s.end) in _walked(doc, set()) for s in found)
     assert unnamed_proper_nouns(doc, {t.i for t in doc}) == []
     assert unnamed_proper_nouns(nlp(make_doc(nlp, "")), set()) == []
+
+
+def test_the_word_hash_cache_is_bounded_by_the_rule_lists_not_the_documents() -> None:
+    """A set of words made for one Doc (a name's parts) must not stay for the life of an ingest."""
+    from storyline.nlp import lexicon
+
+    for k in range(500):
+        lexicon.hashes(frozenset({f"Name{k}", f"Other{k}"}))
+    assert lexicon.hashes.cache_info().currsize <= 64

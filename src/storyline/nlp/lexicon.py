@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -160,9 +160,11 @@ def channel_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(out)
 
 
-@cache
+@lru_cache(maxsize=64)
 def hashes(words: frozenset[str]) -> np.ndarray:
-    """spaCy string hashes of `words`, to find them in a Doc without creating a Token per word."""
+    """spaCy string hashes of `words`, to find them in a Doc without creating a Token per word.
+    Bounded: the rule lists are asked for on every Doc and stay, while a set made for one Doc (a
+    name's parts) is dropped in its turn, so a long ingest's memory does not grow with it."""
     return np.array(sorted(hash_string(w) for w in words), dtype=np.uint64)
 
 
