@@ -729,3 +729,16 @@ def test_a_description_goes_to_the_person_with_that_title() -> None:
     dalton = next(e for e in article.entities if e.name == "Mark Dalton")
     assert "The judge" in judge.aliases
     assert not any(a.lower() == "the judge" for a in dalton.aliases)
+
+
+def test_reported_speech_that_holds_its_own_cue_is_not_a_quote() -> None:
+    """ "refugees, who he speculates are ...": a relative clause holding the cue is no statement of
+    its own; the words it reports stay in the statement they belong to."""
+    text = (
+        "Paul Lind spoke in July. Lind, later alleging - again falsely - that President Ada Crane wanted "
+        'to admit 250,000 refugees, said he would deport refugees, who he speculates are "mostly men".'
+    )
+    found = [(q.kind, q.text, q.speaker_name) for q in extract(text).quotes]
+    assert not [f for f in found if f[1].startswith("who he speculates")]
+    assert not [f for f in found if f[2] == "Ada Crane"]
+    assert ("indirect", 'he would deport refugees, who he speculates are "mostly men"', "Paul Lind") in found

@@ -753,7 +753,18 @@ class QuoteExtractor:
             finding.speaker_token = speaker
             finding.speaker, finding.speaker_span = hit if hit else (None, _noun_phrase(speaker))
             self._channel(finding, cue, self.sentences.of(cue))
-        named = finding.speaker_span is not None
+        span = finding.speaker_span
+        if start <= cue.idx < end:
+            opening = min(cue.idx, span.start_char) if span is not None else cue.idx
+            if _last_char(self.text, opening, " \t") not in ",—–-":
+                # reported speech that holds its own cue, but not as "the economy, he said, is
+                # strong", is a misparse: "refugees, who he speculates are ..." (a relative clause)
+                return None
+        elif span is not None and start <= span.start_char < end:
+            # a speaker inside the words reported is no speaker of them: "Trump, later alleging that
+            # Obama wanted ..., said" (the subject's phrase taken as the content, Obama as its speaker)
+            finding.speaker = finding.speaker_token = finding.speaker_span = span = None
+        named = span is not None
         finding.confidence = confidence().indirect_named if named else confidence().indirect_unnamed
         self.findings.append(finding)
         return finding
