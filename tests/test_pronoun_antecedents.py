@@ -162,3 +162,12 @@ def test_a_reporting_verb_used_otherwise_is_no_evidence_of_an_organisation() -> 
     # an organisation that says something stays one ("Boeing said on Monday that ...")
     b = extract("Boeing said on Monday that it would cut jobs. He said the plan was final.")
     assert people(b)["Boeing"] == ("ORG", [])
+
+
+def test_an_organisation_spoken_to_or_of_is_no_person_a_pronoun_may_name() -> None:
+    # the object of a verb of speech typed as an organisation: companies are accused as people are
+    a = extract("Google accused Microsoft of copying. He said the case was closed.")
+    assert people(a) == {"Google": ("ORG", []), "Microsoft": ("ORG", [])}
+    # a place-typed given name accused is no organisation: it may still be the person a pronoun names
+    b = extract("In 2003, Kellerby accused Tanya of cheating. She denied it.")
+    assert people(b)["Tanya"] == ("PERSON", ["She"])
