@@ -171,3 +171,15 @@ def test_an_organisation_spoken_to_or_of_is_no_person_a_pronoun_may_name() -> No
     # a place-typed given name accused is no organisation: it may still be the person a pronoun names
     b = extract("In 2003, Kellerby accused Tanya of cheating. She denied it.")
     assert people(b)["Tanya"] == ("PERSON", ["She"])
+
+
+def test_only_an_organisation_named_as_one_is_kept_from_being_spoken_to_as_a_person() -> None:
+    from storyline.nlp.identity.pronouns import _addressed
+    from storyline.nlp.pipeline import load
+
+    doc = load()("Google accused Microsoft of copying. The board blamed Veronica for the loss.")
+    microsoft, veronica = doc[2], doc[9]
+    assert (microsoft.text, veronica.text) == ("Microsoft", "Veronica")
+    assert _addressed(microsoft, "ORG") is True
+    assert _addressed(microsoft, "GPE") is False  # a place-typed name may still be a person's
+    assert _addressed(veronica, "ORG") is False  # a given name typed as an organisation: no evidence

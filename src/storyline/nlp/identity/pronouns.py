@@ -192,7 +192,12 @@ def _addressed(root: Token, etype: str) -> bool:
     """The object of a verb of speech, typed as an organisation: "Google accused Microsoft of
     copying". Organisations are accused, told and praised in the news as often as people, so a
     gendered pronoun after it ("He said ...") is no evidence that the name is a person's."""
-    return etype == "ORG" and root.dep_ in {"dobj", "dative"} and root.head.lemma_ in _SPEECH_ONLY
+    return (
+        etype == "ORG"
+        and root.text not in lexicon.first_name_genders()  # "forced him to blame Veronica"
+        and root.dep_ in {"dobj", "dative"}
+        and root.head.lemma_ in _SPEECH_ONLY
+    )
 
 
 def _role(token: Token) -> str:
