@@ -183,30 +183,3 @@ def test_only_an_organisation_named_as_one_is_kept_from_being_spoken_to_as_a_per
     assert _addressed(microsoft, "ORG") is True
     assert _addressed(microsoft, "GPE") is False  # a place-typed name may still be a person's
     assert _addressed(veronica, "ORG") is False  # a given name typed as an organisation: no evidence
-
-
-def test_a_possessive_weighs_the_last_subject_as_parallel() -> None:
-    # "Sara left the school. Baldwin's mother called. During her absence ...": Sara's latest mention
-    # is a subject, Baldwin's a possessive; both now get a parallel bonus for the possessive "her"
-    from dataclasses import replace
-
-    from storyline.nlp.identity.pronouns import PronounResolver, settings
-    from storyline.nlp.identity.sieve import build_entities
-    from storyline.nlp.pipeline import load
-    from storyline.nlp.sentences import sentences_of
-
-    doc = load()(
-        "Sara Cole left the school. Later, Anna Baldwin's mother called. During her absence, it rained."
-    )
-    her = next(t for t in doc if t.text == "her")
-    index = build_entities(doc)
-
-    def scores(bonus: float) -> dict[str, float]:
-        resolver = PronounResolver(doc, index, [-1] * len(doc), sentences_of(doc))
-        resolver.settings = replace(settings(), possessive_subject=bonus)
-        return {c.key[-1]: score for score, c in resolver.candidates(her)}
-
-    assert settings().possessive_subject == 35
-    with_bonus, without = scores(35), scores(0)
-    assert round(with_bonus["Cole"] - without["Cole"], 3) == 35
-    assert with_bonus["Baldwin"] == without["Baldwin"]

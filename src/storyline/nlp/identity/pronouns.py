@@ -63,7 +63,6 @@ class Settings:
     main_clause: float
     conjunct_owner: float
     latent_given_name: float
-    possessive_subject: float
 
 
 @cache
@@ -342,9 +341,6 @@ class PronounResolver:
                 score += s.conjunct_owner
             if _role(latest[k].root) == role and role in {"subject", "object", "poss"}:
                 score += s.parallel
-            elif role == "poss" and _role(latest[k].root) == "subject":
-                score += s.possessive_subject  # "Sara leaves. During her absence ...": a possessive
-                # speaks of the last subject as readily as of the last possessor
             if previous_speaker is not None and clusters[k] is previous_speaker:
                 score += s.speaker
             score += 0.001 * latest[k].start / max(1, pronoun.i)  # the nearer of equals
