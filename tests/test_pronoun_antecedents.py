@@ -162,3 +162,24 @@ def test_a_reporting_verb_used_otherwise_is_no_evidence_of_an_organisation() -> 
     # an organisation that says something stays one ("Boeing said on Monday that ...")
     b = extract("Boeing said on Monday that it would cut jobs. He said the plan was final.")
     assert people(b)["Boeing"] == ("ORG", [])
+
+
+def test_an_organisation_spoken_to_or_of_is_no_person_a_pronoun_may_name() -> None:
+    # the object of a verb of speech typed as an organisation: companies are accused as people are
+    a = extract("Google accused Microsoft of copying. He said the case was closed.")
+    assert people(a) == {"Google": ("ORG", []), "Microsoft": ("ORG", [])}
+    # a place-typed given name accused is no organisation: it may still be the person a pronoun names
+    b = extract("In 2003, Kellerby accused Tanya of cheating. She denied it.")
+    assert people(b)["Tanya"] == ("PERSON", ["She"])
+
+
+def test_only_an_organisation_named_as_one_is_kept_from_being_spoken_to_as_a_person() -> None:
+    from storyline.nlp.identity.pronouns import _addressed
+    from storyline.nlp.pipeline import load
+
+    doc = load()("Google accused Microsoft of copying. The board blamed Veronica for the loss.")
+    microsoft, veronica = doc[2], doc[9]
+    assert (microsoft.text, veronica.text) == ("Microsoft", "Veronica")
+    assert _addressed(microsoft, "ORG") is True
+    assert _addressed(microsoft, "GPE") is False  # a place-typed name may still be a person's
+    assert _addressed(veronica, "ORG") is False  # a given name typed as an organisation: no evidence
