@@ -59,7 +59,8 @@ def _same() -> dict[str, str]:
 @cache
 def _messages() -> frozenset[str]:
     """What is sent to someone: the objects of the `from-` rows ("communication", "letter")."""
-    return frozenset(w.split()[1] for w in _keyed("from-") if len(w.split()) == 2 and w.split()[1] != "from")
+    pairs = (w.split() for w in _keyed("from-"))
+    return frozenset(p[1] for p in pairs if len(p) == 2 and p[1] != "from")
 
 
 @cache
@@ -391,13 +392,17 @@ class ClaimReader:
         gender = _gendered()[pronoun.lower_]
         until = self.sentences.ends[self.sentences.index(span.end - 1)]
         answered = self._answered(quote)  # a reply's "he" is not the one it answers ("you")
-        own = {  # the speaker's own words before it, in the paragraph, make him their subject
-            c.id: c
+        said = [  # the speaker's own words before it, in the paragraph, make him their subject
+            q
             for q in self.quotes
             if quote.speaker is not None
             and q.speaker is quote.speaker
             and q.paragraph == quote.paragraph
             and q.start < pronoun.idx
+        ]
+        own = {
+            c.id: c
+            for q in said
             for m, c in self.index.before(pronoun.i, since)
             if q.start <= m.start_char
             and m.end_char <= min(q.end, pronoun.idx)

@@ -510,16 +510,16 @@ def _nearest_org(token: Token, index: EntityIndex, sentences: Sentences) -> Clus
         return None  # "the Trump campaign", "the Islamic State terrorist network": a name of its own
     orgs = [(span, c) for span, c in index.before(token.i, since) if c.type == "ORG" and span[0].i < token.i]
     word = token.lower_
-    if word in lexicon.word_class("outlet-noun"):  # "the newspaper" after "the Sunday Ledger", not the
-        masthead = lexicon.word_class("masthead")  # aerospace firm it wrote about
-        orgs = [(span, c) for span, c in orgs if any(t.text in masthead for t in span)]
+    # "the newspaper" names an outlet's kind itself: only an organisation whose name shows it (a
+    # masthead word: "the Sunday Ledger"), never the aerospace firm the paper wrote about
+    outlet = word in lexicon.word_class("outlet-noun")
     for span, cluster in reversed(orgs):  # "the bank" after "the World Bank": the head word first
-        if any(t.lower_ == word for t in span):
+        if any(t.lower_ == word for t in span) and (not outlet or _fits(cluster, word)):
             return cluster
     passed_over = False
     for _, cluster in reversed(orgs):
         fits = _fits(cluster, word)
-        if fits or (fits is None and not passed_over):
+        if fits or (fits is None and not passed_over and not outlet):
             return cluster
         passed_over = True  # beyond an organisation it cannot be, only one whose name shows it can
     return None
