@@ -69,3 +69,72 @@ def test_the_word_hash_cache_is_bounded_by_the_rule_lists_not_the_documents() ->
     for k in range(500):
         lexicon.hashes(frozenset({f"Name{k}", f"Other{k}"}))
     assert lexicon.hashes.cache_info().currsize <= 64
+
+
+# ------------------------------------------------------------------ the attribute ruler's index
+
+_RULER_TEXTS = (
+    "I ain't gonna wait, she said; they wed in 2016 and we'd have gone.",
+    "Y'all don't know nothin' about it.\n\n  He's been there, hasn't he?  It is what it is.",
+    "Whether or not the bill passes, Sen. Ruiz will vote against it and won't say why.",
+)
+
+
+def test_the_indexed_attribute_ruler_finds_what_spacys_matcher_finds() -> None:
+    """Its matches are the Matcher's on text with the patterns' contractions, spaces and the
+    "wed" rows storyline adds, and so are the tags, parts of speech, morphology and lemmas."""
+    from storyline.nlp.attribute_ruler import IndexedMatcher
+
+    nlp = load()
+    ruler = nlp.get_pipe("attribute_ruler")
+    indexed = ruler.matcher
+    assert isinstance(indexed, IndexedMatcher)
+
+    def read(text: str) -> list[tuple[str, str, str, str]]:
+        return [(t.tag_, t.pos_, str(t.morph), t.lemma_) for t in nlp(make_doc(nlp, text))]
+
+    for text in _RULER_TEXTS:
+        parsed = nlp(make_doc(nlp, text), disable=["attribute_ruler", "lemmatizer", "ner"])
+        found = sorted(indexed(parsed, allow_missing=True))
+        assert found and found == sorted(set(indexed.matcher(parsed, allow_missing=True)))
+        fast = read(text)
+        try:
+            ruler.matcher = indexed.matcher
+            slow = read(text)
+        finally:
+            ruler.matcher = indexed
+        assert fast == slow
+        assert ("VBD", "VERB", "Tense=Past|VerbForm=Fin", "wed") in fast or "wed" not in text
+
+
+def test_a_pattern_the_index_cannot_match_keeps_the_matcher() -> None:
+    import spacy
+
+    from storyline.nlp.attribute_ruler import IndexedMatcher, index_patterns
+    from storyline.nlp.pipeline import MODEL
+
+    ruler = spacy.load(MODEL).get_pipe("attribute_ruler")
+    assert index_patterns(ruler) and isinstance(ruler.matcher, IndexedMatcher)
+    ruler = spacy.load(MODEL).get_pipe("attribute_ruler")
+    ruler.add([[{"LOWER": "very", "OP": "+"}]], {"LEMMA": "very"})
+    matcher = ruler.matcher
+    assert not index_patterns(ruler) and ruler.matcher is matcher
+
+
+def test_a_pattern_added_later_is_filed_or_hands_back_the_matcher() -> None:
+    import spacy
+
+    from storyline.nlp.attribute_ruler import IndexedMatcher, index_patterns
+    from storyline.nlp.pipeline import MODEL
+
+    nlp = spacy.load(MODEL)
+    ruler = nlp.get_pipe("attribute_ruler")
+    assert index_patterns(ruler)
+    ruler.add([[{"LOWER": "zorbly"}]], {"LEMMA": "zorb"})
+    assert isinstance(ruler.matcher, IndexedMatcher)
+    assert [t.lemma_ for t in nlp("They zorbly left.")][1] == "zorb"
+    ruler.add([[{"LOWER": "very", "OP": "+"}]], {"LEMMA": "truly"})
+    assert [t.lemma_ for t in nlp("They zorbly left, very very late.")][1:6] == ["zorb"] + ["leave", ","] + [
+        "truly"
+    ] * 2
+    assert not isinstance(ruler.matcher, IndexedMatcher)  # handed back at the first Doc after the add

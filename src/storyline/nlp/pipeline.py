@@ -35,6 +35,7 @@ from storyline.model import (
 )
 from storyline.nlp import claims as _claims  # noqa: F401 - registers storyline_claims
 from storyline.nlp import language, lexicon
+from storyline.nlp.attribute_ruler import index_patterns
 from storyline.nlp.budget import budget_of, budgeted
 from storyline.nlp.events import EventFinder, EventFinding
 from storyline.nlp.identity import EntityIndex, Referents, assign_genders, build_entities, link_pronouns
@@ -242,8 +243,10 @@ def load(model: str = MODEL) -> Language:
     kept = lexicon.word_list("whole_words.txt")
     nlp.tokenizer.rules = {k: v for k, v in nlp.tokenizer.rules.items() if k not in kept}
     verb = {"IN": ["VB", "VBD", "VBN", "VBP"]}
+    ruler = nlp.get_pipe("attribute_ruler")
     for word in {w.lower() for w in kept}:
-        nlp.get_pipe("attribute_ruler").add([[{"LOWER": word, "TAG": verb}]], {"LEMMA": word})
+        ruler.add([[{"LOWER": word, "TAG": verb}]], {"LEMMA": word})
+    index_patterns(ruler)  # the same matches as its Matcher, in a tenth of the time
     nlp.tokenizer = BoundedTokenizer(nlp.tokenizer, nlp.vocab)  # work per character bounded
     nlp.add_pipe("storyline_paragraphs", before="parser")
     nlp.add_pipe("storyline_entities", last=True)
