@@ -249,4 +249,24 @@ def test_the_trigger_trie_matches_the_longest_word_at_each_start() -> None:
     )
     assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in longest_first.finditer(text)]
     # a window runs from 70 characters before its trigger to 50 after the whole word ("July")
-    assert _windows("x" * 100 + " in July") == [(34, 108)]
+    assert _windows("x" * 100 + " in July") == [(34, 108, frozenset({"month"}))]
+
+
+def test_a_rule_runs_only_where_a_trigger_it_can_hold_opened_the_window() -> None:
+    """A window carries the classes of its triggers; a rule holds the classes of the trigger words
+    written in it (whole words, not group names), so the month rules skip "42 percent"."""
+    from storyline.nlp.time.tagger import _rule_classes, _table, _windows
+
+    far = " " + "x" * 130 + " "
+    assert _windows("rose 42 percent" + far + "next Friday night") == [
+        (0, 57, frozenset({"digit"})),
+        (82, 164, frozenset({"weekday", "part"})),
+    ]
+    by_rule: dict[str, set[str]] = {}
+    for (_, fn), classes in zip(_table(), _rule_classes(), strict=True):
+        by_rule.setdefault(fn.__name__.removeprefix("r_"), set()).update(classes)
+    assert by_rule["season"] >= {"season"} and "weekday" not in by_rule["season"]
+    assert by_rule["ref"] == {"ref"} and by_rule["weekend"] == {"unit"}
+    assert "digit" not in by_rule["relative"] and "digit" in by_rule["year"]
+    found = storyline.extract("It rose 42 percent" + far + "next Friday night.", published=date(2021, 3, 3))
+    assert [(t.text, t.value) for t in found.timexes] == [("next Friday night", "2021-03-05TNI")]

@@ -44,6 +44,8 @@ def _plausible(m: re.Match[str], fn: Normaliser) -> bool:
 
 # the classes of rules/time_words.tsv whose words open a window (not numbers, mods, steps, ...)
 TRIGGER_CLASSES = ("unit", "month", "weekday", "part", "season", "ref", "holiday", "decade", "set", "trigger")
+DIGIT = "digit"  # the trigger class of a digit
+_EVERY_CLASS = frozenset((DIGIT, *TRIGGER_CLASSES))  # a trigger not found in the table opens every rule
 
 
 @cache
@@ -56,14 +58,52 @@ def _trigger() -> re.Pattern[str]:
     return re.compile(rf"\d|\b(?:{lexicon.trie_alternation(found, space=re.escape(' '))})", re.IGNORECASE)
 
 
-def _windows(text: str) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
+@cache
+def _trigger_classes() -> dict[str, frozenset[str]]:
+    """A trigger word (as `_trigger` matches it) -> the classes it belongs to."""
+    w = words()
+    out: dict[str, set[str]] = {}
+    for k in TRIGGER_CLASSES:
+        for x in w.tables[k]:
+            out.setdefault(x.rstrip(".").lower(), set()).add(k)
+    return {word: frozenset(classes) for word, classes in out.items()}
+
+
+@cache
+def _rule_classes() -> tuple[frozenset[str], ...]:
+    """Per rule (in `_table` order), the triggers a match of it can hold: DIGIT where its
+    expression has a digit class, and the classes of every trigger word written in it. A match
+    holds a trigger (the windows rest on that), so a rule need not run in a window opened only by
+    triggers of other classes: a month rule is not tried around "42 percent"."""
+    classes = _trigger_classes()
+    out = []
+    for pattern, _ in _table():
+        source = re.sub(r"\(\?P<\w+>", "(", pattern.pattern.lower())  # not the groups' names
+        found = {k for word, ks in classes.items() if _written(word, source) for k in ks}
+        if re.search(r"\\d|\[[^]]*0-9|[0-9]", source):
+            found.add(DIGIT)
+        out.append(frozenset(found))
+    return tuple(out)
+
+
+def _written(word: str, source: str) -> bool:
+    """The word stands in the expression as a word of its own ("day", not the "day" of "today")."""
+    escaped = re.escape(word).replace("\\ ", r"(?:\\ |\\s\+|\s|\\s)")
+    return re.search(rf"(?<![a-z]){escaped}(?![a-z])", source) is not None
+
+
+def _windows(text: str) -> list[tuple[int, int, frozenset[str]]]:
+    """The stretches around triggers, with the classes of the triggers in each."""
+    out: list[tuple[int, int, frozenset[str]]] = []
+    classes = _trigger_classes()
     for m in _trigger().finditer(text):
         lo, hi = max(0, m.start() - _BEFORE), min(len(text), m.end() + _AFTER)
+        word = m[0].lower()
+        kinds = frozenset({DIGIT}) if word.isdigit() else classes.get(word, _EVERY_CLASS)
         if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], hi))
+            out[-1] = (out[-1][0], max(out[-1][1], hi), out[-1][2] | kinds)
         else:
-            out.append((lo, hi))
+            out.append((lo, hi, kinds))
     return out
 
 
@@ -88,8 +128,10 @@ def find_timexes(text: str, dct: date | None, doc: Doc | None = None) -> list[Ti
     """Every temporal expression of `text`, normalised against the DCT and the discourse."""
     candidates: list[tuple[int, int, int, re.Match[str], Normaliser]] = []
     windows = _windows(text)
-    for priority, (pattern, fn) in enumerate(_table()):
-        for lo, hi in windows:
+    for priority, ((pattern, fn), needs) in enumerate(zip(_table(), _rule_classes(), strict=True)):
+        for lo, hi, held in windows:
+            if not held & needs:
+                continue
             for m in pattern.finditer(text, lo, hi):
                 if m.end() > m.start() and _plausible(m, fn):
                     candidates.append((m.start(), m.end(), priority, m, fn))
