@@ -163,6 +163,50 @@ def test_a_negated_infinitive_a_subjects_apposition_and_a_neutral_verb_claim_not
     assert [c for c in claims(text) if c[0] == "Paul Grant"] == []
 
 
+def things(text: str) -> list[tuple[str, str, bool]]:
+    """(the thing's key, the act, negated) of every claim of a thing in the text's quotes."""
+    return [(c.thing, c.predicate, c.negated) for q in _extract(text).quotes for c in q.thing_claims]
+
+
+def test_a_checkable_thing_is_claimed_under_one_key_affirmed_or_negated() -> None:
+    """Logs and records are one thing, fake and altered one act; "no records", "not fake" and a
+    denial negate it."""
+    assert things('"The logs were fake," Tom Hale said.') == [("record", "falsify", False)]
+    assert things('"The records were altered in August," Tom Hale said.') == [("record", "falsify", False)]
+    assert things('"The documents were forged," Tom Hale said.') == [("document", "falsify", False)]
+    assert things('"No records were altered," Tom Hale said.') == [("record", "falsify", True)]
+    assert things('"The logs were not fake," Tom Hale said.') == [("record", "falsify", True)]
+    assert things("Tom Hale denied that the emails were forged.") == [("email", "falsify", True)]
+    assert claims('"The logs were fake," Tom Hale said.') == []  # no person is their subject
+
+
+def test_a_quoted_denial_negates_the_clause_it_governs_outside_the_quote() -> None:
+    """'the company "categorically denies" that ...': the speaker's organisation denies what
+    follows the quoted words; a denial the speaker reports of another person is not theirs."""
+    text = 'Ruth Cole said the company "categorically denies" that any safety records were altered.'
+    assert set(things(text)) == {("record", "falsify", True)}  # the quoted words and the reported speech
+    assert things('Ruth Cole said Paul Grant "categorically denies" that the logs were doctored.') == []
+
+
+def test_not_merely_affirms_and_they_names_the_thing_before_it() -> None:
+    text = '"The records were not merely incomplete, they were fabricated," Ruth Cole said.'
+    assert things(text) == [("record", "falsify", False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"If the logs were fake, we would know," Tom Hale said.',  # a condition
+        '"The entries were added in August," Tom Hale said.',  # no checkable act
+        '"The files were destroyed," Tom Hale said.',
+        '"The plans were altered," Tom Hale said.',  # no checkable thing
+        '"The logs and the emails were fake," Tom Hale said.',  # two things
+    ],
+)
+def test_a_thing_claims_only_a_checkable_act_in_a_plain_clause(text: str) -> None:
+    assert things(text) == []
+
+
 def test_a_replys_pronoun_is_not_the_one_it_answers() -> None:
     """ "He" in Reyes's reply to Hale is not Hale (he would be "you"): the one man left."""
     text = 'Tom Hale asked Anna Reyes about Mark Dunne. "Was he there?" Hale asked.\n\n'
