@@ -278,6 +278,37 @@ def test_nobody_denies_it_of_the_board(tmp_path: Path) -> None:
     ]
 
 
+DENIES = (
+    "Harbor Freight Lines and its founder, Mark Dunne, faced questions on Monday. Ruth Cole, a spokeswoman,"
+    ' said the company "categorically denies" that any safety records were altered.'
+)
+FAKE = (
+    "A state review of Harbor Freight Lines and of Mark Dunne was published on Monday."
+    ' "The logs were fake," said Anna Reyes, a former manager.'
+)
+ELSEWHERE = 'Tom Hale, who runs Blue Pine Farms, spoke on Friday. "The logs were fake," said Ann Fields.'
+
+
+def test_a_thing_claim_pairs_with_its_opposite_in_the_same_story_only(tmp_path: Path) -> None:
+    """The spokeswoman's denial and the manager's "The logs were fake" share the company and its
+    founder: one story. The inspector's words, nearer in time, are of another farm's logs; and
+    someone who said neither, though named in both, is in no pair of them."""
+    articles = {"2024-05-06": DENIES, "2024-06-10": FAKE, "2024-05-10": ELSEWHERE}
+    for day, body in articles.items():
+        (tmp_path / f"{day}.txt").write_text(f"date {day} News\n{body}\n", encoding="utf-8")
+    with Store(tmp_path / "c.db") as store:
+        ingest(store, read_inputs([str(tmp_path)]))
+        for name, expected in [
+            ("Ruth Cole", [("Anna Reyes", "Ruth Cole")]),
+            ("Anna Reyes", [("Anna Reyes", "Ruth Cole")]),
+            ("Ann Fields", []),
+            ("Mark Dunne", []),
+        ]:
+            pairs = [p for p in query.contradictions(store.conn, name).pairs if p.kind == CLAIM_KIND]
+            found = [(p.affirmed.participants[0]["name"], p.denied.participants[0]["name"]) for p in pairs]
+            assert found == expected, name
+
+
 # ------------------------------------------------------------------ the demo's deliberate contradictions
 
 
@@ -313,7 +344,8 @@ def demo_pairs(tmp_path_factory: pytest.TempPathFactory) -> list:
 
 
 def test_the_demos_deliberate_contradictions_are_found(demo_pairs: list) -> None:
-    """Both sides of a pair are statements the README's item names by speaker and date: the ex-wife
+    """Both sides of a pair are statements the README's item names by speaker and date: the witness's
+    "The logs were fake" and the spokeswoman's "categorically denies" on the records (2), the ex-wife
     and the co-founder on his temper (3), the lawsuit and the spokeswoman on the firing (4), the
     email and the chair's "never received any communication" (5), the co-founder's deadline and the
     lawyer's "nobody on that board" (6), the witness's "He was in the room" and his "I was not in
@@ -327,6 +359,6 @@ def test_the_demos_deliberate_contradictions_are_found(demo_pairs: list) -> None
         named = [who in names and day in dates for who, day in sides]
         return all(named) if both else named[1]
 
-    assert {n for n in items for p in demo_pairs if matches(p, n)} >= {3, 4, 5, 6, 7}
+    assert {n for n in items for p in demo_pairs if matches(p, n)} >= {2, 3, 4, 5, 6, 7}
     assert any(matches(p, 1, both=False) for p in demo_pairs)
     assert all(any(matches(p, n, both=False) for n in items) for p in demo_pairs)
