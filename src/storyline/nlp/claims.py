@@ -205,6 +205,7 @@ class ClaimReader:
 
     def __init__(self, doc: Doc, index: EntityIndex, sentences: Sentences):
         self.quotes: list[Finding] = []
+        self.read_tops: dict[int, tuple[Span | None, list[Token]]] = {}  # by id(quote): read once
         self.doc = doc
         self.index = index
         self.sentences = sentences
@@ -231,7 +232,9 @@ class ClaimReader:
 
     def _tops(self, quote: Finding) -> tuple[Span | None, list[Token]]:
         """The quote's span and its own clauses' verbs: each verb whose head lies outside the quote,
-        and their conjuncts."""
+        and their conjuncts (found once for the claims of people and of things)."""
+        if id(quote) in self.read_tops:
+            return self.read_tops[id(quote)]
         span = self.doc.char_span(quote.start, quote.end, alignment_mode="expand")
         if span is None or (quote.cue is not None and _unsaid(quote.cue)):
             return span, []
@@ -241,6 +244,7 @@ class ClaimReader:
             conj = t.dep_ == "conj" and any(t.head.i == top.i for top in tops)
             if (outside or conj) and t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass"):
                 tops.append(t)  # a quote is a sentence or two: the list stays short
+        self.read_tops[id(quote)] = span, tops
         return span, tops
 
     def _thing_claims(self, quote: Finding) -> list[ThingClaim]:
@@ -286,7 +290,7 @@ class ClaimReader:
         negation ("not merely incomplete") claims nothing; "they" names the one kind of thing the
         quote named before it. The subject stands in the quote, but for a clause a quoted denial
         governs (`denied`)."""
-        if span is None or not _plain(verb):
+        if span is None:
             return None
         subjects = [
             c for c in verb.children if c.dep_ in _SUBJECTS and (denied or span.start <= c.i < span.end)
@@ -295,7 +299,7 @@ class ClaimReader:
             return None  # "records and emails", "not all records"
         subject = subjects[0]
         thing = self._thing_named(subject, span)
-        if thing is None:
+        if thing is None or not _plain(verb):  # the subject first: most clauses are of no thing
             return None
         lemma = "be" if verb.lower_ in _words("be-form") else verb.lemma_.lower()
         if lemma == "be":
