@@ -110,15 +110,18 @@ def stage_costs(
             EventFinder(d, referents, sentences).run()
             RelationFinder(d, referents, sentences).run()
 
+    def claims() -> None:
+        for d in docs:  # as the claims component does: the claims of people, then of things
+            reader = ClaimReader(d, d._.entity_index, d._.sentences or Sentences(d))
+            reader.read(d._.quotes or [])
+            reader.read_things(d._.quotes or [])
+
     stages: dict[str, Callable[[], object]] = {
         "time tagger": lambda: [
             find_timexes(a.text, a.published, d) for a, d in zip(articles, docs, strict=True)
         ],
         "events and relations": events,
-        "claims": lambda: [
-            ClaimReader(d, d._.entity_index, d._.sentences or Sentences(d)).read(d._.quotes or [])
-            for d in docs
-        ],
+        "claims": claims,
     }
     out = {}
     for name, run in stages.items():

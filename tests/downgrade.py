@@ -5,6 +5,7 @@ check a migration on a store as that older version wrote it: UNDO[n] removes wha
 from __future__ import annotations
 
 UNDO = {
+    11: "DROP TABLE thing_claims; ",
     10: "DROP TABLE claims; ",
     9: "DROP TABLE entity_moves; ",
     8: "DROP TABLE near_duplicate_keys; DROP TABLE near_duplicate_articles; "

@@ -163,6 +163,50 @@ def test_a_negated_infinitive_a_subjects_apposition_and_a_neutral_verb_claim_not
     assert [c for c in claims(text) if c[0] == "Paul Grant"] == []
 
 
+def things(text: str) -> list[tuple[str, str, bool]]:
+    """(the thing's key, the act, negated) of every claim of a thing in the text's quotes."""
+    return [(c.thing, c.predicate, c.negated) for q in _extract(text).quotes for c in q.thing_claims]
+
+
+def test_a_checkable_thing_is_claimed_under_one_key_affirmed_or_negated() -> None:
+    """Logs and records are one thing, fake and altered one act; "no records", "not fake" and a
+    denial negate it."""
+    assert things('"The logs were fake," Tom Hale said.') == [("record", "falsify", False)]
+    assert things('"The records were altered in August," Tom Hale said.') == [("record", "falsify", False)]
+    assert things('"The documents were forged," Tom Hale said.') == [("document", "falsify", False)]
+    assert things('"No records were altered," Tom Hale said.') == [("record", "falsify", True)]
+    assert things('"The logs were not fake," Tom Hale said.') == [("record", "falsify", True)]
+    assert things("Tom Hale denied that the emails were forged.") == [("email", "falsify", True)]
+    assert claims('"The logs were fake," Tom Hale said.') == []  # no person is their subject
+
+
+def test_a_quoted_denial_negates_the_clause_it_governs_outside_the_quote() -> None:
+    """'the company "categorically denies" that ...': the speaker's organisation denies what
+    follows the quoted words; a denial the speaker reports of another person is not theirs."""
+    text = 'Ruth Cole said the company "categorically denies" that any safety records were altered.'
+    assert set(things(text)) == {("record", "falsify", True)}  # the quoted words and the reported speech
+    assert things('Ruth Cole said Paul Grant "categorically denies" that the logs were doctored.') == []
+
+
+def test_not_merely_affirms_and_they_names_the_thing_before_it() -> None:
+    text = '"The records were not merely incomplete, they were fabricated," Ruth Cole said.'
+    assert things(text) == [("record", "falsify", False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"If the logs were fake, we would know," Tom Hale said.',  # a condition
+        '"The entries were added in August," Tom Hale said.',  # no checkable act
+        '"The files were destroyed," Tom Hale said.',
+        '"The plans were altered," Tom Hale said.',  # no checkable thing
+        '"The logs and the emails were fake," Tom Hale said.',  # two things
+    ],
+)
+def test_a_thing_claims_only_a_checkable_act_in_a_plain_clause(text: str) -> None:
+    assert things(text) == []
+
+
 def test_a_replys_pronoun_is_not_the_one_it_answers() -> None:
     """ "He" in Reyes's reply to Hale is not Hale (he would be "you"): the one man left."""
     text = 'Tom Hale asked Anna Reyes about Mark Dunne. "Was he there?" Hale asked.\n\n'
@@ -234,6 +278,37 @@ def test_nobody_denies_it_of_the_board(tmp_path: Path) -> None:
     ]
 
 
+DENIES = (
+    "Harbor Freight Lines and its founder, Mark Dunne, faced questions on Monday. Ruth Cole, a spokeswoman,"
+    ' said the company "categorically denies" that any safety records were altered.'
+)
+FAKE = (
+    "A state review of Harbor Freight Lines and of Mark Dunne was published on Monday."
+    ' "The logs were fake," said Anna Reyes, a former manager.'
+)
+ELSEWHERE = 'Tom Hale, who runs Blue Pine Farms, spoke on Friday. "The logs were fake," said Ann Fields.'
+
+
+def test_a_thing_claim_pairs_with_its_opposite_in_the_same_story_only(tmp_path: Path) -> None:
+    """The spokeswoman's denial and the manager's "The logs were fake" share the company and its
+    founder: one story. The inspector's words, nearer in time, are of another farm's logs; and
+    someone who said neither, though named in both, is in no pair of them."""
+    articles = {"2024-05-06": DENIES, "2024-06-10": FAKE, "2024-05-10": ELSEWHERE}
+    for day, body in articles.items():
+        (tmp_path / f"{day}.txt").write_text(f"date {day} News\n{body}\n", encoding="utf-8")
+    with Store(tmp_path / "c.db") as store:
+        ingest(store, read_inputs([str(tmp_path)]))
+        for name, expected in [
+            ("Ruth Cole", [("Anna Reyes", "Ruth Cole")]),
+            ("Anna Reyes", [("Anna Reyes", "Ruth Cole")]),
+            ("Ann Fields", []),
+            ("Mark Dunne", []),
+        ]:
+            pairs = [p for p in query.contradictions(store.conn, name).pairs if p.kind == CLAIM_KIND]
+            found = [(p.affirmed.participants[0]["name"], p.denied.participants[0]["name"]) for p in pairs]
+            assert found == expected, name
+
+
 # ------------------------------------------------------------------ the demo's deliberate contradictions
 
 
@@ -269,7 +344,8 @@ def demo_pairs(tmp_path_factory: pytest.TempPathFactory) -> list:
 
 
 def test_the_demos_deliberate_contradictions_are_found(demo_pairs: list) -> None:
-    """Both sides of a pair are statements the README's item names by speaker and date: the ex-wife
+    """Both sides of a pair are statements the README's item names by speaker and date: the witness's
+    "The logs were fake" and the spokeswoman's "categorically denies" on the records (2), the ex-wife
     and the co-founder on his temper (3), the lawsuit and the spokeswoman on the firing (4), the
     email and the chair's "never received any communication" (5), the co-founder's deadline and the
     lawyer's "nobody on that board" (6), the witness's "He was in the room" and his "I was not in
@@ -283,6 +359,6 @@ def test_the_demos_deliberate_contradictions_are_found(demo_pairs: list) -> None
         named = [who in names and day in dates for who, day in sides]
         return all(named) if both else named[1]
 
-    assert {n for n in items for p in demo_pairs if matches(p, n)} >= {3, 4, 5, 6, 7}
+    assert {n for n in items for p in demo_pairs if matches(p, n)} >= {2, 3, 4, 5, 6, 7}
     assert any(matches(p, 1, both=False) for p in demo_pairs)
     assert all(any(matches(p, n, both=False) for n in items) for p in demo_pairs)

@@ -353,7 +353,7 @@ def _rows(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'quotes_fts%' "
             "AND name NOT LIKE 'event_group%' AND name NOT LIKE 'near_duplicate%' "
             "AND name NOT IN ('article_versions', 'superseded', 'listings', 'listing_items', 'entity_moves', "
-            "'claims')"
+            "'claims', 'thing_claims')"
         )
     ]
     out = {}

@@ -28,6 +28,7 @@ from storyline.model import (
     Quote,
     Relation,
     Span,
+    ThingClaim,
     TimeValue,
     Timex,
     columns,
@@ -79,6 +80,7 @@ def sample() -> Article:
         confidence=0.9,
         within="q0",
         claims=[Claim("e1", "sue company", False, sued.start, sued.end)],
+        thing_claims=[ThingClaim("record", "falsify", True, sued.start, sued.end)],
     )
     monday = at("Monday")
     timex = Timex("t1", monday.text, monday.start, monday.end, "DATE", "2025-03-10", "APPROX", "t0")
@@ -204,7 +206,12 @@ def test_the_contract_doc_names_every_field() -> None:
 
 
 # What a table leaves out, on purpose: spans a reader takes from the contract, a mention's kind.
-NOT_STORED = {("Quote", "speaker_mention"), ("Quote", "cue_span"), ("Quote", "claims")}  # claims: a table
+NOT_STORED = {  # claims: tables of their own
+    ("Quote", "speaker_mention"),
+    ("Quote", "cue_span"),
+    ("Quote", "claims"),
+    ("Quote", "thing_claims"),
+}
 NOT_IN_PARQUET = NOT_STORED | {("Event", "quotes"), ("Entity", "mentions"), ("Mention", "kind")}
 
 

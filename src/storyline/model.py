@@ -152,6 +152,19 @@ class Claim:
     end: int
 
 
+@dataclass(frozen=True)
+class ThingClaim:
+    """What a statement's own clause asserts or denies of a checkable thing, not a person: "The logs
+    were fake" and "denies that any safety records were altered" are ("record", "falsify"), affirmed
+    and negated. Records are no entity, so a claim of one is kept apart from the claims of people."""
+
+    thing: str  # the thing's class key in rules/claims.tsv: "record" (records, logs, entries)
+    predicate: str  # the act's key in rules/claims.tsv: "falsify" (altered, fabricated, fake)
+    negated: bool
+    start: int  # the clause's verb, as char offsets
+    end: int
+
+
 @dataclass
 class Quote:
     """One attributed statement: a direct or partial quotation, or indirect speech."""
@@ -172,6 +185,7 @@ class Quote:
     confidence: float = 0.0
     within: str | None = None  # the id of the quote this one lies in (same speaker): one statement
     claims: list[Claim] = declare(default_factory=list, store=None, parquet=None)  # table claims
+    thing_claims: list[ThingClaim] = declare(default_factory=list, store=None, parquet=None)  # a table
 
 
 @dataclass

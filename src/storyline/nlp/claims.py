@@ -7,6 +7,10 @@ top verb and that verb's conjuncts, not a clause it embeds), only when that clau
 statement of fact: no question, condition or modal, a subject that names a person, and a predicate
 that says something on its own (rules/claims.tsv: "be" needs its complement, "tell" its
 infinitive). A missed claim costs less than a wrong pair.
+
+A clause whose subject is a checkable thing instead ("The logs were fake", "denies that any safety
+records were altered") claims an act of a short rule-listed kind of it (`doc._.thing_claims`):
+whether records were falsified is a fact two speakers can contradict, though no person is named.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from storyline.model import Claim
+from storyline.model import Claim, ThingClaim
 from storyline.nlp import lexicon
 from storyline.nlp.budget import budgeted
 from storyline.nlp.identity import EntityIndex
@@ -33,6 +37,8 @@ _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 
 if not Doc.has_extension("claims"):
     Doc.set_extension("claims", default=None)
+if not Doc.has_extension("thing_claims"):
+    Doc.set_extension("thing_claims", default=None)
 
 
 @cache
@@ -69,6 +75,20 @@ def _gendered() -> dict[str, str]:
     return {w: "m" for w in lexicon.word_class("he", RULES)} | {
         w: "f" for w in lexicon.word_class("she", RULES)
     }
+
+
+@cache
+def _things() -> dict[str, str]:
+    """A noun for a checkable thing -> its class key, from the `thing-<key>` rows ("log" -> "record")."""
+    return _keyed("thing-")
+
+
+def _thing_act(lemma: str, thing: str) -> str | None:
+    """The key of an act on a thing, when it is one of the `checkable` acts: the `same-` row of the
+    verb with the thing as its object ("alter_record": "falsify record") or of the verb alone
+    ("fabricate", and "fake" of "were fake")."""
+    key = _same().get(f"{lemma} {thing}", "").removesuffix(f" {thing}") or _same().get(lemma)
+    return key if key in _words("checkable") else None
 
 
 def _plain(verb: Token) -> bool:
@@ -185,6 +205,7 @@ class ClaimReader:
 
     def __init__(self, doc: Doc, index: EntityIndex, sentences: Sentences):
         self.quotes: list[Finding] = []
+        self.read_tops: dict[int, tuple[Span | None, list[Token]]] = {}  # by id(quote): read once
         self.doc = doc
         self.index = index
         self.sentences = sentences
@@ -192,6 +213,10 @@ class ClaimReader:
     def read(self, quotes: list[Finding]) -> list[list[Claim]]:
         self.quotes = sorted(quotes, key=lambda q: q.start)
         return [self._claims(q) for q in quotes]
+
+    def read_things(self, quotes: list[Finding]) -> list[list[ThingClaim]]:
+        """The claims of things of each quote, in the order of `quotes`."""
+        return [self._thing_claims(q) for q in quotes]
 
     def _answered(self, quote: Finding) -> Cluster | None:
         """The speaker a reply answers ("Brennan replied"): the one of the quote before it by
@@ -202,22 +227,113 @@ class ClaimReader:
         return before[-1].speaker if before else None
 
     def _claims(self, quote: Finding) -> list[Claim]:
+        span, tops = self._tops(quote)
+        return [c for t in tops if span is not None and (c := self._claim(t, span, quote)) is not None]
+
+    def _tops(self, quote: Finding) -> tuple[Span | None, list[Token]]:
+        """The quote's span and its own clauses' verbs: each verb whose head lies outside the quote,
+        and their conjuncts (found once for the claims of people and of things)."""
+        if id(quote) in self.read_tops:
+            return self.read_tops[id(quote)]
         span = self.doc.char_span(quote.start, quote.end, alignment_mode="expand")
         if span is None or (quote.cue is not None and _unsaid(quote.cue)):
-            return []
-        tops: set[int] = set()
-        out = []
+            return span, []
+        tops: list[Token] = []
         for t in span:
             outside = not (span.start <= t.head.i < span.end) or t.head.i == t.i
-            if not (outside or (t.dep_ == "conj" and t.head.i in tops)) or t.pos_ not in ("VERB", "AUX"):
-                continue
-            if t.dep_ in ("aux", "auxpass"):
-                continue
-            tops.add(t.i)
-            claim = self._claim(t, span, quote)
+            conj = t.dep_ == "conj" and any(t.head.i == top.i for top in tops)
+            if (outside or conj) and t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass"):
+                tops.append(t)  # a quote is a sentence or two: the list stays short
+        self.read_tops[id(quote)] = span, tops
+        return span, tops
+
+    def _thing_claims(self, quote: Finding) -> list[ThingClaim]:
+        """A clause of the quote's own whose subject is a checkable thing; and, for a quoted denial
+        ('the company "categorically denies" that any records were altered'), the clause the denial
+        governs, wherever its words stand, negated: the speaker's own denial, or an organisation's
+        they speak for, of what it reports."""
+        span, tops = self._tops(quote)
+        out = []
+        for verb in tops:
+            denied = self._denied(verb, quote)
+            clause = denied if denied is not None else verb
+            claim = self._thing(clause, span, quote, denied is not None)
             if claim is not None:
                 out.append(claim)
         return out
+
+    def _denied(self, verb: Token, quote: Finding) -> Token | None:
+        """The clause a denial in the quote's words governs ("denies that ..."), when its denier is
+        the speaker, "we" or an organisation, and the denial is plain and not itself negated."""
+        if verb.lemma_.lower() not in _words("deny") or not _plain(verb) or _negated(verb) is not False:
+            return None
+        if quote.cue is not None and verb.i != quote.cue.i and verb.head.i not in (verb.i, quote.cue.i):
+            return None  # a denial the speaker reports of someone else's clause is not read
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        if len(subjects) != 1 or not self._speaks_for(subjects[0], quote):
+            return None
+        clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+        return clauses[0] if len(clauses) == 1 else None
+
+    def _speaks_for(self, subject: Token, quote: Finding) -> bool:
+        low = subject.lower_
+        if low in lexicon.word_class("first-singular") or low in lexicon.word_class("first-plural"):
+            return True
+        who = self.index.who(subject)
+        if who is not None:
+            return who is quote.speaker or who.type == "ORG"
+        return subject.pos_ == "NOUN" and subject.lemma_.lower() in _words("body")
+
+    def _thing(self, verb: Token, span: Span | None, quote: Finding, denied: bool) -> ThingClaim | None:
+        """A plain clause claiming a checkable act of a thing: a passive ("were altered") or a copula
+        with the act's adjective ("were fake"). "No records were altered" is negated; a limiter's
+        negation ("not merely incomplete") claims nothing; "they" names the one kind of thing the
+        quote named before it. The subject stands in the quote, but for a clause a quoted denial
+        governs (`denied`)."""
+        if span is None:
+            return None
+        subjects = [
+            c for c in verb.children if c.dep_ in _SUBJECTS and (denied or span.start <= c.i < span.end)
+        ]
+        if len(subjects) != 1 or any(c.dep_ in ("conj", "neg") for c in subjects[0].children):
+            return None  # "records and emails", "not all records"
+        subject = subjects[0]
+        thing = self._thing_named(subject, span)
+        if thing is None or not _plain(verb):  # the subject first: most clauses are of no thing
+            return None
+        lemma = "be" if verb.lower_ in _words("be-form") else verb.lemma_.lower()
+        if lemma == "be":
+            acts = [c.lemma_.lower() for c in verb.children if c.dep_ in ("acomp", "attr")]
+            act = _thing_act(acts[0], thing) if len(acts) == 1 else None
+        else:
+            act = _thing_act(lemma, thing) if subject.dep_ == "nsubjpass" else None
+        negated = _negated(verb)
+        if act is None or negated is None:
+            return None
+        if any(c.dep_ == "det" and c.lower_ in _words("no") for c in subject.children):
+            if negated:
+                return None  # "no records were never...": not read
+            negated = True
+        denial = denied or (quote.cue is not None and quote.cue.lemma_.lower() in _words("deny"))
+        if denial:
+            if negated:
+                return None  # "denies that the logs were not fake": not read
+            negated = True
+        return ThingClaim(thing, act, negated, verb.idx, verb.idx + len(verb))
+
+    def _thing_named(self, subject: Token, span: Span) -> str | None:
+        """The class key of the thing a subject names: its noun's, or, for "they" or "it", that of
+        the one kind of thing named in the quote before it."""
+        if subject.pos_ == "NOUN":
+            return _things().get(subject.lemma_.lower())
+        if subject.lower_ not in _words("pronoun-thing"):
+            return None
+        before = {
+            key
+            for t in self.doc[span.start : subject.i]
+            if t.pos_ == "NOUN" and (key := _things().get(t.lemma_.lower()))
+        }
+        return next(iter(before)) if len(before) == 1 else None
 
     def _claim(self, verb: Token, span: Span, quote: Finding) -> Claim | None:
         subjects = [c for c in verb.children if c.dep_ in _SUBJECTS and span.start <= c.i < span.end]
@@ -426,12 +542,15 @@ class ClaimReader:
 @Language.component("storyline_claims")
 @budgeted("claims")
 def claims_component(doc: Doc) -> Doc:
-    """`doc._.claims`: one list of claims per quote of `doc._.quotes`."""
+    """`doc._.claims` and `doc._.thing_claims`: one list of each per quote of `doc._.quotes`."""
     quotes: list[Finding] = doc._.quotes or []
     try:
         index: EntityIndex = doc._.entity_index or EntityIndex([])
-        doc._.claims = ClaimReader(doc, index, doc._.sentences or Sentences(doc)).read(quotes)
+        reader = ClaimReader(doc, index, doc._.sentences or Sentences(doc))
+        doc._.claims = reader.read(quotes)
+        doc._.thing_claims = reader.read_things(quotes)
     except Exception as exc:  # one odd article must not stop a batch: it is reported
         doc._.claims = [[] for _ in quotes]
+        doc._.thing_claims = [[] for _ in quotes]
         doc._.failure = doc._.failure or f"claims: {type(exc).__name__}: {exc}"
     return doc

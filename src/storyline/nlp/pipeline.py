@@ -340,6 +340,8 @@ def to_article(doc: Doc, article: Article) -> Article:
     quotes = [_quote(i, f, t) for i, (f, t) in enumerate(zip(findings, times, strict=True), start=1)]
     for q, claims in zip(quotes, doc._.claims or [[] for _ in quotes], strict=True):
         q.claims = claims
+    for q, things in zip(quotes, doc._.thing_claims or [[] for _ in quotes], strict=True):
+        q.thing_claims = things
     for q, outer in zip(quotes, nest([(q.start, q.end, q.speaker) for q in quotes]), strict=True):
         q.within = None if outer is None else quotes[outer].id
     found = replace(

@@ -12,7 +12,12 @@ reader after a contradiction that is not there:
   participants, as not happening, in one article or at overlapping dates;
 - a claim one speaker's statement makes of a person and another speaker's statement that denies
   it: the same subject and predicate (nlp/claims.py: "he shouted at people" and "he never once
-  raised his voice"), one affirmed and one negated, within the story's time (STORY_DAYS).
+  raised his voice"), one affirmed and one negated, within the story's time (STORY_DAYS);
+- a claim the entity's statement makes of a checkable thing (nlp/claims.py: "The logs were fake")
+  and another speaker's statement that denies it ("categorically denies that any safety records
+  were altered"), or the other way round: the same thing and act, within the story's time, and
+  in articles of one story (STORY_ENTITIES), since "records were altered" is said of many
+  unrelated records.
 The event sides are event groups (store.event_groups): one line per real event, whatever the number of
 articles that report it, and only lines at or above the timeline's confidence threshold.
 """
@@ -43,6 +48,8 @@ CLAIMS = frozenset({"accusation", "lawsuit", "charge"})
 DEFENCE_WORDS = tuple(sorted(w.replace("_", " ") for w in lexicon.word_class("defence", "query_words.tsv")))
 STORY_DAYS = 365  # a response more than this after its claim answers some other story
 NEAR_CHARS = 600  # in one article, a response this close after its claim answers it
+STORY_ENTITIES = 2  # two articles whose people and organisations, besides the two speakers, share
+# this many tell of one story: a thing is not named, so its story is told by who is around it
 
 
 @dataclass
@@ -187,6 +194,7 @@ class _Said:
     group: int | None  # its quote group: one statement however many articles report it
     speaker: int
     day: date | None
+    article: str | None = None  # read for a claim of a thing, whose story is its article's
 
 
 _CLAIM_SELECT = (
@@ -264,6 +272,71 @@ def _claim_pairs(said: list[_Said]) -> list[tuple[_Said, _Said]]:
     return list(out.values())
 
 
+_THING_SELECT = (
+    "SELECT t.thing, t.predicate, t.negated, coalesce(o.id, q.id), coalesce(o.group_id, q.group_id), "
+    "coalesce(q.speaker_id, o.speaker_id), coalesce(q.date_start, a.published), q.article_id "
+    "FROM thing_claims t JOIN quotes q ON q.id = t.quote_id JOIN articles a ON a.id = q.article_id "
+    "LEFT JOIN quotes o ON o.article_id = q.article_id AND o.local_id = q.within WHERE "
+)
+
+
+def _things_said(conn: sqlite3.Connection, where: str, args: tuple) -> list[_Said]:
+    """Attributed statements' claims of things, each as "<thing> <act>" (one statement once)."""
+    rows = conn.execute(_THING_SELECT + where, args).fetchall()
+    return list(
+        dict.fromkeys(
+            _Said(f"{thing} {act}", bool(negated), statement, group, speaker, _day(when), article)
+            for thing, act, negated, statement, group, speaker, when, article in rows
+            if speaker is not None
+        )
+    )
+
+
+class _Stories:
+    """Whether two articles tell one story: the same article, or STORY_ENTITIES people and
+    organisations named in both besides the two speakers."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.named: dict[str, set[int]] = {}
+
+    def _of(self, article: str) -> set[int]:
+        if article not in self.named:
+            rows = self.conn.execute(
+                "SELECT entity_id FROM article_entities WHERE article_id = ? AND type IN ('PERSON', 'ORG')",
+                (article,),
+            )
+            self.named[article] = {entity for (entity,) in rows}
+        return self.named[article]
+
+    def one(self, a: _Said, b: _Said) -> bool:
+        if a.article is None or b.article is None:
+            return False
+        shared = (self._of(a.article) & self._of(b.article)) - {a.speaker, b.speaker}
+        return a.article == b.article or len(shared) >= STORY_ENTITIES
+
+
+def _thing_pairs(conn: sqlite3.Connection, entity_id: int) -> list[tuple[_Said, _Said]]:
+    """Each claim of a thing in the entity's own statements with the nearest-dated statement of
+    another speaker that says the opposite of the same thing and act, in the same story; as
+    (affirmed, denied), one pair per two statements."""
+    stories = _Stories(conn)
+    out: dict[tuple, tuple[_Said, _Said]] = {}
+    for own in _things_said(conn, "coalesce(q.speaker_id, o.speaker_id) = ?", (entity_id,)):
+        thing, act = own.predicate.split(" ", 1)
+        opposite = _things_said(
+            conn, "t.thing = ? AND t.predicate = ? AND t.negated = ?", (thing, act, int(not own.negated))
+        )
+        others = [s for s in opposite if s.speaker != entity_id and _near(s, own) and stories.one(s, own)]
+        if others:
+            best = min(others, key=lambda s: (abs((s.day - own.day).days), s.statement))  # type: ignore[operator]
+            affirmed, denied = (best, own) if own.negated else (own, best)
+            out.setdefault(
+                (affirmed.group or -affirmed.statement, denied.group or -denied.statement), (affirmed, denied)
+            )
+    return list(out.values())
+
+
 def _statements(conn: sqlite3.Connection, ids: list[int]) -> dict[int, TimelineEntry]:
     """A quote line for each statement id."""
     marks = ",".join("?" * len(ids))
@@ -294,7 +367,7 @@ def contradictions(
         for kind, a, b in _pairs(groups, entity.id)
         if a.id in entries and b.id in entries
     ]
-    claimed = _claim_pairs(_claims_about(conn, entity.id))
+    claimed = _claim_pairs(_claims_about(conn, entity.id)) + _thing_pairs(conn, entity.id)
     statements = _statements(conn, sorted({s.statement for pair in claimed for s in pair}))
     pairs += [Contradiction(CLAIM_KIND, statements[a.statement], statements[b.statement]) for a, b in claimed]
     shown = list({id(e): e for p in pairs for e in (p.affirmed, p.denied)}.values())

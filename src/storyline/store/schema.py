@@ -378,6 +378,21 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX claims_quote ON claims (quote_id);
     CREATE INDEX claims_predicate ON claims (predicate, negated);
     """,
+    # 11: what a quote claims of a checkable thing, not a person (nlp/claims.py, the JSON contract's
+    #     quotes[].thing_claims): "the logs were fake" is (record, falsify), for the contradictions
+    #     query. A store written before has none until its articles are extracted again.
+    """
+    CREATE TABLE thing_claims (
+        quote_id INTEGER NOT NULL REFERENCES quotes (id),
+        thing TEXT NOT NULL,
+        predicate TEXT NOT NULL,
+        negated INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL
+    );
+    CREATE INDEX thing_claims_quote ON thing_claims (quote_id);
+    CREATE INDEX thing_claims_thing ON thing_claims (thing, predicate, negated);
+    """,
 )
 
 

@@ -76,6 +76,7 @@ def retire(conn: sqlite3.Connection, rules: Rules, article_id: str, when: str) -
     ).fetchall()
     conn.executemany("DELETE FROM quote_about WHERE quote_id = ?", [(q[0],) for q in quotes])
     conn.executemany("DELETE FROM claims WHERE quote_id = ?", [(q[0],) for q in quotes])
+    conn.executemany("DELETE FROM thing_claims WHERE quote_id = ?", [(q[0],) for q in quotes])
     conn.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
     left: dict[int, list[str]] = defaultdict(list)
     for _, text, group in quotes:

@@ -232,3 +232,8 @@ def _write_quote(
             if c.subject in ids
         ],
     )
+    conn.executemany(
+        "INSERT INTO thing_claims (quote_id, thing, predicate, negated, start, end) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(quote_id, c.thing, c.predicate, int(c.negated), c.start, c.end) for c in q.thing_claims],
+    )
