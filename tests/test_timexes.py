@@ -148,6 +148,30 @@ def test_quotes_take_the_time_of_their_attribution_paragraph_or_previous_quote()
     assert times["This is a good day"] is None
 
 
+def test_a_date_of_a_noun_or_of_the_speakers_aside_dates_no_quote() -> None:
+    """ "X, who resigned last month, said": the date is the resignation's; a date attached to a
+    noun in the paragraph before ("a change of tone from March") is that thing's; but a statement's
+    or a filing's own date ("in a statement issued on Monday", "the complaint filed last
+    Wednesday") dates the words, as a date on the verb of the paragraph before does."""
+    text = (
+        "date 2025-05-20 Board finds records altered\n"
+        "It was a sharp change of tone from March, when the firm called the claims false.\n"
+        '"The logs were fake," Lucy Brennan said.\n'
+        "Dan Ortiz, who resigned as chief executive last month, said the report cleared him.\n"
+        'In a statement issued on Monday, Acme said: "We are sorry."\n'
+        "The complaint filed last Wednesday by Priya Raman says that she was fired.\n"
+        "Ana Ruiz defended him on Thursday.\n"
+        '"He is kind," she wrote.\n'
+    )
+    article = storyline.extract(text)
+    times = {q.text: (q.time.value if q.time else None) for q in article.quotes}
+    assert times["The logs were fake"] is None
+    assert times["the report cleared him"] is None
+    assert times["We are sorry."] == "2025-05-19"
+    assert times["she was fired"] == "2025-05-14"
+    assert times["He is kind"] == "2025-05-15"
+
+
 # Each text once made the tense resolver climb from a root infinitive to itself, for ever.
 LOOPED = ["To leave on Monday.", "to Monday said he", "To be announced Friday, to go."]
 _TAG_IN_A_CHILD = """
