@@ -742,3 +742,21 @@ def test_reported_speech_that_holds_its_own_cue_is_not_a_quote() -> None:
     assert not [f for f in found if f[1].startswith("who he speculates")]
     assert not [f for f in found if f[2] == "Ada Crane"]
     assert ("indirect", 'he would deport refugees, who he speculates are "mostly men"', "Paul Lind") in found
+
+
+def test_a_pronoun_speaker_after_someone_reported_saying_something_is_them() -> None:
+    """ "Quinlan noted that ... '...,' he said": the last to speak is the one reported in the
+    sentence before (read after the direct quotes), not the speaker of the quote before that;
+    one of the other gender is passed over ("Shaw accused ..., a claim Okonkwo denied. '...,' she
+    said": Okonkwo, the last woman to speak)."""
+    text = (
+        "Dan Okafor, who resigned as chief executive last month, said through his lawyer, Robert Quinlan, "
+        'that the report "confirms what he has always said: he had nothing to do with these records." '
+        "Quinlan noted that the board's investigators had not named Okafor. "
+        '"The report does not mention Dan because there is nothing to mention," he said.\n'
+        "At the meeting, parent Derek Shaw accused board members of meeting Gloria Vance before the vote, "
+        'a claim Linda Okonkwo denied. "No one on this board met with her," she said.\n'
+    )
+    speakers = {q.text: q.speaker_name for q in storyline.extract(text).quotes}
+    assert speakers["The report does not mention Dan because there is nothing to mention"] == "Robert Quinlan"
+    assert speakers["No one on this board met with her"] == "Linda Okonkwo"

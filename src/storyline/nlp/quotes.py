@@ -37,6 +37,7 @@ _NOT_OUTLETS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUAN
 _CLOSING_MARKS = {"”", '"', "»", "’", "'", "''"}  # "''": two apostrophes as one mark (marks.py)
 # "“...” ― Pamela Padilla": a quotation signed with a dash and a name, as in readers' responses
 _DASH_SIGNATURE = re.compile(r"[^\S\n]*[―—–][^\S\n]*(?=[A-Z])")
+REPORTER_SENTENCES = 3  # how far back a sentence that has someone say something makes them the last speaker
 _SIGNATURE_END = {".", "\n", "“", '"', "”", ""}
 # Tokens of the attribution clause read on either side of a quote, at most: PolNeAR's longest is
 # 82. Without a bound, 8 KB of '"a" ' (no stop, no long quote) read the rest of the text per quote.
@@ -540,7 +541,7 @@ class QuoteExtractor:
                     else speaker.doc[speaker.i : speaker.i + 1]
                 )
                 if speaker.lower_ in PRONOUN_GENDER:
-                    finding.speaker = self.resolver.resolve(speaker, self._previous_speaker(finding))
+                    finding.speaker = self.resolver.resolve(speaker, self._previous_speaker(finding, speaker))
                     finding.confidence -= confidence().pronoun_speaker
                     if finding.speaker is not None:  # the speaker pronoun is a mention of them
                         self.index.link(finding.speaker_span, finding.speaker, "pronoun", "quote attribution")
@@ -579,10 +580,42 @@ class QuoteExtractor:
                 return t, owner_noun
         return speaker, None
 
-    def _previous_speaker(self, finding: Finding) -> Cluster | None:
+    def _previous_speaker(self, finding: Finding, pronoun: Token | None = None) -> Cluster | None:
+        """Who spoke last before the quote: the last quote's speaker, or the subject of a verb of
+        speech in a sentence of the quote's paragraph after that quote ("Quinlan noted that ...
+        '...,' he said": Quinlan; the indirect quotes are read after the direct ones)."""
+        last = None
         for f in reversed(self.findings):
             if f.start < finding.start and f.speaker is not None:
-                return f.speaker if finding.paragraph - f.paragraph <= 3 else None
+                last = f
+                break
+        gender = PRONOUN_GENDER.get(pronoun.lower_) if pronoun is not None else None
+        reporter = self._reporter_before(finding, last.end if last is not None else 0, gender)
+        if reporter is not None:
+            return reporter
+        if last is not None and finding.paragraph - last.paragraph <= 3:
+            return last.speaker
+        return None
+
+    def _reporter_before(self, finding: Finding, since: int, gender: str | None) -> Cluster | None:
+        """The person one of the REPORTER_SENTENCES sentences before the quote, in its paragraph and
+        after `since`, last has say something ("Quinlan noted that the investigators had not named
+        Okafor."); none when that person's gender is not the pronoun's: the last quote's speaker
+        is then the one to weigh."""
+        start = self.ctx.paragraph_starts[finding.paragraph] if self.ctx.paragraph_starts else 0
+        here = self.sentences.index(_token_at(self.doc, finding.start))
+        for k in range(here - 1, max(-1, here - 1 - REPORTER_SENTENCES), -1):
+            sent = self.doc[self.sentences.starts[k] : self.sentences.ends[k]]
+            if sent.start_char < max(start, since):
+                return None
+            cues = lexicon.cue_verbs()
+            for verb in reversed(sent):  # the last to speak: "Shaw accused ..., a claim Okonkwo denied"
+                if verb.pos_ != "VERB" or self.ctx.in_quote[verb.i] >= 0 or cues.get(verb.text) is None:
+                    continue
+                for child in verb.children:
+                    hit = self.index.at(child) if child.dep_ == "nsubj" else None
+                    if hit is not None and hit[0].type == "PERSON":
+                        return hit[0] if hit[0].gender in {None, gender} else None
         return None
 
     def _channel(self, finding: Finding, cue: Token, region: Span) -> None:
