@@ -183,3 +183,9 @@ def test_only_an_organisation_named_as_one_is_kept_from_being_spoken_to_as_a_per
     assert _addressed(microsoft, "ORG") is True
     assert _addressed(microsoft, "GPE") is False  # a place-typed name may still be a person's
     assert _addressed(veronica, "ORG") is False  # a given name typed as an organisation: no evidence
+
+
+def test_a_preposed_adverb_phrase_holding_the_possessive_speaks_of_the_subject_after_it() -> None:
+    # "Early in his career": the outermost preposed phrase is an adverb's, with the possessive inside
+    a = extract("Tom Baker met Fred Hale in 1990. Early in his career, Hale worked as a clerk.")
+    assert (people(a)["Fred Hale"], people(a)["Tom Baker"]) == (("PERSON", ["his"]), ("PERSON", []))
