@@ -30,9 +30,11 @@ def test_a_surname_the_ner_typed_as_a_group_is_the_person_a_pronoun_names() -> N
 def test_a_surname_the_ner_passed_over_is_the_person_a_pronoun_names() -> None:
     a = extract("On Sunday, Pellowski finished third in the final round. She had led after the first day.")
     assert people(a) == {"Pellowski": ("PERSON", ["She"])}
-    # a capital at the start of a sentence is no evidence of a name
+    # a capital at the start of a sentence is no evidence of a name, unless the word is no English one
     b = extract("Immigration, his signature issue, never came up. That was a missed chance for him.")
     assert people(b) == {}
+    c = extract("The clinic opened in 1931. Pavlik was its first nurse. She later ran the department.")
+    assert people(c) == {"Pavlik": ("PERSON", ["She"])}
 
 
 def test_an_organisation_that_speaks_is_no_person_a_pronoun_may_name() -> None:
