@@ -323,7 +323,6 @@ def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
 
 
 @cache
-@cache
 def _english_words() -> frozenset[str]:
     """The lower-case words of the model's lemmatiser index (WordNet's nouns, verbs, adjectives and
     adverbs, common place and given names among them): a capitalised word at a sentence's start
@@ -334,6 +333,7 @@ def _english_words() -> frozenset[str]:
     return frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, []))
 
 
+@cache
 def _given_names() -> frozenset[str]:
     return frozenset(lexicon.first_name_genders())
 
