@@ -257,3 +257,12 @@ def test_an_untagged_name_ending_in_an_organisation_s_word_is_an_organisation() 
     assert entity(a, "California State Senate").type == "ORG"
     a = extract("Paul Lind visited the Big Sur coast in December.")  # no organisation's word
     assert not [e.name for e in a.entities if e.type == "ORG"]
+
+
+def test_a_one_word_name_written_again_where_the_ner_passed_it_over_is_the_same_person() -> None:
+    # the small model tags the second "Dhoni" only; the first is the same name, so the same person
+    a = extract("Dhoni met the board on Monday. A day later, Dhoni said he would stay.")
+    assert [(m.text, m.start) for m in entity(a, "Dhoni").mentions if m.kind == "name"] == [
+        ("Dhoni", 0),
+        ("Dhoni", 44),
+    ]

@@ -30,9 +30,11 @@ def test_a_surname_the_ner_typed_as_a_group_is_the_person_a_pronoun_names() -> N
 def test_a_surname_the_ner_passed_over_is_the_person_a_pronoun_names() -> None:
     a = extract("On Sunday, Pellowski finished third in the final round. She had led after the first day.")
     assert people(a) == {"Pellowski": ("PERSON", ["She"])}
-    # a capital at the start of a sentence is no evidence of a name
+    # a capital at the start of a sentence is no evidence of a name, unless the word is no English one
     b = extract("Immigration, his signature issue, never came up. That was a missed chance for him.")
     assert people(b) == {}
+    c = extract("The clinic opened in 1931. Pavlik was its first nurse. She later ran the department.")
+    assert people(c) == {"Pavlik": ("PERSON", ["She"])}
 
 
 def test_an_organisation_that_speaks_is_no_person_a_pronoun_may_name() -> None:
@@ -183,3 +185,9 @@ def test_only_an_organisation_named_as_one_is_kept_from_being_spoken_to_as_a_per
     assert _addressed(microsoft, "ORG") is True
     assert _addressed(microsoft, "GPE") is False  # a place-typed name may still be a person's
     assert _addressed(veronica, "ORG") is False  # a given name typed as an organisation: no evidence
+
+
+def test_a_preposed_adverb_phrase_holding_the_possessive_speaks_of_the_subject_after_it() -> None:
+    # "Early in his career": the outermost preposed phrase is an adverb's, with the possessive inside
+    a = extract("Tom Baker met Fred Hale in 1990. Early in his career, Hale worked as a clerk.")
+    assert (people(a)["Fred Hale"], people(a)["Tom Baker"]) == (("PERSON", ["his"]), ("PERSON", []))

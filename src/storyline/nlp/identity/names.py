@@ -323,6 +323,17 @@ def candidate_spans(doc: Doc) -> list[tuple[Span, str]]:
 
 
 @cache
+def _english_words() -> frozenset[str]:
+    """The lower-case words of the model's lemmatiser index (WordNet's nouns, verbs, adjectives and
+    adverbs, common place and given names among them): a capitalised word at a sentence's start
+    that is none of them has its capital from being a name, not from the sentence."""
+    from storyline.nlp import pipeline  # the loaded model (cached); pipeline imports this module
+
+    index = pipeline.load().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    return frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, []))
+
+
+@cache
 def _given_names() -> frozenset[str]:
     return frozenset(lexicon.first_name_genders())
 
@@ -480,8 +491,10 @@ def unnamed_proper_nouns(doc: Doc, taken: set[int]) -> list[Span]:
         t, span = doc[i], doc[i:end]
         if span.root.dep_ not in _ARGUMENT_DEPS:
             pass  # "Fill in the gaps": a verb the tagger took for a name
-        elif t.is_sent_start and t.text not in mid_sentence:
-            pass  # "Immigration, his signature issue, ...": a capital the sentence gave it
+        elif t.is_sent_start and t.text not in mid_sentence and t.lower_ in _english_words():
+            # "Immigration, his signature issue, ...": a capital the sentence gave a word; not
+            # "Hartwig began as a secretary", no English word
+            pass
         elif end not in taken and (i == 0 or i - 1 not in taken) and person_shaped(span):
             out.append(span)
         i = end

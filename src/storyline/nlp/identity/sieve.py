@@ -160,13 +160,14 @@ def _party_cluster(index: int, span: Span, text_key: str, party: str) -> Cluster
 
 
 def _missed_name_parts(doc: Doc, clusters: list[Cluster], spans: list[tuple[Span, str]]) -> list:
-    """Proper nouns the NER passed over that repeat a known person's given name or surname."""
+    """Proper nouns the NER passed over that repeat a known person's given name or surname, or
+    the whole of a one-word name ("Raju ... With the help of Anand, Raju fights"): a name written
+    again in one text is the same name."""
     parts: dict[str, list[Cluster]] = {}
     for c in clusters:
         toks = c.key if c.type == "PERSON" else []
-        if len(toks) >= 2:
-            for part in {toks[0], toks[-1]}:
-                parts.setdefault(part, []).append(c)
+        for part in {toks[0], toks[-1]} if toks else ():
+            parts.setdefault(part, []).append(c)
     taken = {t.i for c in clusters for m in c.mentions for t in m}
     taken |= {t.i for span, _ in spans for t in span}
     out: list[tuple[Span, list[Cluster]]] = []
