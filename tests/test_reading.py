@@ -213,7 +213,7 @@ def test_ctrl_c_stops_the_ingest_and_its_reader(tmp_path: Path) -> None:
 
     pages = tmp_path / "pages"
     pages.mkdir()
-    for n, record in enumerate(generate_records(60, seed=3)):
+    for n, record in enumerate(generate_records(300, seed=3)):  # more than a few commits hold
         (pages / f"{n:03}.html").write_bytes(page(record))
     db = tmp_path / "pages.db"
     command = [sys.executable, "-m", "storyline.cli", "ingest", str(pages), "--db", str(db), "--quiet"]
