@@ -191,3 +191,56 @@ def test_a_preposed_adverb_phrase_holding_the_possessive_speaks_of_the_subject_a
     # "Early in his career": the outermost preposed phrase is an adverb's, with the possessive inside
     a = extract("Tom Baker met Fred Hale in 1990. Early in his career, Hale worked as a clerk.")
     assert (people(a)["Fred Hale"], people(a)["Tom Baker"]) == (("PERSON", ["his"]), ("PERSON", []))
+
+
+def test_a_possessive_in_a_subordinate_clause_is_that_clause_s_subject_s() -> None:
+    # the main clause's subject outweighs the rest of the sentence, but not inside a clause that
+    # states its own subject before the possessive
+    a = extract(
+        "Tom Hall lost in the first round on Monday, while Sam Bissett advanced after a win in "
+        "his opening bout."
+    )
+    assert people(a)["Sam Bissett"] == ("PERSON", ["his"])
+    assert people(a)["Tom Hall"] == ("PERSON", [])
+    # another person between them may own it as well: no bonus for the clause's subject
+    b = extract(
+        "Donald Trump spoke on Monday. If Lester Holt asks him about his taxes, the debate will turn."
+    )
+    assert people(b)["Lester Holt"] == ("PERSON", [])
+
+
+def test_a_pronoun_gives_its_gender_to_the_person_it_names() -> None:
+    # "Dukat" has no given name to tell; after "He" names him, "her" cannot
+    a = extract(
+        "Dukat searched for the lost ship. He was trying to find Ziyal. He resolved to take her home."
+    )
+    assert people(a) == {"Dukat": ("PERSON", ["He", "He"]), "Ziyal": ("PERSON", ["her"])}
+
+
+def test_a_given_name_opening_a_sentence_is_the_name_whatever_its_tag() -> None:
+    # the tagger takes "Ellen" here for an adjective; it is no English word, and the text named her
+    a = extract(
+        "The film stars Ellen Ward as a nurse. Ritchie rewards her with $100. "
+        "Ellen catches the eye of a doctor."
+    )
+    names = {e.name: [m.text for m in e.mentions if m.kind == "name"] for e in a.entities}
+    assert names["Ellen Ward"] == ["Ellen Ward", "Ellen"]
+
+
+def test_coordinated_people_stay_equals_unless_one_was_the_topic_before() -> None:
+    assert people(extract("Brown and Green argued on Monday. He left early.")) == {
+        "Brown": ("PERSON", []),
+        "Green": ("PERSON", []),
+    }
+    a = extract(
+        "Brown chaired the committee for years. Brown hired the staff. Brown and Green argued on Monday. "
+        "He left early."
+    )
+    assert people(a) == {"Brown": ("PERSON", ["He"]), "Green": ("PERSON", [])}
+
+
+def test_an_honorific_of_the_other_gender_is_another_bearer_of_the_surname() -> None:
+    a = extract("John Smith spoke first. Mrs. Smith, his wife, said she was proud.")
+    assert people(a) == {"John Smith": ("PERSON", ["his"]), "Smith": ("PERSON", ["she"])}
+    b = extract("Hillary Clinton spoke. Mrs. Clinton said she was proud.")
+    assert people(b) == {"Hillary Clinton": ("PERSON", ["she"])}

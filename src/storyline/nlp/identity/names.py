@@ -338,6 +338,12 @@ def _given_names() -> frozenset[str]:
     return frozenset(lexicon.first_name_genders())
 
 
+def sentence_opening_name(token: Token) -> bool:
+    """A capitalised word opening its sentence that is no English word, whatever the tagger made
+    of it ("Ritchie rewards her. Ellen catches the eye of ...": an adjective to the tagger)."""
+    return token.is_sent_start and _capitalised(token) and token.lower_ not in _english_words()
+
+
 def _untagged(token: Token, taken: set[int]) -> bool:
     """A capitalised proper noun that the NER gave no label and no name holds."""
     return token.pos_ == "PROPN" and _capitalised(token) and not token.ent_type_ and token.i not in taken

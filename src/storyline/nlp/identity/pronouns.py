@@ -37,6 +37,12 @@ _OBJECT_FORMS = frozenset({"him", "her", "them", "it"})
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _OBJECT_DEPS = {"dobj", "pobj", "dative", "iobj"}
 _GENDERED_POSSESSIVES = frozenset({"his", "her"})
+_LOCAL_CLAUSES = {
+    "advcl",
+    "conj",
+    "ccomp",
+    "relcl",
+}  # finite clauses with a subject of their own, not reported ones
 _ADJUNCT_DEPS = {"prep", "advcl", "npadvmod", "advmod"}  # "Early in his career, X ..."
 _PERSON_PRONOUNS = frozenset(w for w, g in PRONOUN_GENDER.items() if g in {"m", "f"})
 _SPEECH_ONLY = lexicon.word_class("speech-only-verb")  # "Google accused Microsoft": speech, object or not
@@ -64,6 +70,8 @@ class Settings:
     main_clause: float
     conjunct_owner: float
     latent_given_name: float
+    local_subject: float
+    coordinated_margin: float
 
 
 @cache
@@ -163,6 +171,20 @@ def _understood_subject(verb: Token, hops: int) -> Token | None:
     if subject is None and hops > 1:
         return _understood_subject(governor, hops - 1)  # "wants to take a year off to look after"
     return subject
+
+
+def _local_subject(pronoun: Token) -> Token | None:
+    """The stated subject of the finite clause below the sentence's main one that holds a
+    possessive: "Hall was knocked out, while Bissett progressed after a win in his first bout"
+    (Bissett), "Geeta is raised in a poor neighbourhood, while Seeta is raised by her aunt"."""
+    if pronoun.dep_ != "poss":
+        return None
+    verb = pronoun.head
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
+        verb = verb.head
+    if verb.pos_ not in {"VERB", "AUX"} or verb.dep_ == "ROOT" or verb.dep_ not in _LOCAL_CLAUSES:
+        return None
+    return next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS and c.i < pronoun.i), None)
 
 
 def _conjunct_owner(pronoun: Token) -> Token | None:
@@ -333,12 +355,18 @@ class PronounResolver:
         controller = _controller(pronoun) if pronoun.dep_ == "poss" else None
         owner = self.index.at(controller) if controller is not None else None
         conjunct = _conjunct_owner(pronoun)
+        local = _local_subject(pronoun)
+        local_owner = self.index.at(local) if local is not None else None
+        if local_owner is not None and self._rival_between(local_owner[1], pronoun, types):
+            local_owner = None  # "if Holt asks him about his tax returns": either may own them
         for k, total in salience.items():
             score = total
             if owner is not None and owner[0] is clusters[k]:
                 # "forced Apple to lower its prices": the understood subject of the possessive's
                 # clause weighs as much as a stated main-clause subject does
                 score += s.subject + s.main_clause
+            if local_owner is not None and local_owner[0] is clusters[k]:
+                score += s.local_subject
             if conjunct is not None and self._names(clusters[k], conjunct, first):
                 score += s.conjunct_owner
             if _role(latest[k].root) == role and role in {"subject", "object", "poss"}:
@@ -350,6 +378,17 @@ class PronounResolver:
             if k not in best or score > best[k][0]:
                 best[k] = (score, clusters[k])
         return sorted(best.values(), key=lambda sc: -sc[0])
+
+    def _rival_between(self, mention: Span, pronoun: Token, types: set[str]) -> bool:
+        """Whether another entity of the pronoun's types, or a pronoun of its own, stands between
+        a candidate's mention and the pronoun."""
+        for t in self.doc[mention.end : pronoun.i]:
+            if t.lower_ in _PERSON_PRONOUNS | ORG_PRONOUNS:
+                return True
+            hit = self.index.at(t)
+            if hit is not None and hit[0].type in types and hit[0] is not self.index.at(mention.root)[0]:
+                return True
+        return False
 
     def _names(self, cluster: Cluster, token: Token, first: int) -> bool:
         """Whether `token` is in one of the cluster's mentions since `first` (latent ones too)."""
@@ -525,8 +564,13 @@ class PronounResolver:
             return None
         if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < self.settings.margin:
             return None
-        if len(ranked) > 1 and self._coordinated(ranked[0][1], ranked[1][1]):
-            return None  # "Brown and Green argued. He left": equals, whatever came before
+        lead = ranked[0][0] - ranked[1][0] if len(ranked) > 1 else None
+        if (
+            lead is not None
+            and lead < self.settings.coordinated_margin
+            and self._coordinated(ranked[0][1], ranked[1][1])
+        ):
+            return None  # "Brown and Green argued. He left": equals, unless one was the topic before
         best = ranked[0][1]
         if self._is_latent(best):
             self._adopt(best, PRONOUN_GENDER.get(pronoun.lower_))
@@ -551,6 +595,9 @@ def link_pronouns(doc: Doc, index: EntityIndex, in_quote: list[int], sentences: 
             target = resolver.resolve(token)
         if target is not None:
             index.link(doc[i : i + 1], target, "pronoun", "pronoun resolution")
+            gender = PRONOUN_GENDER.get(token.lower_)
+            if target.type == "PERSON" and target.gender is None and gender in {"m", "f"}:
+                target.gender = gender  # "Dukat ... his daughter ... He resolves to take her": not Dukat
     for i in lexicon.positions(doc, _RELATIVE):
         token = doc[i]  # "Smith, who resigned": a mention of Smith
         head = token.head

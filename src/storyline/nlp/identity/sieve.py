@@ -32,7 +32,7 @@ from spacy.tokens import Doc, Span, Token
 
 from storyline.nlp import lexicon
 from storyline.nlp.identity.clusters import Cluster, EntityIndex, key_words, name_text, short_form_of
-from storyline.nlp.identity.names import candidate_spans
+from storyline.nlp.identity.names import candidate_spans, sentence_opening_name
 from storyline.nlp.identity.pronouns import gendered_nouns
 from storyline.nlp.marks import quote_layout
 from storyline.nlp.sentences import Sentences, sentences_of
@@ -98,7 +98,7 @@ def _name_pass(doc: Doc, spans: list[tuple[Span, str]]) -> list[Cluster]:
         elif matches:
             pass
         elif type_ == "PERSON":
-            matches = [c for c in people if short_form_of(toks, c.key)]
+            matches = [c for c in people if short_form_of(toks, c.key) and not _other_gender(span, c)]
         elif (
             len(toks) == 1
             and _argument(span.root)
@@ -144,6 +144,20 @@ def _name_pass(doc: Doc, spans: list[tuple[Span, str]]) -> list[Cluster]:
     return clusters
 
 
+def _other_gender(span: Span, cluster: Cluster) -> bool:
+    """Whether a short form's honorific states the other gender than the full name's given name:
+    "a Mr. McDonagh" after "Mary McDonagh", "Mrs. Smith" after "John Smith" are relatives."""
+    stated = _honorific_gender(span)
+    given = lexicon.first_name_genders().get(cluster.key[0]) if len(cluster.key) > 1 else None
+    return bool(stated and given and stated != given)
+
+
+def _honorific_gender(span: Span) -> str | None:
+    titles = lexicon.honorifics()
+    doc = span.doc
+    return titles.get(span[0].text) or (titles.get(doc[span.start - 1].text) if span.start else None)
+
+
 def _argument(root: Token) -> bool:
     """A name that is an argument of its clause, as people's are: not a modifier, and not the
     object of a preposition of place ("told by Cowan", not "in Cowan")."""
@@ -173,7 +187,11 @@ def _missed_name_parts(doc: Doc, clusters: list[Cluster], spans: list[tuple[Span
     out: list[tuple[Span, list[Cluster]]] = []
     for i in lexicon.positions(doc, frozenset(parts), attr="orth"):
         token = doc[i]
-        if token.pos_ == "PROPN" and i not in taken and token.dep_ != "compound":
+        if (
+            i not in taken
+            and token.dep_ != "compound"
+            and (token.pos_ == "PROPN" or sentence_opening_name(token))
+        ):
             out.append((doc[i : i + 1], parts[token.text]))
     return out
 
@@ -192,9 +210,7 @@ def _choose(span: Span, candidates: list[Cluster], sentences: Sentences) -> Clus
         return max((m.start for m in c.mentions if m.start < span.start), default=-1)
 
     # "Mrs. Clinton" after "Bill Clinton" and "Hillary Clinton": the honorific's gender decides
-    doc = span.doc
-    titles = lexicon.honorifics()
-    stated = titles.get(span[0].text) or (titles.get(doc[span.start - 1].text) if span.start else None)
+    stated = _honorific_gender(span)
     if stated:
         names = lexicon.first_name_genders()
         pool = [c for c in pool if names.get(c.key[0] if c.key else "") in {None, stated}] or pool
