@@ -244,3 +244,20 @@ def test_an_honorific_of_the_other_gender_is_another_bearer_of_the_surname() -> 
     assert people(a) == {"John Smith": ("PERSON", ["his"]), "Smith": ("PERSON", ["she"])}
     b = extract("Hillary Clinton spoke. Mrs. Clinton said she was proud.")
     assert people(b) == {"Hillary Clinton": ("PERSON", ["she"])}
+
+
+def test_an_honorific_decides_between_two_bearers_of_a_surname_every_time() -> None:
+    # the first "Mrs. Clinton" is Hillary's; a later "Mr. Clinton" must not follow it there
+    a = extract(
+        "Hillary Clinton spoke in Ohio. Bill Clinton stayed home. Mrs. Clinton said the plan was ready. "
+        "Mr. Clinton said he agreed with it."
+    )
+    names = {
+        e.name: [m.text for m in e.mentions if m.kind != "description"]
+        for e in a.entities
+        if e.type == "PERSON"
+    }
+    assert names == {
+        "Hillary Clinton": ["Hillary Clinton", "Clinton"],
+        "Bill Clinton": ["Bill Clinton", "Clinton", "he"],
+    }

@@ -37,12 +37,9 @@ _OBJECT_FORMS = frozenset({"him", "her", "them", "it"})
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _OBJECT_DEPS = {"dobj", "pobj", "dative", "iobj"}
 _GENDERED_POSSESSIVES = frozenset({"his", "her"})
-_LOCAL_CLAUSES = {
-    "advcl",
-    "conj",
-    "ccomp",
-    "relcl",
-}  # finite clauses with a subject of their own, not reported ones
+# finite clauses with a subject of their own; not a reported one ("the senator said Trump had
+# attacked his wife": Cruz's wife)
+_LOCAL_CLAUSES = {"advcl", "conj", "relcl"}
 _ADJUNCT_DEPS = {"prep", "advcl", "npadvmod", "advmod"}  # "Early in his career, X ..."
 _PERSON_PRONOUNS = frozenset(w for w, g in PRONOUN_GENDER.items() if g in {"m", "f"})
 _SPEECH_ONLY = lexicon.word_class("speech-only-verb")  # "Google accused Microsoft": speech, object or not

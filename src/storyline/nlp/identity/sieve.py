@@ -88,7 +88,13 @@ def _name_pass(doc: Doc, spans: list[tuple[Span, str]]) -> list[Cluster]:
     for span, type_, toks in sorted(keyed, key=lambda stk: (-len(stk[2]), stk[0].start)):
         text_key = name_text(span).lower().removeprefix("the ")
         people = [c for c in clusters if c.type == "PERSON"]
-        matches = [c for c in clusters if text_key in c.alias_keys and c.type == type_]
+        matches = [
+            c
+            for c in clusters
+            if text_key in c.alias_keys
+            and c.type == type_
+            and not (type_ == "PERSON" and _other_gender(span, c))
+        ]
         party = lexicon.parties().get(name_text(span)) if type_ == "ORG" else None
         if party:  # "Republican" is the party, not the "Republican National Committee" named before
             matches = [c for c in clusters if c.type == "ORG" and party.lower() in c.alias_keys]
