@@ -73,7 +73,9 @@ class Store:
                 self.conn.execute("PRAGMA query_only = ON")  # reads only, whoever holds the connection
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA cache_size = -65536")
-            self.conn.execute("PRAGMA wal_autocheckpoint = 4000")  # 16 MB: fewer, larger checkpoints
+            # 64 MB of log between checkpoints: a page written again meanwhile is copied into the file once
+            # (into a store of 1 million quotes, writes cost 17 ms an article at 16 MB, 14 ms at 64 MB)
+            self.conn.execute("PRAGMA wal_autocheckpoint = 16000")
             self.upgraded_from = migrate(self.conn, self.path) if create else VERSION
         except sqlite3.OperationalError as e:
             raise StoreError(f"{self.path}: cannot open the store ({e})") from None
