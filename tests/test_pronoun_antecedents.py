@@ -261,3 +261,17 @@ def test_an_honorific_decides_between_two_bearers_of_a_surname_every_time() -> N
         "Hillary Clinton": ["Hillary Clinton", "Clinton"],
         "Bill Clinton": ["Bill Clinton", "Clinton", "he"],
     }
+
+
+def test_a_short_form_an_honorific_genders_is_placed_before_an_ungendered_one_chooses() -> None:
+    # "President Obama" is no more hers than his: "Mr. Obama" makes him an entity first
+    a = extract(
+        "President Obama spoke in Ohio on Monday. Michelle Obama joined him later. "
+        "Mr. Obama said he was proud of the crowd."
+    )
+    names = {
+        e.name: [m.text for m in e.mentions if m.kind != "description"]
+        for e in a.entities
+        if e.type == "PERSON"
+    }
+    assert names == {"Michelle Obama": ["Michelle Obama"], "Obama": ["Obama", "him", "Obama", "he"]}

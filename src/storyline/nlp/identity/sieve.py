@@ -85,7 +85,10 @@ def _name_pass(doc: Doc, spans: list[tuple[Span, str]]) -> list[Cluster]:
     spans = [(s, t) for s, t in spans if s.start not in acronym_starts or len(s) > 1]
     # Longest names first, so that short forms find the full name whatever their order in the text.
     keyed = [(span, type_, key_words(span)) for span, type_ in spans]
-    for span, type_, toks in sorted(keyed, key=lambda stk: (-len(stk[2]), stk[0].start)):
+    # Among short forms of one length, those an honorific genders first: "Mr. Obama" becomes his own
+    # entity beside "Michelle Obama" before an ungendered "President Obama" chooses between them.
+    order = sorted(keyed, key=lambda stk: (-len(stk[2]), _honorific_gender(stk[0]) is None, stk[0].start))
+    for span, type_, toks in order:
         text_key = name_text(span).lower().removeprefix("the ")
         people = [c for c in clusters if c.type == "PERSON"]
         matches = [
