@@ -176,10 +176,8 @@ def _local_subject(pronoun: Token) -> Token | None:
     (Bissett), "Geeta is raised in a poor neighbourhood, while Seeta is raised by her aunt"."""
     if pronoun.dep_ != "poss":
         return None
-    verb = pronoun.head
-    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
-        verb = verb.head
-    if verb.pos_ not in {"VERB", "AUX"} or verb.dep_ == "ROOT" or verb.dep_ not in _LOCAL_CLAUSES:
+    verb = _clause_verb(pronoun)
+    if verb.pos_ not in {"VERB", "AUX"} or verb.dep_ not in _LOCAL_CLAUSES:
         return None
     return next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS and c.i < pronoun.i), None)
 
@@ -379,11 +377,12 @@ class PronounResolver:
     def _rival_between(self, mention: Span, pronoun: Token, types: set[str]) -> bool:
         """Whether another entity of the pronoun's types, or a pronoun of its own, stands between
         a candidate's mention and the pronoun."""
+        own = self.index.who(mention.root)
         for t in self.doc[mention.end : pronoun.i]:
             if t.lower_ in _PERSON_PRONOUNS | ORG_PRONOUNS:
                 return True
-            hit = self.index.at(t)
-            if hit is not None and hit[0].type in types and hit[0] is not self.index.at(mention.root)[0]:
+            other = self.index.who(t)
+            if other is not None and other.type in types and other is not own:
                 return True
         return False
 
@@ -559,15 +558,12 @@ class PronounResolver:
             ):
                 return previous_speaker  # "..., she added": the quote's speaker goes on
             return None
-        if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < self.settings.margin:
-            return None
-        lead = ranked[0][0] - ranked[1][0] if len(ranked) > 1 else None
-        if (
-            lead is not None
-            and lead < self.settings.coordinated_margin
-            and self._coordinated(ranked[0][1], ranked[1][1])
-        ):
-            return None  # "Brown and Green argued. He left": equals, unless one was the topic before
+        if len(ranked) > 1:
+            lead = ranked[0][0] - ranked[1][0]
+            if lead < self.settings.margin:
+                return None
+            if lead < self.settings.coordinated_margin and self._coordinated(ranked[0][1], ranked[1][1]):
+                return None  # "Brown and Green argued. He left": equals, unless one was the topic before
         best = ranked[0][1]
         if self._is_latent(best):
             self._adopt(best, PRONOUN_GENDER.get(pronoun.lower_))
