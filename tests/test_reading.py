@@ -153,12 +153,19 @@ def test_a_reader_whose_parent_is_killed_ends(inputs: list[str]) -> None:
         "reading.WINDOW = 1; items = read_inputs(sys.argv[1:], ahead=True); next(items); "
         "print('reading', flush=True); time.sleep(300)"
     )
-    parent = subprocess.Popen([sys.executable, "-c", code, *inputs], stdout=subprocess.PIPE, text=True)
-    assert parent.stdout is not None and parent.stdout.readline() == "reading\n"
+    child_ends_with_parent(code, inputs, "reading")
+
+
+def child_ends_with_parent(code: str, args: list[str], ready: str, env: dict[str, str] | None = None) -> None:
+    """Run `code` (which starts one child, then prints `ready` and sleeps), kill it: the child must
+    end within a minute."""
+    command = [sys.executable, "-c", code, *args]
+    parent = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+    assert parent.stdout is not None and parent.stdout.readline() == ready + "\n"
     (child,) = _children(parent.pid)
     parent.kill()
     parent.wait(timeout=30)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while _alive(child) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(child)
@@ -216,12 +223,20 @@ def test_ctrl_c_stops_the_ingest_and_its_reader(tmp_path: Path) -> None:
     for n, record in enumerate(generate_records(300, seed=3)):  # more than a few commits hold
         (pages / f"{n:03}.html").write_bytes(page(record))
     db = tmp_path / "pages.db"
-    command = [sys.executable, "-m", "storyline.cli", "ingest", str(pages), "--db", str(db), "--quiet"]
-    env = {**os.environ, reading.ENV: "1"}  # as on a machine with a core to spare
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
-    readers, deadline = set(), time.monotonic() + 240
+    interrupt_when_stored([str(pages)], db, {reading.ENV: "1"})  # as on a machine with a core to spare
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] >= 2
+
+
+def interrupt_when_stored(inputs: list[str], db: Path, env: dict[str, str]) -> None:
+    """`storyline ingest` of the inputs, sent SIGINT once two articles are stored: it must exit
+    130 with one line, leaving none of its child processes (there must be one) behind."""
+    command = [sys.executable, "-m", "storyline.cli", "ingest", *inputs, "--db", str(db), "--quiet"]
+    environment = {**os.environ, **env}
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=environment)
+    children, deadline = set(), time.monotonic() + 240
     while time.monotonic() < deadline and process.poll() is None:
-        readers |= set(_children(process.pid))
+        children |= set(_children(process.pid))
         try:
             with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
                 if conn.execute("SELECT count(*) FROM articles").fetchone()[0] >= 2:
@@ -229,10 +244,8 @@ def test_ctrl_c_stops_the_ingest_and_its_reader(tmp_path: Path) -> None:
         except sqlite3.OperationalError:
             pass
         time.sleep(0.1)
-    assert process.poll() is None and readers, "the ingest finished before it could be interrupted"
+    assert process.poll() is None and children, "the ingest finished before it could be interrupted"
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130 and err.strip().splitlines() == ["storyline: interrupted"]
-    assert not any(_alive(pid) for pid in readers)
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] >= 2
+    assert not any(_alive(pid) for pid in children)

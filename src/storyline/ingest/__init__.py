@@ -12,6 +12,7 @@ rerun skips them and adds the rest, ending with the counts of an uninterrupted r
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import sys
@@ -23,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from storyline.ingest.work import in_process
+from storyline.ingest.extracting import beside
 from storyline.limits import MAX_ARTICLE_BYTES
 from storyline.model import Article, ReadCounts, ReadError
 from storyline.nlp import language
@@ -198,7 +199,8 @@ def ingest(
 ) -> IngestReport:
     """Extract and store the articles not yet in the store; call on_article after each input.
 
-    `extract` runs the extraction (default: here, in batches); storyline.ingest.work.on_cluster
+    `extract` runs the extraction (default: in batches, here and, once the ingest is long enough,
+    in a process beside this one: storyline.ingest.extracting); storyline.ingest.work.on_cluster
     runs the same function on a Dask cluster. Either way articles are stored in input order.
     """
     report = IngestReport(counts=counts)  # the same counts the reader of `items` fills
@@ -242,34 +244,38 @@ def ingest(
             report.seconds = time.perf_counter() - started
             on_article(report)
 
-    for article in (extract or in_process(batch_size))(fresh()):
-        later_copies = in_flight.pop(article.id, [])
-        failure = str(article.failure) if article.failure else None
-        name = article.input_id or "<article>"
-        try:
-            stored = None if failure else store.add(article, near_keys=near.keys_of(article.id))
-        except (ValueError, OverflowError) as e:  # a value sqlite refuses costs this article only
-            failure = f"could not be stored ({_brief(e)})"
-        if failure:
-            report.failed.append(ReadError(name, failure))
-        elif stored:
-            report.added += 1
-            if not language.extracted(article.language):
-                report.not_english[article.language or ""] += 1
-        else:
-            report.duplicates += 1
-        near.done([article.id])
-        if later_copies and store.has_article(article.id):
-            for copy in later_copies:
-                report.new_sources += store.add_source(copy, article.id)
-        elif unstored := [c for c in later_copies if c.id != article.id]:  # near-copies of a failure
-            report.duplicates -= len(unstored)
-            report.near_duplicates -= len(unstored)
-            report.failed += [
-                ReadError(c.input_id or "<article>", f"not stored: a near-duplicate of {name}, which failed")
-                for c in unstored
-            ]
-        _tick()
+    extracted = (extract or beside(batch_size, warn=report.warnings.append))(fresh())
+    with contextlib.closing(extracted):  # an extraction process ends with the loop, however it ends
+        for article in extracted:
+            later_copies = in_flight.pop(article.id, [])
+            failure = str(article.failure) if article.failure else None
+            name = article.input_id or "<article>"
+            try:
+                stored = None if failure else store.add(article, near_keys=near.keys_of(article.id))
+            except (ValueError, OverflowError) as e:  # a value sqlite refuses costs this article only
+                failure = f"could not be stored ({_brief(e)})"
+            if failure:
+                report.failed.append(ReadError(name, failure))
+            elif stored:
+                report.added += 1
+                if not language.extracted(article.language):
+                    report.not_english[article.language or ""] += 1
+            else:
+                report.duplicates += 1
+            near.done([article.id])
+            if later_copies and store.has_article(article.id):
+                for copy in later_copies:
+                    report.new_sources += store.add_source(copy, article.id)
+            elif unstored := [c for c in later_copies if c.id != article.id]:  # near-copies of a failure
+                report.duplicates -= len(unstored)
+                report.near_duplicates -= len(unstored)
+                report.failed += [
+                    ReadError(
+                        c.input_id or "<article>", f"not stored: a near-duplicate of {name}, which failed"
+                    )
+                    for c in unstored
+                ]
+            _tick()
     store.flush()
     report.seconds = time.perf_counter() - started
     return report

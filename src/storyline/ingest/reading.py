@@ -107,25 +107,19 @@ def read_ahead(
         "window": WINDOW,
     }
     with tempfile.TemporaryFile() as errors:
-        child = subprocess.Popen(
-            [sys.executable, "-c", CHILD],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            process_group=0 if os.name == "posix" else None,
-        )
+        child = start_child(CHILD, errors)
         assert child.stdin is not None and child.stdout is not None
         ended, taken, last = False, 0, None
         try:
             with contextlib.suppress(OSError):  # a child that died at once: the load says how
-                _send(child.stdin, sys.path, job)
+                send(child.stdin, sys.path, job)
             while not ended:
                 try:
                     chunk = pickle.load(child.stdout)
                 except (EOFError, pickle.UnpicklingError, OSError):  # the child stopped mid-way
                     yield ReadError(
                         "<reading process>",
-                        f"{_ending(child, errors)} after {taken:,} items"
+                        f"{ending(child, errors)} after {taken:,} items"
                         + (f" (the last from {last})" if last else "")
                         + "; the inputs after those were not read",
                     )
@@ -151,7 +145,19 @@ def read_ahead(
             _stop(child, ended)
 
 
-def _send(stream: IO[bytes], *objects: object) -> None:
+def start_child(code: str, errors: IO[bytes]) -> subprocess.Popen:
+    """A fresh interpreter running `code`, talking over its stdin and stdout, its stderr kept in
+    `errors`, in a process group of its own (so that Ctrl-C reaches the parent alone)."""
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=errors,
+        process_group=0 if os.name == "posix" else None,
+    )
+
+
+def send(stream: IO[bytes], *objects: object) -> None:
     for obj in objects:
         pickle.dump(obj, stream, protocol=pickle.HIGHEST_PROTOCOL)
     stream.flush()
@@ -168,7 +174,7 @@ def _apply(counts: ReadCounts, base: ReadCounts, state: State) -> None:
         counts.skip(why, n)
 
 
-def _ending(child: subprocess.Popen, errors: IO[bytes]) -> str:
+def ending(child: subprocess.Popen, errors: IO[bytes], what: str = "the reading process") -> str:
     """How the child ended, in a few words, with the last line it wrote to stderr if any."""
     try:
         code = child.wait(timeout=10)
@@ -179,7 +185,7 @@ def _ending(child: subprocess.Popen, errors: IO[bytes]) -> str:
     errors.seek(0)
     lines = [line.strip() for line in errors.read()[-4000:].decode(errors="replace").splitlines()]
     said = next((line for line in reversed(lines) if line), "")
-    return f"the reading process {how}" + (f" ({said[:160]})" if said else "")
+    return f"{what} {how}" + (f" ({said[:160]})" if said else "")
 
 
 def _stop(child: subprocess.Popen, ended: bool) -> None:
@@ -213,7 +219,7 @@ def serve() -> None:
             if not source.read(1):
                 raise BrokenPipeError("the parent stopped reading")
             credits += 1
-        _send(out, chunk)
+        send(out, chunk)
         credits, chunk, size = credits - 1, [], 0
 
     def state() -> State:
@@ -239,17 +245,17 @@ def serve() -> None:
             chunk.append(("end", None, state()))
         except Exception as e:  # raised in the parent, as it would be there
             e.add_note("raised in the reader process (storyline.ingest.reading):\n" + traceback.format_exc())
-            chunk.append(("raised", _portable(e), state()))
+            chunk.append(("raised", portable(e), state()))
         flush()
     except (BrokenPipeError, ConnectionError):  # the parent is gone or stopped early: nothing to do
         pass
 
 
-def _portable(e: Exception) -> Exception:
+def portable(e: Exception, what: str = "reading") -> Exception:
     """The exception itself when it survives pickling, else a RuntimeError saying what it was."""
     try:
         pickle.loads(pickle.dumps(e))
         return e
     except Exception:  # any failure to pickle means: send a stand-in
         message = " ".join(str(e).split())[:200]
-        return RuntimeError(f"reading stopped ({type(e).__name__}{': ' + message if message else ''})")
+        return RuntimeError(f"{what} stopped ({type(e).__name__}{': ' + message if message else ''})")
