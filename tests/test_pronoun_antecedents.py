@@ -274,3 +274,31 @@ def test_a_short_form_an_honorific_genders_is_placed_before_an_ungendered_one_ch
         "Mr. Obama said he was proud of the crowd."
     )
     assert named_people(a) == {"Michelle Obama": ["Michelle Obama"], "Obama": ["Obama", "him", "Obama", "he"]}
+
+
+def test_a_subject_pronoun_is_no_name_its_own_clause_holds() -> None:
+    # "she became Ana Ruiz's lawyer": not Ana Ruiz, though she was the subject before
+    a = extract("Ana Ruiz met Maria Lopez on Friday. Later, she became Ana Ruiz's lawyer.")
+    assert named_people(a) == {"Ana Ruiz": ["Ana Ruiz", "Ana Ruiz"], "Maria Lopez": ["Maria Lopez", "she"]}
+    # not across a clause: the news repeats a name there; and not for a pronoun of the clause
+    b = extract(
+        "Donald Trump is raising questions about the debate. He notes that the commission said "
+        "there was an issue with Trump's microphone."
+    )
+    assert named_people(b) == {"Donald Trump": ["Donald Trump", "He", "Trump"]}
+    c = extract(
+        "Rep. Stephen Lynch said on Monday that he was not worried about the resolution because he "
+        "doubted any court would enforce it."
+    )
+    assert named_people(c) == {"Stephen Lynch": ["Stephen Lynch", "he", "he"]}
+
+
+def test_a_possessive_in_a_predicate_nominative_is_not_its_subject_s() -> None:
+    a = extract("Maria Lopez spoke at the rally on Monday. Ana Ruiz is her campaign manager.")
+    assert named_people(a) == {"Maria Lopez": ["Maria Lopez", "her"], "Ana Ruiz": ["Ana Ruiz"]}
+
+
+def test_a_relative_clause_s_possessive_is_the_person_the_clause_describes() -> None:
+    a = extract("Maria Lopez thanked Ana Ruiz, who has spent most of her career in Ohio.")
+    assert people(a)["Ana Ruiz"] == ("PERSON", ["who", "her"])
+    assert people(a)["Maria Lopez"] == ("PERSON", [])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -40,6 +41,8 @@ _GENDERED_POSSESSIVES = frozenset({"his", "her"})
 # finite clauses with a subject of their own; not a reported one ("the senator said Trump had
 # attacked his wife": Cruz's wife)
 _LOCAL_CLAUSES = {"advcl", "conj", "relcl"}
+_RELATIVE_SUBJECTS = {"who", "that"}  # not "which": no person
+_CLAUSES = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj", "pcomp"}
 _ADJUNCT_DEPS = {"prep", "advcl", "npadvmod", "advmod"}  # "Early in his career, X ..."
 _PERSON_PRONOUNS = frozenset(w for w, g in PRONOUN_GENDER.items() if g in {"m", "f"})
 _SPEECH_ONLY = lexicon.word_class("speech-only-verb")  # "Google accused Microsoft": speech, object or not
@@ -167,7 +170,15 @@ def _understood_subject(verb: Token, hops: int) -> Token | None:
     subject = next((c for c in children if c.dep_ in _SUBJECT_DEPS), None)
     if subject is None and hops > 1:
         return _understood_subject(governor, hops - 1)  # "wants to take a year off to look after"
-    return subject
+    return _relative_antecedent(subject)
+
+
+def _relative_antecedent(token: Token | None) -> Token | None:
+    """A relative pronoun stands for the noun its clause modifies: "Gordy, who began spending most
+    of his time in Japan" (Gordy); any other word stands for itself."""
+    if token is not None and token.lower_ in _RELATIVE_SUBJECTS and token.head.dep_ == "relcl":
+        return token.head.head
+    return token
 
 
 def _local_subject(pronoun: Token) -> Token | None:
@@ -179,7 +190,22 @@ def _local_subject(pronoun: Token) -> Token | None:
     verb = _clause_verb(pronoun)
     if verb.pos_ not in {"VERB", "AUX"} or verb.dep_ not in _LOCAL_CLAUSES:
         return None
-    return next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS and c.i < pronoun.i), None)
+    subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS and c.i < pronoun.i), None)
+    return _relative_antecedent(subject)
+
+
+def _commanded(pronoun: Token) -> Iterator[Token]:
+    """The words after a subject pronoun in its own clause, which no name there may be ("she is
+    Sitara's mother": not Sitara). Not into another clause: the news repeats a name there ("He notes
+    that the commission said there was an issue with Trump's microphone")."""
+    if pronoun.dep_ not in _SUBJECT_DEPS:
+        return
+    stack = [c for c in pronoun.head.children if c.i > pronoun.i]
+    while stack:
+        t = stack.pop()
+        if t.dep_ not in _CLAUSES:
+            yield t
+            stack.extend(t.children)
 
 
 def _conjunct_owner(pronoun: Token) -> Token | None:
@@ -287,6 +313,8 @@ class PronounResolver:
                 return True
             if owner.dep_ == "appos" and owner.head.i == root.i:
                 return True  # "Immigration, his signature issue": not Immigration
+            if owner.dep_ == "attr" and root.dep_ in _SUBJECT_DEPS and root.head.i == owner.head.i:
+                return True  # "Tey was not her mother", "Lee became his successor": not Tey, not Lee
         return False
 
     def candidates(
@@ -306,7 +334,7 @@ class PronounResolver:
         for _, cluster in self._cataphora(pronoun, types):
             # "In his list for the Review, Robert Christgau named ...": the subject after the adjunct
             if not (gender and cluster.gender and cluster.gender != gender):
-                best[cluster.index] = (s.cataphora * self._latent_share(cluster, gender), cluster)
+                best[cluster.index] = (s.cataphora, cluster)
         # Lappin and Leass count each factor once per entity and sentence: an apposition or a
         # repeated name in one sentence does not make its entity more salient.
         per_sentence: dict[tuple[int, int], float] = {}
@@ -343,6 +371,9 @@ class PronounResolver:
             per_sentence[key] = max(per_sentence.get(key, 0.0), weight)
             clusters[k], latest[k] = cluster, mention
         self.latest = {clusters[k].index: span for k, span in latest.items()}
+        for t in _commanded(pronoun):  # a name the pronoun's clause holds; not a pronoun of it
+            if (hit := self.index.at(t)) is not None and t.lower_ not in _PERSON_PRONOUNS | ORG_PRONOUNS:
+                bound.add(hit[0].index)
         salience: dict[int, float] = {}
         for (k, _), weight in per_sentence.items():
             if k not in bound:
@@ -466,6 +497,8 @@ class PronounResolver:
         nouns = self._person_nouns()
         for k in reversed(range(bisect_left(nouns, stretch.start), bisect_left(nouns, stretch.end))):
             t = self.doc[nouns[k]]
+            if t.dep_ in {"attr", "appos"}:
+                continue  # "Buffie is a recipient of the award": it says who Buffie is
             if not self.index.at(t) and not any(c.dep_ == "poss" for c in t.children):
                 return t.i
         return -1
@@ -526,8 +559,8 @@ class PronounResolver:
             if step.dep_ in _ADJUNCT_DEPS and step.head.pos_ in {"VERB", "AUX"} and step.i < step.head.i:
                 adjunct = step
             step = step.head
-        if adjunct is None or adjunct.head.dep_ != "ROOT":
-            return []
+        if adjunct is None or (adjunct.head.dep_ != "ROOT" and adjunct.left_edge.i != adjunct.sent.start):
+            return []  # the main clause's, or a phrase opening the sentence ("Following his retirement,")
         if pronoun.dep_ != "poss" and not (pronoun.head.i == adjunct.i and adjunct.dep_ == "advcl"):
             return []  # a subject pronoun: only the subject of the adverbial clause itself
         verb, last = adjunct.head, max(t.i for t in adjunct.subtree)
