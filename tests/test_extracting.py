@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.ingest import extracting, ingest
+from storyline.ingest import extracting, ingest, reading
 from storyline.model import Article
 from storyline.readers.records import read_jsonl_file
 from storyline.store import Store
@@ -100,7 +100,7 @@ def test_a_child_started_part_way_takes_over(
     corpus: Path, here: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(extracting.ENV, raising=False)
-    monkeypatch.setattr(extracting, "_cores", lambda: 2)
+    monkeypatch.setattr(reading, "cores", lambda: 2)
     monkeypatch.setattr(extracting, "START_AFTER", 4)
     started: list[int] = []
     original = extracting._Child.start
@@ -117,14 +117,14 @@ def test_a_child_started_part_way_takes_over(
 
 def test_no_child_for_a_short_ingest_or_on_one_core(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(extracting.ENV, raising=False)
-    monkeypatch.setattr(extracting, "_cores", lambda: 2)
+    monkeypatch.setattr(reading, "cores", lambda: 2)
     assert extracting.wanted() is None  # after START_AFTER articles
-    monkeypatch.setattr(extracting, "_cores", lambda: 1)
+    monkeypatch.setattr(reading, "cores", lambda: 1)
     assert extracting.wanted() is False
     monkeypatch.setenv(extracting.ENV, "1")
     assert extracting.wanted() is True
     monkeypatch.setenv(extracting.ENV, "0")
-    monkeypatch.setattr(extracting, "_cores", lambda: 8)
+    monkeypatch.setattr(reading, "cores", lambda: 8)
     assert extracting.wanted() is False
 
 

@@ -32,8 +32,9 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import IO
 
+from storyline.ingest import reading
 from storyline.ingest.reading import ending, portable, send, start_child
-from storyline.ingest.work import extract_batch
+from storyline.ingest.work import extract_batch, in_process
 from storyline.model import Article
 
 START_AFTER = 16  # articles extracted here (the first batch) before a child is worth starting
@@ -52,16 +53,9 @@ def wanted() -> bool | None:
     forced = os.environ.get(ENV)
     if forced in ("0", "1"):
         return forced == "1"
-    if not sys.executable or _cores() < 2:
+    if not sys.executable or reading.cores() < 2:
         return False
     return None
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def beside(
@@ -90,8 +84,7 @@ def beside(
                     warn(f"<extraction process>: {child.failure}; its articles were extracted here")
                 for batch in child.unfinished():
                     yield from extract_batch(batch, batch_size)
-                while batch := list(islice(it, 4 * batch_size)):
-                    yield from extract_batch(batch, batch_size)
+                yield from in_process(batch_size)(it)
         finally:
             if child is not None:
                 child.stop()

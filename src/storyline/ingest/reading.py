@@ -77,16 +77,21 @@ def wanted(paths: list[str], ahead: bool | None) -> bool:
     return False
 
 
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def spare_cores() -> float:
     """The cores this process may run on, less the 1-minute load average (other work's)."""
+    usable = cores()
     try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    try:
-        return cores - os.getloadavg()[0]
+        return usable - os.getloadavg()[0]
     except OSError:
-        return float(cores)
+        return float(usable)
 
 
 def read_ahead(

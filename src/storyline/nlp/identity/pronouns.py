@@ -45,6 +45,7 @@ _RELATIVE_SUBJECTS = {"who", "that"}  # not "which": no person
 _CLAUSES = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj", "pcomp"}
 _ADJUNCT_DEPS = {"prep", "advcl", "npadvmod", "advmod"}  # "Early in his career, X ..."
 _PERSON_PRONOUNS = frozenset(w for w, g in PRONOUN_GENDER.items() if g in {"m", "f"})
+_SINGULAR_PRONOUNS = _PERSON_PRONOUNS | ORG_PRONOUNS  # he, she, it and their forms
 _SPEECH_ONLY = lexicon.word_class("speech-only-verb")  # "Google accused Microsoft": speech, object or not
 _MISTYPED = frozenset({"ORG", "GPE", "NORP", "OTHER", "WORK"})  # types a person's name may get
 
@@ -372,7 +373,7 @@ class PronounResolver:
             clusters[k], latest[k] = cluster, mention
         self.latest = {clusters[k].index: span for k, span in latest.items()}
         for t in _commanded(pronoun):  # a name the pronoun's clause holds; not a pronoun of it
-            if (hit := self.index.at(t)) is not None and t.lower_ not in _PERSON_PRONOUNS | ORG_PRONOUNS:
+            if (hit := self.index.at(t)) is not None and t.lower_ not in _SINGULAR_PRONOUNS:
                 bound.add(hit[0].index)
         salience: dict[int, float] = {}
         for (k, _), weight in per_sentence.items():
@@ -410,7 +411,7 @@ class PronounResolver:
         a candidate's mention and the pronoun."""
         own = self.index.who(mention.root)
         for t in self.doc[mention.end : pronoun.i]:
-            if t.lower_ in _PERSON_PRONOUNS | ORG_PRONOUNS:
+            if t.lower_ in _SINGULAR_PRONOUNS:
                 return True
             other = self.index.who(t)
             if other is not None and other.type in types and other is not own:
@@ -607,7 +608,7 @@ def link_pronouns(doc: Doc, index: EntityIndex, in_quote: list[int], sentences: 
     """Pass 5: every third-person pronoun outside quotation marks that a rule resolves becomes a
     mention of its entity; "I" inside a quotation is a mention of its speaker."""
     resolver = PronounResolver(doc, index, in_quote, sentences)
-    words = _PERSON_PRONOUNS | ORG_PRONOUNS | _PLURAL
+    words = _SINGULAR_PRONOUNS | _PLURAL
     for i in lexicon.positions(doc, words):
         budget.check(doc)
         token = doc[i]
