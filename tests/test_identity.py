@@ -266,3 +266,27 @@ def test_a_one_word_name_written_again_where_the_ner_passed_it_over_is_the_same_
         ("Dhoni", 0),
         ("Dhoni", 44),
     ]
+
+
+def test_a_birth_name_or_a_name_known_as_is_the_same_person() -> None:
+    a = extract("Grayson Hall was an actress. Hall was born Shirley Grossman in Philadelphia in 1922.")
+    assert [e.aliases for e in a.entities if e.type == "PERSON"] == [
+        ["Grayson Hall", "Hall", "Shirley Grossman"]
+    ]
+    b = extract("Bonnie Tyler (then known as Gaynor Hopkins) spent seven years performing in pubs.")
+    assert [e.name for e in b.entities if e.type == "PERSON"] == ["Bonnie Tyler"]
+    # a name after "born in" is a place, and two people side by side stay two
+    c = extract("Ahn was born in Chicago. Ahn met Mary Smith in 1990.")
+    assert sorted(e.name for e in c.entities if e.type == "PERSON") == ["Ahn", "Mary Smith"]
+
+
+def test_a_title_word_that_ends_a_name_is_its_surname() -> None:
+    # "King" opens royal names ("King Abdullah"), but ends Larry King's: "Mr. King" is he, not the
+    # organisation named before
+    a = extract(
+        "Old Hands Help Russia Navigate U.S. Media.\n\nLast week, I caught Larry King on RT. "
+        '"They pay us a lot of money," Mr. King said.'
+    )
+    king = next(e for e in a.entities if e.name == "Larry King")
+    assert [m.text for m in king.mentions if m.kind == "name"] == ["Larry King", "King"]
+    assert [q.speaker_name for q in a.quotes] == ["Larry King"]

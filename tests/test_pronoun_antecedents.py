@@ -302,3 +302,48 @@ def test_a_relative_clause_s_possessive_is_the_person_the_clause_describes() -> 
     a = extract("Maria Lopez thanked Ana Ruiz, who has spent most of her career in Ohio.")
     assert people(a)["Ana Ruiz"] == ("PERSON", ["who", "her"])
     assert people(a)["Maria Lopez"] == ("PERSON", [])
+
+
+def test_a_verb_conjoined_without_a_subject_shares_the_one_before_it() -> None:
+    # "approached Eric Bana ..., but opted to cast him": the one who opted is Avi Arad, so not him
+    a = extract(
+        "Producer Avi Arad approached Eric Bana about the role of the villain, but opted to cast him "
+        "in another film instead."
+    )
+    assert people(a)["Eric Bana"] == ("PERSON", ["him"])
+    assert people(a)["Avi Arad"] == ("PERSON", [])
+    # and the possessive of such a verb is that subject's
+    b = extract("When Maria Lopez is returned to the hospital, Ana Ruiz collapses and loses her shoe.")
+    assert people(b)["Ana Ruiz"] == ("PERSON", ["her"])
+
+
+def test_a_reflexive_is_bound_in_its_own_sentence_only() -> None:
+    # "the phrase suggests a campaign has to go outside itself": not the league named before
+    a = extract(
+        "Scott campaigned for Clinton at the Northern Virginia Urban League. He told the group that "
+        "the phrase suggests a campaign has to go outside itself to find voters."
+    )
+    assert people(a)["Northern Virginia Urban League"] == ("ORG", [])
+    b = extract("Maria Lopez spoke first. Ana Ruiz introduced herself to the crowd.")
+    assert people(b)["Ana Ruiz"] == ("PERSON", ["herself"])
+
+
+def test_a_name_used_as_a_modifier_does_not_keep_a_mistyped_name_from_being_a_person() -> None:
+    # "the Shumlin family business" says nothing either way about Shumlin
+    a = extract(
+        "From 2003 to 2006, Shumlin returned to the Shumlin family business. In 2006, Shumlin ran for "
+        "his old seat upon the retirement of Rod Gander. Upon his return, Shumlin was elected again."
+    )
+    assert people(a)["Shumlin"] == ("PERSON", ["his", "his"])
+
+
+def test_a_possessive_before_a_speaking_name_makes_it_a_person() -> None:
+    # a name that speaks may be an organisation's; "in his speech, X said" says X is a man
+    a = extract(
+        "The band stole the award as a joke. Afterward, in his thanking speech, Hegerberg said the "
+        "band was grateful."
+    )
+    assert people(a)["Hegerberg"] == ("PERSON", ["his"])
+    # an organisation that speaks is still none without such a phrase
+    b = extract("Boeing said on Monday that it would cut jobs. He said the plan was final.")
+    assert people(b)["Boeing"] == ("ORG", [])

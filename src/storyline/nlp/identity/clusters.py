@@ -50,14 +50,16 @@ def _name_text(span: Span) -> str:
 
 
 def key_words(span: Span) -> list[str]:
-    """The name's words that short forms are matched on: no honorifics, no possessive, no
+    """The name's words that short forms are matched on: no honorifics before the name's last
+    word (which is a surname: "Larry King", "Mr. King", "John Major"), no possessive, no
     punctuation tokens."""
     honor = lexicon.honorifics()
     particles = lexicon.word_class("particle")  # "De Blasio" is "de Blasio"
+    words = [t for t in span if t.lower_ not in POSSESSIVE and not t.is_punct and not t.is_space]
     return [
         t.lower_ if t.lower_ in particles and t.i < span.end - 1 else t.text
-        for t in span
-        if t.lower_ not in POSSESSIVE and t.text not in honor and not t.is_punct and not t.is_space
+        for k, t in enumerate(words)
+        if t.text not in honor or k == len(words) - 1
     ]
 
 

@@ -154,7 +154,13 @@ def _controller(pronoun: Token) -> Token | None:
 
 
 def _understood_subject(verb: Token, hops: int) -> Token | None:
-    if verb.tag_ not in {"VB", "VBG"} or any(c.dep_ in _SUBJECT_DEPS for c in verb.children):
+    if any(c.dep_ in _SUBJECT_DEPS for c in verb.children):
+        return None
+    if verb.dep_ == "conj" and verb.pos_ == "VERB" and verb.head.pos_ in {"VERB", "AUX"} and hops > 0:
+        head = verb.head
+        stated = next((c for c in head.children if c.dep_ in _SUBJECT_DEPS), None)
+        return _relative_antecedent(stated) if stated is not None else _understood_subject(head, hops - 1)
+    if verb.tag_ not in {"VB", "VBG"}:
         return None
     if verb.dep_ not in {"xcomp", "advcl", "pcomp"}:
         return None
@@ -363,6 +369,8 @@ class PronounResolver:
             ):
                 continue
             distance = here - self.sentence_of(mention.start)
+            if distance and pronoun.lower_ in _REFLEXIVE:
+                continue  # "himself" is bound in its own clause, never by a sentence before
             k = cluster.index
             if distance == 0 and self._excluded(pronoun, mention):
                 bound.add(k)  # "Bell, the head of ..., spotted her": not Bell by any mention
@@ -464,12 +472,13 @@ class PronounResolver:
             return self._latent
         out: list[tuple[Span, Cluster]] = []
         for c in self.index.clusters:
+            # a mention that modifies a noun ("the Shumlin family business") says nothing either way
+            said = [m for m in c.mentions if m.root.dep_ not in {"compound", "nmod"}]
             if (
                 c.type in _MISTYPED
-                and c.mentions
+                and said
                 and all(
-                    person_shaped(m) and not _speaks(m.root) and not _addressed(m.root, c.type)
-                    for m in c.mentions
+                    person_shaped(m) and not _speaks(m.root) and not _addressed(m.root, c.type) for m in said
                 )
             ):
                 self._mistyped.add(c.index)
@@ -571,13 +580,28 @@ class PronounResolver:
         hit = self.index.at(subject)
         if hit is not None and hit[0].type in types:
             return [(hit[1], hit[0])]
-        if "PERSON" in types:
-            return [
-                (m, c)
-                for m, c in self._latent_people()
-                if m.start <= subject.i < m.end and self._is_latent(c)
-            ]
-        return []
+        if "PERSON" not in types:
+            return []
+        latent = [
+            (m, c) for m, c in self._latent_people() if m.start <= subject.i < m.end and self._is_latent(c)
+        ]
+        if not latent and hit is not None and self._speaking_person(hit[0]):
+            # "In her diary, Murasaki wrote about ...": a name that speaks is no evidence of a
+            # person, but a gendered possessive before it in its own clause is
+            self._mistyped.add(hit[0].index)
+            return [(hit[1], hit[0])]
+        return latent
+
+    def _speaking_person(self, cluster: Cluster) -> bool:
+        """A name typed otherwise, written as a person's, that was kept from the latent people
+        only because it speaks."""
+        said = [m for m in cluster.mentions if m.root.dep_ not in {"compound", "nmod"}]
+        return (
+            cluster.type in _MISTYPED
+            and bool(said)
+            and all(person_shaped(m) for m in said)
+            and not any(p.root.lower_ in ORG_PRONOUNS | _PLURAL for p in cluster.pronouns)
+        )
 
     def resolve(self, pronoun: Token, previous_speaker: Cluster | None = None) -> Cluster | None:
         """The entity, when the best candidate clearly beats the next; else None."""

@@ -5,7 +5,8 @@ The passes run from the most precise to the least, each using every link the ear
 
 1. names: exact names, defined acronyms ("the American Civil Liberties Union, or ACLU") and short
    forms of a full name ("Rubio", "Marco" after "Marco Rubio"); a surname shared by two people
-   goes to the one not already named in its sentence, an honorific's gender deciding;
+   goes to the one not already named in its sentence, an honorific's gender deciding; a birth
+   name or a name someone is "known as" joins the other name ("Hall was born Shirley Grossman");
 2. a role written before a name ("Apple CEO Steve Jobs", "FBI Director James Comey");
 3. appositions and predicate nominatives: "X, the chairman"; "the chairman, X"; "X is the
    chairman" (not in quotations, reported claims or lists);
@@ -41,6 +42,8 @@ _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "poss", "appos", "conj", "dative
 _ACRONYM = re.compile(r"[A-Z][A-Za-z&]{1,7}")
 _INITIAL_SKIP = lexicon.word_class("initials-skip")
 _ORG_SENTENCES_BACK = 2
+_ALIAS_VERBS = lexicon.word_class("alias-verb")
+_BIRTH_NAME_MARKS = lexicon.word_class("birth-name-mark")
 
 
 @cache
@@ -117,7 +120,7 @@ def _name_pass(doc: Doc, spans: list[tuple[Span, str]]) -> list[Cluster]:
         else:
             key = " ".join(toks).lower()
             matches = [c for c in clusters if c.type == type_ and " ".join(c.key).lower() == key]
-        if not matches:  # "Castellan's chief executive" after "Castellan Box Co.": the company
+        if not matches and toks:  # "Castellan's chief executive" after "Castellan Box Co.": the company
             tails = lexicon.word_list("org_words.txt")
             matches = [
                 c
@@ -230,6 +233,54 @@ def _choose(span: Span, candidates: list[Cluster], sentences: Sentences) -> Clus
     if named:
         return min(named, key=lambda c: c.mentions[0].start)
     return max(pool, key=lambda c: (last_before(c), len(c.mentions), -c.mentions[0].start))
+
+
+def _described_by_alias(span: Span) -> Token | None:
+    """The word of the name that `span` is another name of: "Hall was born Shirley Grossman"
+    (Hall), "Bonnie Tyler (then known as Gaynor Hopkins)" (Tyler), "Maria Roscoe (née Fletcher)"
+    (Roscoe); None for any other name."""
+    doc, root = span.doc, span.root
+    verb = None
+    if root.dep_ in {"oprd", "dobj", "attr"} and root.head.i == span.start - 1:
+        verb = root.head  # "born Shirley Grossman"
+    elif root.dep_ == "pobj" and root.head.lower_ == "as" and root.head.i == span.start - 1:
+        verb = root.head.head  # "known as Gaynor Hopkins"
+    elif root.dep_ == "appos" and span.start > 0 and doc[span.start - 1].lower_ in _BIRTH_NAME_MARKS:
+        return root.head
+    if verb is None or verb.lower_ not in _ALIAS_VERBS:
+        return None
+    if verb.dep_ in {"acl", "relcl"} and verb.head.i < verb.i:
+        return verb.head
+    return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+
+
+def _join_aliases(clusters: list[Cluster]) -> list[Cluster]:
+    """One entity for a name and the other name the text gives it (`_described_by_alias`) when
+    both are of one type: a birth name, a stage name, "also known as"."""
+    owner = {t.i: c for c in clusters for m in c.mentions for t in m}
+    gone: set[int] = set()
+    for c in clusters:
+        if c.index in gone:
+            continue
+        for m in list(c.mentions):
+            anchor = _described_by_alias(m)
+            other = owner.get(anchor.i) if anchor is not None else None
+            if other is None or other is c or other.index in gone or other.type != c.type:
+                continue
+            other.mentions += c.mentions
+            other.alias_keys |= c.alias_keys
+            other.uncertain |= c.uncertain
+            other.gender = other.gender or c.gender
+            other.mentions.sort(key=lambda s: s.start)
+            for span in c.mentions:
+                for t in span:
+                    owner[t.i] = other
+            gone.add(c.index)
+            break
+    kept = [c for c in clusters if c.index not in gone]
+    for number, c in enumerate(kept, 1):
+        c.index = number
+    return kept
 
 
 # ---------------------------------------------------------------- titles
@@ -554,7 +605,7 @@ def _nearest_org(token: Token, index: EntityIndex, sentences: Sentences) -> Clus
 # ---------------------------------------------------------------- the entry point
 def build_entities(doc: Doc) -> EntityIndex:
     """Passes 1-4 over one Doc: its names, titles and descriptions linked to entities."""
-    clusters = _name_pass(doc, candidate_spans(doc))
+    clusters = _join_aliases(_name_pass(doc, candidate_spans(doc)))
     _collect_titles(doc, clusters)
     index = EntityIndex(clusters)
     quoted = [qi >= 0 for qi in quote_layout(doc)[1]]
