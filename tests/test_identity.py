@@ -290,3 +290,8 @@ def test_a_title_word_that_ends_a_name_is_its_surname() -> None:
     king = next(e for e in a.entities if e.name == "Larry King")
     assert [m.text for m in king.mentions if m.kind == "name"] == ["Larry King", "King"]
     assert [q.speaker_name for q in a.quotes] == ["Larry King"]
+
+
+def test_a_person_who_has_known_another_is_not_that_person() -> None:
+    a = extract('"Anyone who attacks him pays," said Louise Sunshine, who has known Donald Trump since 1970.')
+    assert sorted(e.name for e in a.entities if e.type == "PERSON") == ["Donald Trump", "Louise Sunshine"]

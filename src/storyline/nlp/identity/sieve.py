@@ -240,14 +240,22 @@ def _described_by_alias(span: Span) -> Token | None:
     (Hall), "Bonnie Tyler (then known as Gaynor Hopkins)" (Tyler), "Maria Roscoe (née Fletcher)"
     (Roscoe); None for any other name."""
     doc, root = span.doc, span.root
-    verb = None
-    if root.dep_ in {"oprd", "dobj", "attr"} and root.head.i == span.start - 1:
-        verb = root.head  # "born Shirley Grossman"
-    elif root.dep_ == "pobj" and root.head.lower_ == "as" and root.head.i == span.start - 1:
-        verb = root.head.head  # "known as Gaynor Hopkins"
-    elif root.dep_ == "appos" and span.start > 0 and doc[span.start - 1].lower_ in _BIRTH_NAME_MARKS:
-        return root.head
-    if verb is None or verb.lower_ not in _ALIAS_VERBS:
+    before = doc[span.start - 1] if span.start > 0 else None
+    if before is None:
+        return None
+    if (
+        root.dep_ in {"oprd", "dobj", "attr"}
+        and root.head.i == before.i
+        and before.lower_ in _BIRTH_NAME_MARKS
+    ):
+        verb = before  # "born Shirley Grossman"
+    elif root.dep_ == "pobj" and before.lower_ == "as" and root.head.i == before.i:
+        verb = before.head  # "known as Gaynor Hopkins", "born as"; not "has known Trump"
+        if verb.lower_ not in _ALIAS_VERBS | _BIRTH_NAME_MARKS:
+            return None
+    elif root.dep_ == "appos" and before.lower_ in _BIRTH_NAME_MARKS:
+        return root.head  # "Maria Roscoe (née Fletcher)"
+    else:
         return None
     if verb.dep_ in {"acl", "relcl"} and verb.head.i < verb.i:
         return verb.head
