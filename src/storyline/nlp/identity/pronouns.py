@@ -272,6 +272,22 @@ def _embedded(root: Token) -> bool:
     return root.dep_ == "pobj" and root.head.head.pos_ in {"NOUN", "PROPN", "PRON"}
 
 
+def _written_as_person(cluster: Cluster, speaking: bool) -> bool:
+    """Whether a name the NER typed as an organisation, place or work is written as a person's
+    may be (`person_shaped`) in every mention that is no modifier ("the Shumlin family business"
+    says nothing either way); unless `speaking`, none of them speaking or spoken to as an
+    organisation is."""
+    said = [m for m in cluster.mentions if m.root.dep_ not in {"compound", "nmod"}]
+    return (
+        cluster.type in _MISTYPED
+        and bool(said)
+        and all(
+            person_shaped(m) and (speaking or not (_speaks(m.root) or _addressed(m.root, cluster.type)))
+            for m in said
+        )
+    )
+
+
 class PronounResolver:
     """Resolves a third-person pronoun to the best earlier entity, or to none."""
 
@@ -354,6 +370,7 @@ class PronounResolver:
             latent = [(m, c, True) for m, c in self._latent_people() if since <= m.start < pronoun.i]
             pool = sorted(pool + latent, key=lambda mch: mch[0].start)
         names = lexicon.first_name_genders()
+        reflexive = pronoun.lower_ in _REFLEXIVE
         for mention, cluster, hidden in pool:
             if mention.end > pronoun.i or (hidden and not self._is_latent(cluster)):
                 continue  # a latent name another pronoun made a person is in the index's mentions
@@ -369,7 +386,7 @@ class PronounResolver:
             ):
                 continue
             distance = here - self.sentence_of(mention.start)
-            if distance and pronoun.lower_ in _REFLEXIVE:
+            if distance and reflexive:
                 continue  # "himself" is bound in its own clause, never by a sentence before
             k = cluster.index
             if distance == 0 and self._excluded(pronoun, mention):
@@ -472,15 +489,7 @@ class PronounResolver:
             return self._latent
         out: list[tuple[Span, Cluster]] = []
         for c in self.index.clusters:
-            # a mention that modifies a noun ("the Shumlin family business") says nothing either way
-            said = [m for m in c.mentions if m.root.dep_ not in {"compound", "nmod"}]
-            if (
-                c.type in _MISTYPED
-                and said
-                and all(
-                    person_shaped(m) and not _speaks(m.root) and not _addressed(m.root, c.type) for m in said
-                )
-            ):
+            if _written_as_person(c, speaking=False):
                 self._mistyped.add(c.index)
                 out += [(m, c) for m in c.mentions]
         taken = {t.i for c in self.index.clusters for m, _ in c.all_mentions() for t in m}
@@ -594,13 +603,9 @@ class PronounResolver:
 
     def _speaking_person(self, cluster: Cluster) -> bool:
         """A name typed otherwise, written as a person's, that was kept from the latent people
-        only because it speaks."""
-        said = [m for m in cluster.mentions if m.root.dep_ not in {"compound", "nmod"}]
-        return (
-            cluster.type in _MISTYPED
-            and bool(said)
-            and all(person_shaped(m) for m in said)
-            and not any(p.root.lower_ in ORG_PRONOUNS | _PLURAL for p in cluster.pronouns)
+        only because it speaks; not once "it" or "they" stood for it."""
+        return _written_as_person(cluster, speaking=True) and not any(
+            p.root.lower_ in ORG_PRONOUNS | _PLURAL for p in cluster.pronouns
         )
 
     def resolve(self, pronoun: Token, previous_speaker: Cluster | None = None) -> Cluster | None:
